@@ -1,0 +1,376 @@
+/**
+ * Keeping B-trees shaped: after an insert overfills a page or a delete leaves one underfull, the page's
+ * cells are redistributed with up to two siblings (`balanceSiblings`), the root grows a level when it
+ * overflows (`balanceDeeper`) and loses one when it is left with a single child (`balanceShallower`).
+ *
+ * A page that overflows is carried as `Content` — its cells and right child, held outside the page — up
+ * the cursor's path until a page can hold what it is given. Each step leaves every page on disk valid,
+ * with cells in key order and child pointers covering their ranges.
+ *
+ * Dividers: in a table tree, a leaf's divider in the parent is a copy of the leaf's largest rowid and
+ * leaf cells never move up. In an index tree (and between interior pages of table trees) the divider
+ * is itself an entry: it moves down into the cell list while siblings are rebuilt, and one cell between
+ * each pair of new pages moves back up.
+ */
+import { assert } from '../common/assert.js';
+import { corrupt } from '../common/errors.js';
+import { get32, put32 } from '../pager/header.js';
+import type { Page } from '../pager/pager.js';
+import { getVarint, putVarint, varintLength, varintSize, type Int64 } from '../record/varint.js';
+import type { BtCursor } from './cursor.js';
+import {
+  LEAF_INDEX,
+  LEAF_TABLE,
+  PayloadLimits,
+  cellCount,
+  cellOffset,
+  cellSizeAt,
+  freeBytes,
+  hdrOffset,
+  isLeafType,
+  pageCapacity,
+  pageType,
+  rawCellSize,
+  rightChild,
+  writePage,
+} from './format.js';
+
+/** A page's cells (full cell bytes, child pointers included) and right child, held off the page. */
+interface Content {
+  cells: Uint8Array[];
+  right: number;
+}
+
+/** The page at the cursor's depth could not take `cell` at `idx[depth]`: rebalance around it. */
+export function balanceOverfull(cur: BtCursor, cell: Uint8Array): void {
+  const d = cur.depth;
+  const content = readContent(cur, cur.pages[d]!, cur.types[d]!);
+  content.cells.splice(cur.idx[d]!, 0, cell);
+  settle(cur, d, content);
+}
+
+/** A cell was removed from the page at the cursor's depth: rebalance if it is now underfull. */
+export function balanceAfterDelete(cur: BtCursor): void {
+  settle(cur, cur.depth, null);
+}
+
+/**
+ * Brings the page at level `d` of the cursor's path to a valid, reasonably full state, given the content
+ * it should hold (or null when its bytes are already right), then walks up while parents need work.
+ */
+function settle(cur: BtCursor, d: number, content: Content | null): void {
+  const bt = cur.bt;
+  for (;;) {
+    const page = cur.pages[d]!;
+    const type = cur.types[d]!;
+    const hdr = hdrOffset(page.pgno);
+    if (content) {
+      if (fits(content, bt.limits.usable, hdr, type)) {
+        bt.pager.write(page);
+        writePage(page.data, hdr, type, content.cells, 0, content.cells.length, content.right, bt.limits.usable);
+        content = null;
+      } else if (d === 0) {
+        balanceDeeper(cur);
+        d = 1;
+        continue;
+      } else {
+        content = balanceSiblings(cur, d, content);
+        d--;
+        continue;
+      }
+    }
+    if (d === 0) {
+      balanceShallower(cur);
+      return;
+    }
+    const free = freeBytes(page.data, hdr, type, bt.limits.usable, page.pgno);
+    if (free * 3 <= bt.limits.usable * 2 && cellCount(page.data, hdr) > 0) return;
+    content = balanceSiblings(cur, d, null);
+    d--;
+  }
+}
+
+function fits(content: Content, usable: number, hdr: number, type: number): boolean {
+  let need = 0;
+  for (const cell of content.cells) need += cell.length + 2;
+  return need <= pageCapacity(usable, hdr, type);
+}
+
+/** Copies every cell of a page out of it. */
+function readContent(cur: BtCursor, page: Page, type: number): Content {
+  const data = page.data;
+  const hdr = hdrOffset(page.pgno);
+  const n = cellCount(data, hdr);
+  const limits = cur.bt.limits;
+  const cells = new Array<Uint8Array>(n);
+  for (let i = 0; i < n; i++) {
+    const off = cellOffset(data, hdr, type, i);
+    const size = cellSizeAt(data, off, type, limits);
+    if (off < hdr || off + size > limits.usable) throw corrupt(`cell ${i} of page ${page.pgno} lies outside the page`);
+    cells[i] = data.slice(off, off + size);
+  }
+  return { cells, right: isLeafType(type) ? 0 : rightChild(data, hdr) };
+}
+
+/**
+ * The root cannot hold its content: make the root an interior page whose only child (its right child) is
+ * a new page, which the content then settles into. The cursor's path becomes root → new page.
+ */
+function balanceDeeper(cur: BtCursor): void {
+  const bt = cur.bt;
+  const root = cur.pages[0]!;
+  const type = cur.types[0]!;
+  const child = bt.allocatePage();
+  for (let level = cur.depth; level >= 1; level--) bt.pager.release(cur.pages[level]!);
+  bt.pager.write(root);
+  writePage(root.data, hdrOffset(root.pgno), type & ~8, [], 0, 0, child.pgno, bt.limits.usable);
+  cur.types[0] = type & ~8;
+  cur.idx[0] = 0;
+  cur.pages[1] = child;
+  cur.types[1] = type;
+  cur.idx[1] = 0;
+  cur.depth = 1;
+}
+
+/**
+ * The root is an interior page without cells: its only child replaces it, repeatedly, as long as the
+ * child's cells fit in the root (page 1 has 100 bytes less room).
+ */
+function balanceShallower(cur: BtCursor): void {
+  const bt = cur.bt;
+  const root = cur.pages[0]!;
+  const hdr = hdrOffset(root.pgno);
+  for (;;) {
+    const type = pageType(root.data, hdr, root.pgno);
+    if (isLeafType(type) || cellCount(root.data, hdr) > 0) return;
+    const childPgno = rightChild(root.data, hdr);
+    bt.checkPgno(childPgno, 'child');
+    const child = bt.pager.get(childPgno);
+    let content: Content;
+    let childType: number;
+    try {
+      childType = pageType(child.data, 0, childPgno);
+      content = readContent(cur, child, childType);
+    } finally {
+      bt.pager.release(child);
+    }
+    if (!fits(content, bt.limits.usable, hdr, childType)) return;
+    bt.pager.write(root);
+    writePage(root.data, hdr, childType, content.cells, 0, content.cells.length, content.right, bt.limits.usable);
+    bt.freePage(childPgno);
+  }
+}
+
+/**
+ * Redistributes the cells of the page at level `d` (given as `content` when it overflows) and of up to
+ * two of its siblings over as few pages as hold them, evened out. Returns the parent's new content:
+ * its cells with the old dividers replaced by the new ones. The cursor's path is cut back to `d - 1`.
+ */
+function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Content {
+  const bt = cur.bt;
+  const limits = bt.limits;
+  const usable = limits.usable;
+  const parent = cur.pages[d - 1]!;
+  const parentType = cur.types[d - 1]!;
+  const type = cur.types[d]!;
+  const parentContent = readContent(cur, parent, parentType);
+  const nParent = parentContent.cells.length;
+  const at = cur.idx[d - 1]!;
+
+  if (content && type === LEAF_TABLE && at === nParent) {
+    const quick = balanceQuick(cur, d, content, parentContent);
+    if (quick) return quick;
+  }
+
+  // Siblings: the page and its neighbours, up to three, as children first..first+nOld-1 of the parent.
+  const nOld = Math.min(3, nParent + 1);
+  const first = Math.max(0, Math.min(at - 1, nParent + 1 - nOld));
+  const oldPgnos: number[] = [];
+  for (let k = 0; k < nOld; k++) {
+    const i = first + k;
+    oldPgnos.push(i < nParent ? get32(parentContent.cells[i]!, 0) : parentContent.right);
+  }
+
+  // Gather every cell of the siblings, with the dividers between them where they are entries.
+  const cells: Uint8Array[] = [];
+  let lastRight = 0;
+  for (let k = 0; k < nOld; k++) {
+    let sibling: Content;
+    if (first + k === at) {
+      sibling = content ?? readContent(cur, cur.pages[d]!, type);
+    } else {
+      bt.checkPgno(oldPgnos[k]!, 'sibling');
+      const page = bt.pager.get(oldPgnos[k]!);
+      try {
+        if (pageType(page.data, 0, page.pgno) !== type) throw corrupt(`sibling pages ${oldPgnos[k]} and ${cur.pages[d]!.pgno} differ in type`);
+        sibling = readContent(cur, page, type);
+      } finally {
+        bt.pager.release(page);
+      }
+    }
+    for (const cell of sibling.cells) cells.push(cell);
+    lastRight = sibling.right;
+    if (k < nOld - 1 && type !== LEAF_TABLE) {
+      cells.push(dividerToChildCell(parentContent.cells[first + k]!, type, sibling.right));
+    }
+  }
+  // The cursor lets go of the page at level d; its old bytes are no longer needed.
+  bt.pager.release(cur.pages[d]!);
+  cur.depth = d - 1;
+
+  const consuming = type !== LEAF_TABLE;
+  const capacity = pageCapacity(usable, 0, type);
+  const { starts, ends } = distribute(cells, capacity, consuming);
+  const nNew = starts.length;
+
+  // Pages for the result: the old siblings first, then new ones; surplus old pages are freed.
+  const newPages: Page[] = [];
+  for (let j = 0; j < nNew; j++) {
+    newPages.push(j < nOld ? bt.pager.get(oldPgnos[j]!) : bt.allocatePage());
+  }
+  for (let k = nNew; k < nOld; k++) bt.freePage(oldPgnos[k]!);
+
+  const dividers: Uint8Array[] = [];
+  for (let j = 0; j < nNew; j++) {
+    const page = newPages[j]!;
+    let right = 0;
+    if (!isLeafType(type)) right = j < nNew - 1 ? get32(cells[ends[j]!]!, 0) : lastRight;
+    bt.pager.write(page);
+    writePage(page.data, 0, type, cells, starts[j]!, ends[j]!, right, usable);
+    if (j < nNew - 1) dividers.push(makeDivider(cells, ends[j]!, type, page.pgno, limits));
+  }
+  const lastPgno = newPages[nNew - 1]!.pgno;
+  for (const page of newPages) bt.pager.release(page);
+
+  // The parent: old dividers out, new ones in, and the pointer that led to the last old sibling now
+  // leads to the last new page.
+  const out = parentContent.cells;
+  out.splice(first, nOld - 1, ...dividers);
+  let right = parentContent.right;
+  const afterLast = first + nNew - 1;
+  if (first + nOld - 1 === nParent) {
+    right = lastPgno;
+  } else {
+    const cell = out[afterLast]!.slice();
+    put32(cell, 0, lastPgno);
+    out[afterLast] = cell;
+  }
+  return { cells: out, right };
+}
+
+/**
+ * The common case of appending to a table: the new cell is the last of the rightmost leaf. It goes alone
+ * into a new page that becomes the parent's right child, and the full leaf is left as it was (so
+ * sequential inserts fill pages completely). Returns null when the case does not apply.
+ */
+function balanceQuick(cur: BtCursor, d: number, content: Content, parentContent: Content): Content | null {
+  const bt = cur.bt;
+  const page = cur.pages[d]!;
+  const hdr = hdrOffset(page.pgno);
+  const n = cellCount(page.data, hdr);
+  if (content.cells.length !== n + 1 || cur.idx[d] !== n || n === 0) return null;
+  const fresh = bt.allocatePage();
+  writePage(fresh.data, 0, LEAF_TABLE, content.cells, n, n + 1, 0, bt.limits.usable);
+  const freshPgno = fresh.pgno;
+  bt.pager.release(fresh);
+  const divider = interiorTableCell(page.pgno, leafRowid(content.cells[n - 1]!));
+  bt.pager.release(page);
+  cur.depth = d - 1;
+  parentContent.cells.push(divider);
+  return { cells: parentContent.cells, right: freshPgno };
+}
+
+/**
+ * Splits `cells` into consecutive pages of at most `capacity` bytes (each cell costs its size plus a
+ * 2-byte pointer). With consuming dividers the cell between two pages goes to the parent. First packs
+ * greedily from the left, then moves cells rightwards while that evens the pages out.
+ */
+function distribute(cells: Uint8Array[], capacity: number, consuming: boolean): { starts: number[]; ends: number[] } {
+  const n = cells.length;
+  const cost = (i: number): number => cells[i]!.length + 2;
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let i = 0;
+  for (;;) {
+    const start = i;
+    let used = 0;
+    while (i < n && used + cost(i) <= capacity) used += cost(i++);
+    assert(i > start || n === 0, 'every cell fits on an empty page');
+    if (i >= n) {
+      starts.push(start);
+      ends.push(n);
+      break;
+    }
+    if (consuming && i === n - 1) i--; // the divider would leave the next page empty
+    assert(i > start, 'a page keeps at least one cell');
+    starts.push(start);
+    ends.push(i);
+    if (consuming) i++;
+  }
+  const sizeOf = (from: number, to: number): number => {
+    let s = 0;
+    for (let k = from; k < to; k++) s += cost(k);
+    return s;
+  };
+  for (let j = starts.length - 1; j > 0; j--) {
+    let leftSize = sizeOf(starts[j - 1]!, ends[j - 1]!);
+    let rightSize = sizeOf(starts[j]!, ends[j]!);
+    for (;;) {
+      const lastLeft = ends[j - 1]! - 1;
+      if (lastLeft <= starts[j - 1]!) break;
+      // Consuming: the divider drops into the right page and the left's last cell becomes the divider.
+      const incoming = consuming ? ends[j - 1]! : lastLeft;
+      const newRight = rightSize + cost(incoming);
+      const newLeft = leftSize - cost(lastLeft);
+      if (newRight > capacity || newRight > newLeft) break;
+      rightSize = newRight;
+      leftSize = newLeft;
+      ends[j - 1]!--;
+      starts[j]!--;
+    }
+  }
+  return { starts, ends };
+}
+
+/** Converts a parent's divider cell into a cell of the child level (whose right child it absorbs). */
+function dividerToChildCell(divider: Uint8Array, childType: number, leftRight: number): Uint8Array {
+  if (childType === LEAF_INDEX) {
+    const body = divider.subarray(4);
+    if (body.length >= 4) return body.slice();
+    const padded = new Uint8Array(4);
+    padded.set(body);
+    return padded;
+  }
+  const cell = divider.slice();
+  put32(cell, 0, leftRight);
+  return cell;
+}
+
+/** The parent's divider for new page `pgno`, whose cells end just before `cells[end]`. */
+function makeDivider(cells: Uint8Array[], end: number, type: number, pgno: number, limits: PayloadLimits): Uint8Array {
+  if (type === LEAF_TABLE) return interiorTableCell(pgno, leafRowid(cells[end - 1]!));
+  const cell = cells[end]!;
+  if (type === LEAF_INDEX) {
+    const raw = rawCellSize(cell, 0, LEAF_INDEX, limits);
+    const divider = new Uint8Array(4 + raw);
+    divider.set(cell.subarray(0, raw), 4);
+    put32(divider, 0, pgno);
+    return divider;
+  }
+  const divider = cell.slice();
+  put32(divider, 0, pgno);
+  return divider;
+}
+
+/** The rowid of a table-leaf cell. */
+function leafRowid(cell: Uint8Array): Int64 {
+  getVarint(cell, 0);
+  return getVarint(cell, varintLength);
+}
+
+function interiorTableCell(child: number, rowid: Int64): Uint8Array {
+  const cell = new Uint8Array(4 + varintSize(rowid));
+  put32(cell, 0, child);
+  putVarint(cell, 4, rowid);
+  return cell;
+}

@@ -1,0 +1,624 @@
+/**
+ * A cursor over one B-tree: positioning (first, last, seek, next, prev), reading the current entry, and
+ * inserting and deleting entries.
+ *
+ * A positioned cursor pins the pages on its path from the root (`pages[0..depth]`); `idx[level]` is the
+ * cell index on that page — on an interior page, the child taken (nCell meaning the right child). In an
+ * index tree entries live on interior pages too, so an index cursor can rest on an interior cell.
+ *
+ * When its tree changes under it (another cursor wrote, or it wrote itself), a cursor saves its key,
+ * releases its pages and seeks back on next use (`state === 'saved'`). `skip` then records where the
+ * seek landed relative to the saved key, so next/prev after a delete neither skip nor repeat an entry.
+ */
+import { assert } from '../common/assert.js';
+import { SqliteError, corrupt } from '../common/errors.js';
+import { get32, put32 } from '../pager/header.js';
+import type { Page } from '../pager/pager.js';
+import { UnpackedKey, compareKeyToRecord, type KeyInfo } from '../record/compare.js';
+import { putVarint, varintSize, type Int64 } from '../record/varint.js';
+import { balanceAfterDelete, balanceOverfull } from './balance.js';
+import { MAX_DEPTH, type Btree } from './btree.js';
+import {
+  CellInfo,
+  LEAF_INDEX,
+  LEAF_TABLE,
+  cellCount,
+  cellOffset,
+  dropCell,
+  hdrOffset,
+  insertCell,
+  isLeafType,
+  isTableType,
+  pageType,
+  parseCell,
+  rawCellSize,
+  rightChild,
+} from './format.js';
+
+type CursorState = 'unpositioned' | 'valid' | 'eof' | 'saved';
+
+export class BtCursor {
+  readonly bt: Btree;
+  readonly root: number;
+  readonly keyInfo: KeyInfo | null;
+  /** Whether this is a table (rowid-keyed) tree. */
+  readonly isTable: boolean;
+
+  state: CursorState = 'unpositioned';
+  depth = -1;
+  readonly pages: Page[] = [];
+  readonly types = new Uint8Array(MAX_DEPTH + 1);
+  readonly idx = new Int32Array(MAX_DEPTH + 1);
+
+  private readonly info = new CellInfo();
+  private infoValid = false;
+  private payloadBuf = new Uint8Array(0);
+  private savedRowid: Int64 = 0;
+  private savedRecord: Uint8Array | null = null;
+  private skip = 0;
+  private readonly seekKey: UnpackedKey | null;
+  private closed = false;
+
+  constructor(bt: Btree, root: number, keyInfo: KeyInfo | null) {
+    this.bt = bt;
+    this.root = root;
+    this.keyInfo = keyInfo;
+    this.isTable = keyInfo === null;
+    this.seekKey = keyInfo ? new UnpackedKey() : null;
+  }
+
+  /** Whether the cursor rests on an entry. */
+  get valid(): boolean {
+    if (this.state === 'saved') this.restore();
+    return this.state === 'valid';
+  }
+
+  // ---- positioning --------------------------------------------------------------------------------
+
+  /** Moves to the first entry; false when the tree is empty. */
+  first(): boolean {
+    this.moveToRoot();
+    if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
+      return this.setEof();
+    }
+    this.moveToLeftmost();
+    this.state = 'valid';
+    return true;
+  }
+
+  /** Moves to the last entry; false when the tree is empty. */
+  last(): boolean {
+    this.moveToRoot();
+    if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
+      return this.setEof();
+    }
+    this.moveToRightmost();
+    this.state = 'valid';
+    return true;
+  }
+
+  /** Moves to the next entry; false (and eof) past the last. */
+  next(): boolean {
+    if (this.state === 'saved') {
+      this.restore();
+      if (this.skip > 0) {
+        this.skip = 0;
+        return this.valid;
+      }
+    }
+    if (this.state !== 'valid') return false;
+    this.infoValid = false;
+    let d = this.depth;
+    let page = this.pages[d]!;
+    let hdr = hdrOffset(page.pgno);
+    if (!isLeafType(this.types[d]!)) {
+      // An index cursor on an interior cell: the next entry is the leftmost of the following child.
+      this.idx[d]!++;
+      this.descend(this.childAt(d));
+      this.moveToLeftmost();
+      return true;
+    }
+    if (++this.idx[d]! < cellCount(page.data, hdr)) return true;
+    do {
+      if (d === 0) return this.setEof();
+      this.pop();
+      d = this.depth;
+      page = this.pages[d]!;
+      hdr = hdrOffset(page.pgno);
+    } while (this.idx[d]! >= cellCount(page.data, hdr));
+    if (this.isTable) {
+      this.idx[d]!++;
+      this.descend(this.childAt(d));
+      this.moveToLeftmost();
+    }
+    return true;
+  }
+
+  /** Moves to the previous entry; false (and eof) before the first. */
+  prev(): boolean {
+    if (this.state === 'saved') {
+      this.restore();
+      if (this.skip < 0) {
+        this.skip = 0;
+        return this.valid;
+      }
+    }
+    if (this.state !== 'valid') return false;
+    this.infoValid = false;
+    let d = this.depth;
+    if (!isLeafType(this.types[d]!)) {
+      // An index cursor on interior cell i: the previous entry is the rightmost of child i.
+      this.descend(this.childAt(d));
+      this.moveToRightmost();
+      return true;
+    }
+    if (this.idx[d]! > 0) {
+      this.idx[d]!--;
+      return true;
+    }
+    do {
+      if (d === 0) return this.setEof();
+      this.pop();
+      d = this.depth;
+    } while (this.idx[d] === 0);
+    this.idx[d]!--;
+    if (this.isTable) {
+      this.descend(this.childAt(d));
+      this.moveToRightmost();
+    }
+    return true;
+  }
+
+  /**
+   * Positions a table cursor near `rowid`. Returns 0 when it rests on `rowid`, a negative number when it
+   * rests on a smaller entry, a positive one when on a larger entry (or the tree is empty: -1, eof).
+   */
+  seekRowid(rowid: Int64): number {
+    assert(this.isTable, 'seekRowid on a table cursor');
+    this.moveToRoot();
+    const info = this.info;
+    const limits = this.bt.limits;
+    for (;;) {
+      const d = this.depth;
+      const page = this.pages[d]!;
+      const data = page.data;
+      const hdr = hdrOffset(page.pgno);
+      const type = this.types[d]!;
+      const n = cellCount(data, hdr);
+      // First cell whose key is >= rowid.
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        parseCell(data, cellOffset(data, hdr, type, mid), type, limits, info);
+        if (info.key < rowid) lo = mid + 1;
+        else hi = mid;
+      }
+      if (type === LEAF_TABLE) {
+        this.infoValid = false;
+        if (n === 0) {
+          this.setEof();
+          return -1;
+        }
+        this.state = 'valid';
+        if (lo === n) {
+          this.idx[d] = n - 1;
+          return -1;
+        }
+        this.idx[d] = lo;
+        parseCell(data, cellOffset(data, hdr, type, lo), type, limits, info);
+        return info.key === rowid ? 0 : 1;
+      }
+      this.idx[d] = lo;
+      this.descend(this.childAt(d));
+    }
+  }
+
+  /**
+   * Positions an index cursor near `key`. When the key is a prefix of entries, `bias` decides how an
+   * equal prefix compares: -1 lands before all such entries, +1 after them, 0 stops at the first exact
+   * match. Returns as `seekRowid` does.
+   */
+  seek(key: UnpackedKey, bias: -1 | 0 | 1 = 0): number {
+    assert(!this.isTable && this.keyInfo !== null, 'seek on an index cursor');
+    const keyInfo = this.keyInfo;
+    this.moveToRoot();
+    for (;;) {
+      const d = this.depth;
+      const page = this.pages[d]!;
+      const data = page.data;
+      const hdr = hdrOffset(page.pgno);
+      const type = this.types[d]!;
+      const n = cellCount(data, hdr);
+      let lo = 0;
+      let hi = n;
+      let exact = -1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        this.idx[d] = mid;
+        this.infoValid = false;
+        const payload = this.readPayload(this.loadCell());
+        let c = compareKeyToRecord(key, payload, 0, payload.length, keyInfo);
+        if (c === 0) c = bias;
+        if (c === 0) {
+          exact = mid;
+          break;
+        }
+        if (c > 0) lo = mid + 1;
+        else hi = mid;
+      }
+      this.infoValid = false;
+      if (exact >= 0) {
+        this.idx[d] = exact;
+        this.state = 'valid';
+        return 0;
+      }
+      if (type === LEAF_INDEX) {
+        if (n === 0) {
+          this.setEof();
+          return -1;
+        }
+        this.state = 'valid';
+        if (lo === n) {
+          this.idx[d] = n - 1;
+          return -1;
+        }
+        this.idx[d] = lo;
+        return 1;
+      }
+      this.idx[d] = lo;
+      this.descend(this.childAt(d));
+    }
+  }
+
+  /** Moves to the first entry with rowid ≥ `rowid`; false when there is none. */
+  seekRowidGE(rowid: Int64): boolean {
+    const c = this.seekRowid(rowid);
+    if (this.state !== 'valid') return false;
+    return c >= 0 || this.next();
+  }
+
+  /** Moves to the first index entry ≥ `key` (prefix-wise); false when there is none. */
+  seekGE(key: UnpackedKey): boolean {
+    const c = this.seek(key, -1);
+    if (this.state !== 'valid') return false;
+    return c >= 0 || this.next();
+  }
+
+  /** Moves to the last index entry ≤ `key` (prefix-wise); false when there is none. */
+  seekLE(key: UnpackedKey): boolean {
+    const c = this.seek(key, 1);
+    if (this.state !== 'valid') return false;
+    return c <= 0 || this.prev();
+  }
+
+  // ---- reading ------------------------------------------------------------------------------------
+
+  /** The rowid of the current entry of a table cursor. */
+  rowid(): Int64 {
+    return this.cell().key;
+  }
+
+  /** Size of the current entry's payload (the record of a table row, or the index key). */
+  payloadSize(): number {
+    return this.cell().payloadSize;
+  }
+
+  /**
+   * The current entry's payload. A view into the page when it has no overflow, else a buffer owned by
+   * the cursor: valid until the cursor moves.
+   */
+  payload(): Uint8Array {
+    return this.readPayload(this.cell());
+  }
+
+  /** The payload of the cell `info` describes, on the page at the cursor's depth. */
+  private readPayload(info: CellInfo): Uint8Array {
+    const data = this.pages[this.depth]!.data;
+    if (info.overflowPgno === 0) return data.subarray(info.payloadOffset, info.payloadOffset + info.payloadSize);
+    if (this.payloadBuf.length < info.payloadSize) this.payloadBuf = new Uint8Array(Math.max(info.payloadSize, this.payloadBuf.length * 2));
+    const out = this.payloadBuf;
+    out.set(data.subarray(info.payloadOffset, info.payloadOffset + info.localSize));
+    this.bt.readOverflow(info.overflowPgno, out, info.localSize, info.payloadSize - info.localSize);
+    return out.subarray(0, info.payloadSize);
+  }
+
+  // ---- writing ------------------------------------------------------------------------------------
+
+  /** Inserts (or replaces) the row `rowid` with record `payload` in a table tree. */
+  insert(rowid: Int64, payload: Uint8Array): void {
+    assert(this.isTable, 'insert by rowid into a table tree');
+    this.bt.invalidateCursors(this.root, this);
+    const c = this.seekRowid(rowid);
+    const cell = this.buildCell(LEAF_TABLE, rowid, payload);
+    this.savedRowid = rowid;
+    this.placeCell(cell, c);
+  }
+
+  /** Inserts index record `key` into an index tree; an entry equal to it is replaced. */
+  insertKey(key: Uint8Array): void {
+    assert(!this.isTable && this.seekKey !== null, 'insertKey into an index tree');
+    this.bt.invalidateCursors(this.root, this);
+    const unpacked = this.seekKey;
+    unpacked.fromRecord(key, 0, key.length);
+    let c = this.seek(unpacked, 0);
+    if (c === 0 && !isLeafType(this.types[this.depth]!)) {
+      // The equal entry is on an interior page: delete it and insert afresh at a leaf.
+      this.deleteCurrent();
+      unpacked.fromRecord(key, 0, key.length); // deleting reused the cursor's key buffer
+      c = this.seek(unpacked, 0);
+    }
+    const cell = this.buildCell(LEAF_INDEX, 0, key);
+    this.savedRecord = key.slice();
+    this.placeCell(cell, c);
+  }
+
+  /** Deletes the current entry. Afterwards next() moves to the entry after it, prev() to the one before. */
+  delete(): void {
+    if (this.state === 'saved') this.restore();
+    if (this.state !== 'valid') throw new SqliteError('SQLITE_MISUSE', 'delete() needs a cursor on an entry');
+    this.bt.invalidateCursors(this.root, this);
+    this.deleteCurrent();
+  }
+
+  /** Saves the cursor's key and releases its pages; it seeks back when next used. */
+  savePosition(): void {
+    if (this.state !== 'valid') {
+      this.releasePages();
+      if (this.state !== 'saved') this.state = 'unpositioned';
+      return;
+    }
+    if (this.isTable) this.savedRowid = this.rowid();
+    else this.savedRecord = this.payload().slice();
+    this.releasePages();
+    this.state = 'saved';
+    this.skip = 0;
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.releasePages();
+    this.closed = true;
+    this.state = 'unpositioned';
+    this.bt.forgetCursor(this);
+  }
+
+  // ---- internals ----------------------------------------------------------------------------------
+
+  private cell(): CellInfo {
+    if (this.state === 'saved') this.restore();
+    if (this.state !== 'valid') throw new SqliteError('SQLITE_MISUSE', 'cursor is not on an entry');
+    return this.loadCell();
+  }
+
+  /** Parses the cell at `idx[depth]` (cached until the cursor moves). */
+  private loadCell(): CellInfo {
+    if (!this.infoValid) {
+      const d = this.depth;
+      const data = this.pages[d]!.data;
+      const hdr = hdrOffset(this.pages[d]!.pgno);
+      const type = this.types[d]!;
+      parseCell(data, cellOffset(data, hdr, type, this.idx[d]!), type, this.bt.limits, this.info);
+      this.infoValid = true;
+    }
+    return this.info;
+  }
+
+  private restore(): void {
+    assert(this.state === 'saved', 'restore of a saved cursor');
+    if (this.isTable) {
+      this.skip = this.seekRowid(this.savedRowid);
+    } else {
+      this.seekKey!.fromRecord(this.savedRecord!, 0, this.savedRecord!.length);
+      this.skip = this.seek(this.seekKey!, 0);
+    }
+  }
+
+  private setEof(): false {
+    this.state = 'eof';
+    this.infoValid = false;
+    return false;
+  }
+
+  private releasePages(): void {
+    for (let d = this.depth; d >= 0; d--) this.bt.pager.release(this.pages[d]!);
+    this.depth = -1;
+    this.infoValid = false;
+  }
+
+  private moveToRoot(): void {
+    if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'cursor is closed');
+    this.releasePages();
+    this.state = 'unpositioned';
+    this.depth = -1;
+    this.descend(this.root);
+    const type = this.types[0]!;
+    if (isTableType(type) !== this.isTable) {
+      throw corrupt(`root page ${this.root} is ${this.isTable ? 'not a table' : 'not an index'} b-tree page`);
+    }
+  }
+
+  /** Pushes page `pgno` onto the path. */
+  private descend(pgno: number): void {
+    if (this.depth >= MAX_DEPTH) throw corrupt(`b-tree deeper than ${MAX_DEPTH} levels (a cycle?) at page ${pgno}`);
+    if (this.depth >= 0) this.bt.checkPgno(pgno, 'child');
+    const page = this.bt.pager.get(pgno);
+    const d = ++this.depth;
+    this.pages[d] = page;
+    let type: number;
+    try {
+      type = pageType(page.data, hdrOffset(pgno), pgno);
+      if (d > 0 && isTableType(type) !== isTableType(this.types[0]!)) throw corrupt(`page ${pgno} is in a b-tree of another kind`);
+    } catch (err) {
+      this.depth--;
+      this.bt.pager.release(page);
+      throw err;
+    }
+    this.types[d] = type;
+    this.idx[d] = 0;
+    this.infoValid = false;
+  }
+
+  private pop(): void {
+    this.bt.pager.release(this.pages[this.depth]!);
+    this.depth--;
+  }
+
+  /** The child page at `idx[d]` of the interior page at depth `d`. */
+  private childAt(d: number): number {
+    const page = this.pages[d]!;
+    const hdr = hdrOffset(page.pgno);
+    const i = this.idx[d]!;
+    const n = cellCount(page.data, hdr);
+    if (i >= n) return rightChild(page.data, hdr);
+    return get32(page.data, cellOffset(page.data, hdr, this.types[d]!, i));
+  }
+
+  private moveToLeftmost(): void {
+    while (!isLeafType(this.types[this.depth]!)) {
+      this.idx[this.depth] = 0;
+      this.descend(this.childAt(this.depth));
+    }
+    this.idx[this.depth] = 0;
+    this.checkNonEmptyLeaf();
+  }
+
+  private moveToRightmost(): void {
+    for (;;) {
+      const d = this.depth;
+      const n = cellCount(this.pages[d]!.data, hdrOffset(this.pages[d]!.pgno));
+      if (isLeafType(this.types[d]!)) {
+        this.idx[d] = n - 1;
+        this.checkNonEmptyLeaf();
+        return;
+      }
+      this.idx[d] = n;
+      this.descend(this.childAt(d));
+    }
+  }
+
+  private checkNonEmptyLeaf(): void {
+    const page = this.pages[this.depth]!;
+    if (cellCount(page.data, hdrOffset(page.pgno)) === 0) throw corrupt(`non-root leaf page ${page.pgno} has no cells`);
+  }
+
+  /** Encodes a leaf cell, spilling the payload's tail into an overflow chain when it is too large. */
+  private buildCell(type: number, rowid: Int64, payload: Uint8Array): Uint8Array {
+    const limits = this.bt.limits;
+    const local = limits.localSize(payload.length, type === LEAF_TABLE);
+    const head = varintSize(payload.length) + (type === LEAF_TABLE ? varintSize(rowid) : 0);
+    const size = Math.max(4, head + local + (local < payload.length ? 4 : 0));
+    const cell = new Uint8Array(size);
+    let p = putVarint(cell, 0, payload.length);
+    if (type === LEAF_TABLE) p += putVarint(cell, p, rowid);
+    cell.set(payload.subarray(0, local), p);
+    if (local < payload.length) put32(cell, p + local, this.bt.writeOverflow(payload, local));
+    return cell;
+  }
+
+  /**
+   * Puts a new leaf cell where the preceding seek (result `c`) left the cursor: replacing an equal entry,
+   * else after (c < 0) or before (c > 0) the entry it rests on. Balances when the leaf overflows.
+   */
+  private placeCell(cell: Uint8Array, c: number): void {
+    const bt = this.bt;
+    if (this.state === 'eof') {
+      // An empty tree: the root is an empty leaf.
+      this.moveToRoot();
+      this.state = 'valid';
+      this.idx[0] = 0;
+    } else if (c === 0) {
+      this.removeCurrentCell();
+    } else if (c < 0) {
+      this.idx[this.depth]!++;
+    }
+    const d = this.depth;
+    const page = this.pages[d]!;
+    const type = this.types[d]!;
+    assert(isLeafType(type), 'new cells go into leaves');
+    bt.pager.write(page);
+    if (!insertCell(page.data, hdrOffset(page.pgno), type, this.idx[d]!, cell, bt.limits, bt.scratch, page.pgno)) {
+      balanceOverfull(this, cell);
+    }
+    this.releasePages();
+    this.state = 'saved';
+    this.skip = 0;
+  }
+
+  /** Removes the current leaf cell and its overflow chain, without balancing. */
+  private removeCurrentCell(): void {
+    const info = this.cell();
+    const d = this.depth;
+    const page = this.pages[d]!;
+    this.bt.pager.write(page);
+    if (info.overflowPgno) this.bt.freeOverflow(info.overflowPgno, info.payloadSize - info.localSize);
+    dropCell(page.data, hdrOffset(page.pgno), this.types[d]!, this.idx[d]!, info.size, this.bt.limits.usable, page.pgno);
+    this.infoValid = false;
+  }
+
+  private deleteCurrent(): void {
+    const d = this.depth;
+    if (this.isTable) this.savedRowid = this.rowid();
+    else this.savedRecord = this.payload().slice();
+    if (isLeafType(this.types[d]!)) {
+      this.removeCurrentCell();
+      balanceAfterDelete(this);
+    } else {
+      this.deleteInteriorIndexEntry();
+    }
+    this.releasePages();
+    this.state = 'saved';
+    this.skip = 0;
+  }
+
+  /**
+   * Deletes an entry resting on an interior index page, in two steps that each leave a valid tree. First
+   * its predecessor (the largest entry of its left subtree, always the last cell of a leaf) replaces it
+   * in the interior page, balancing that page if the replacement is larger. The predecessor then stands
+   * twice; the second step finds its leaf copy again from the root and removes it.
+   */
+  private deleteInteriorIndexEntry(): void {
+    const bt = this.bt;
+    const d = this.depth;
+    const slot = this.idx[d]!;
+    const info = this.cell();
+    const childPtr = info.child;
+    const oldSize = info.size;
+    if (info.overflowPgno) bt.freeOverflow(info.overflowPgno, info.payloadSize - info.localSize);
+    // Copy the predecessor: its payload (for finding it again) and its leaf cell (to become the divider).
+    this.descend(childPtr);
+    this.moveToRightmost();
+    const predecessor = this.payload().slice();
+    const leaf = this.pages[this.depth]!;
+    const leafOff = cellOffset(leaf.data, hdrOffset(leaf.pgno), LEAF_INDEX, this.idx[this.depth]!);
+    const rawSize = rawCellSize(leaf.data, leafOff, LEAF_INDEX, bt.limits);
+    const replacement = new Uint8Array(4 + rawSize);
+    put32(replacement, 0, childPtr);
+    replacement.set(leaf.data.subarray(leafOff, leafOff + rawSize), 4);
+    while (this.depth > d) this.pop();
+    // Step one: the replacement takes the deleted entry's place.
+    const interior = this.pages[d]!;
+    const ihdr = hdrOffset(interior.pgno);
+    bt.pager.write(interior);
+    dropCell(interior.data, ihdr, this.types[d]!, slot, oldSize, bt.limits.usable, interior.pgno);
+    if (!insertCell(interior.data, ihdr, this.types[d]!, slot, replacement, bt.limits, bt.scratch, interior.pgno)) {
+      this.idx[d] = slot;
+      balanceOverfull(this, replacement);
+    }
+    // Step two: the first exact match from the root is the interior copy; its leaf copy is the
+    // rightmost entry of the subtree to its left. That cell's overflow chain now belongs to the copy.
+    this.releasePages();
+    const key = this.seekKey!;
+    key.fromRecord(predecessor, 0, predecessor.length);
+    const c = this.seek(key, 0);
+    if (c !== 0 || isLeafType(this.types[this.depth]!)) throw corrupt('index entry vanished while deleting');
+    this.descend(this.childAt(this.depth));
+    this.moveToRightmost();
+    const leafPage = this.pages[this.depth]!;
+    const copyInfo = this.cell();
+    bt.pager.write(leafPage);
+    dropCell(leafPage.data, hdrOffset(leafPage.pgno), LEAF_INDEX, this.idx[this.depth]!, copyInfo.size, bt.limits.usable, leafPage.pgno);
+    this.infoValid = false;
+    balanceAfterDelete(this);
+  }
+}

@@ -1,0 +1,211 @@
+/**
+ * The page cache: a fixed number of page-sized slots carved out of one buffer (an `ArrayBuffer`, or a
+ * `SharedArrayBuffer` handed in by the worker), each with one `Uint8Array` view made once, so that
+ * fetching a cached page allocates nothing.
+ *
+ * A page number maps to its slot through an open-addressing hash table in an `Int32Array`
+ * (linear probing, backward-shift deletion, so there are no tombstones). Eviction is CLOCK: a slot
+ * whose reference bit is set gets a second chance. Slots that are pinned (in use by a caller) or dirty
+ * (changed in the open write transaction and not yet written anywhere) are never evicted: the pager
+ * spills dirty pages when `claim` finds no victim.
+ *
+ * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
+ * `pins[slot] >= 0`; a dirty slot is never free.
+ */
+import { assert } from '../common/assert.js';
+
+const FLAG_DIRTY = 1;
+const FLAG_REFERENCED = 2;
+
+/** Knuth multiplicative hash of a page number into a power-of-two table. */
+function hashOf(pgno: number, mask: number): number {
+  return Math.imul(pgno, 0x9e3779b1) >>> 0 & mask;
+}
+
+export class PageCache {
+  readonly pageSize: number;
+  readonly capacity: number;
+  /** `data[slot]`: the bytes of the page held in `slot`. */
+  readonly data: Uint8Array[];
+  /** `pgnos[slot]`: the page held in `slot`, 0 when the slot is free. */
+  readonly pgnos: Uint32Array;
+  private readonly pins: Int32Array;
+  private readonly flags: Uint8Array;
+  /** Hash table of slot+1 (0 = empty), keyed by the slot's page number. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  private hand = 0;
+  /** Slots never used yet are handed out in order before the clock runs. */
+  private fresh = 0;
+  private freeSlots: number[] = [];
+  private dirtyCount = 0;
+
+  constructor(pageSize: number, capacity: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
+    assert(capacity >= 8, 'page cache holds at least 8 pages');
+    this.pageSize = pageSize;
+    this.capacity = capacity;
+    const bytes = pageSize * capacity;
+    const slab = buffer ?? new ArrayBuffer(bytes);
+    assert(slab.byteLength >= bytes, 'page cache buffer is large enough');
+    this.data = new Array<Uint8Array>(capacity);
+    for (let i = 0; i < capacity; i++) this.data[i] = new Uint8Array(slab, i * pageSize, pageSize);
+    this.pgnos = new Uint32Array(capacity);
+    this.pins = new Int32Array(capacity);
+    this.flags = new Uint8Array(capacity);
+    let tableSize = 16;
+    while (tableSize < capacity * 2) tableSize *= 2;
+    this.table = new Int32Array(tableSize);
+    this.mask = tableSize - 1;
+  }
+
+  /** The slot holding `pgno`, or -1. Marks the slot recently used. */
+  lookup(pgno: number): number {
+    const table = this.table;
+    for (let i = hashOf(pgno, this.mask); ; i = (i + 1) & this.mask) {
+      const entry = table[i]!;
+      if (entry === 0) return -1;
+      if (this.pgnos[entry - 1] === pgno) {
+        this.flags[entry - 1]! |= FLAG_REFERENCED;
+        return entry - 1;
+      }
+    }
+  }
+
+  /**
+   * Finds a slot for `pgno` (which must not be cached): a fresh or free slot, else the CLOCK victim
+   * among clean unpinned slots. Returns -1 when every slot is pinned or dirty. The slot's bytes are
+   * stale: the caller fills them.
+   */
+  claim(pgno: number): number {
+    assert(pgno > 0, 'page numbers start at 1');
+    let slot: number;
+    if (this.freeSlots.length > 0) {
+      slot = this.freeSlots.pop()!;
+    } else if (this.fresh < this.capacity) {
+      slot = this.fresh++;
+    } else {
+      slot = this.findVictim();
+      if (slot < 0) return -1;
+      this.unmap(slot);
+    }
+    this.pgnos[slot] = pgno;
+    this.flags[slot] = FLAG_REFERENCED;
+    this.insertHash(slot);
+    return slot;
+  }
+
+  /** Forgets the page in `slot` (which must be unpinned); its bytes are discarded. */
+  drop(slot: number): void {
+    assert(this.pins[slot] === 0, 'a dropped page is not pinned');
+    if (this.pgnos[slot] === 0) return;
+    if (this.flags[slot]! & FLAG_DIRTY) this.dirtyCount--;
+    this.unmap(slot);
+    this.flags[slot] = 0;
+    this.freeSlots.push(slot);
+  }
+
+  pin(slot: number): void {
+    this.pins[slot]!++;
+  }
+
+  unpin(slot: number): void {
+    assert(this.pins[slot]! > 0, 'unpin of a pinned page');
+    this.pins[slot]!--;
+  }
+
+  isPinned(slot: number): boolean {
+    return this.pins[slot]! > 0;
+  }
+
+  isDirty(slot: number): boolean {
+    return (this.flags[slot]! & FLAG_DIRTY) !== 0;
+  }
+
+  setDirty(slot: number): void {
+    if (this.flags[slot]! & FLAG_DIRTY) return;
+    this.flags[slot]! |= FLAG_DIRTY;
+    this.dirtyCount++;
+  }
+
+  setClean(slot: number): void {
+    if (!(this.flags[slot]! & FLAG_DIRTY)) return;
+    this.flags[slot]! &= ~FLAG_DIRTY;
+    this.dirtyCount--;
+  }
+
+  /** Number of dirty slots. */
+  get dirty(): number {
+    return this.dirtyCount;
+  }
+
+  /** Total pins held; zero whenever no cursor or operation is active. */
+  pinnedTotal(): number {
+    let total = 0;
+    for (let i = 0; i < this.capacity; i++) total += this.pins[i]!;
+    return total;
+  }
+
+  /** Slots of all dirty pages, in ascending page-number order. */
+  dirtySlots(): number[] {
+    const slots: number[] = [];
+    for (let i = 0; i < this.fresh; i++) if (this.flags[i]! & FLAG_DIRTY) slots.push(i);
+    slots.sort((a, b) => this.pgnos[a]! - this.pgnos[b]!);
+    return slots;
+  }
+
+  /** Drops every unpinned page, dirty or not. */
+  clear(): void {
+    for (let i = 0; i < this.fresh; i++) if (this.pgnos[i] !== 0 && this.pins[i] === 0) this.drop(i);
+  }
+
+  /** Drops every cached page numbered above `pageCount` (after the database shrinks). */
+  dropAbove(pageCount: number): void {
+    for (let i = 0; i < this.fresh; i++) if (this.pgnos[i]! > pageCount) this.drop(i);
+  }
+
+  private findVictim(): number {
+    // Two sweeps: the first clears reference bits, the second must then find any clean unpinned slot.
+    for (let step = 0; step < this.capacity * 2; step++) {
+      const slot = this.hand;
+      this.hand = slot + 1 === this.capacity ? 0 : slot + 1;
+      const f = this.flags[slot]!;
+      if (this.pins[slot]! > 0 || f & FLAG_DIRTY) continue;
+      if (f & FLAG_REFERENCED) {
+        this.flags[slot] = f & ~FLAG_REFERENCED;
+        continue;
+      }
+      return slot;
+    }
+    return -1;
+  }
+
+  private insertHash(slot: number): void {
+    const table = this.table;
+    let i = hashOf(this.pgnos[slot]!, this.mask);
+    while (table[i] !== 0) i = (i + 1) & this.mask;
+    table[i] = slot + 1;
+  }
+
+  /** Removes `slot`'s page number from the hash (backward-shift deletion) and frees the slot. */
+  private unmap(slot: number): void {
+    const table = this.table;
+    const mask = this.mask;
+    let i = hashOf(this.pgnos[slot]!, mask);
+    while (table[i] !== slot + 1) {
+      assert(table[i] !== 0, 'cached page is in the hash table');
+      i = (i + 1) & mask;
+    }
+    // Shift later entries of the probe run back into the hole so lookups never stop early.
+    let hole = i;
+    for (let j = (i + 1) & mask; table[j] !== 0; j = (j + 1) & mask) {
+      const home = hashOf(this.pgnos[table[j]! - 1]!, mask);
+      const movable = hole <= j ? home <= hole || home > j : home <= hole && home > j;
+      if (movable) {
+        table[hole] = table[j]!;
+        hole = j;
+      }
+    }
+    table[hole] = 0;
+    this.pgnos[slot] = 0;
+  }
+}

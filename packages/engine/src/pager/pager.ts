@@ -1,0 +1,361 @@
+/**
+ * The pager: pages of one database file, read through a bounded cache, changed inside transactions,
+ * and made durable through a log — the write-ahead log (the default) or a rollback journal.
+ *
+ * Callers fetch a page with `get` (which pins it), call `write` before changing its bytes, and `release`
+ * it when done. A write transaction's changes stay in the cache (dirty, unevictable) until `commit`; when
+ * the cache fills with dirty pages some are spilled early to the log (`PageLog.spill`) and become clean.
+ *
+ * Invariants: `pageCount` is the database size the open transaction sees; every dirty page is numbered
+ * ≤ pageCount; outside a write transaction no page is dirty; no page is pinned when a transaction ends.
+ */
+import { assert } from '../common/assert.js';
+import { SqliteError } from '../common/errors.js';
+import type { Vfs, VfsFile } from '../vfs/vfs.js';
+import { PageCache } from './cache.js';
+import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPageSize, put32, validateHeader, WRITER_VERSION } from './header.js';
+import { isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
+import { openPageLog, type PageLog } from './log.js';
+
+export type JournalMode = 'wal' | 'delete';
+export type Synchronous = 'off' | 'normal' | 'full';
+
+export interface PagerOptions {
+  /** Open without write access. */
+  readonly?: boolean;
+  /** Fail instead of creating the file when it does not exist. */
+  fileMustExist?: boolean;
+  /** Page size of a new database (512…65536, a power of two). Default 4096. */
+  pageSize?: number;
+  /** Journal mode of a new database. Existing files keep the mode their header records. Default 'wal'. */
+  journalMode?: JournalMode;
+  /** Durability of commits. Default 'full'. */
+  synchronous?: Synchronous;
+  /** Cache size as SQLite's `cache_size`: positive = pages, negative = KiB. Default -2000 (about 2 MB). */
+  cacheSize?: number;
+  /** WAL pages after which a commit checkpoints. Default 1000; 0 disables automatic checkpoints. */
+  walAutoCheckpoint?: number;
+  /** Buffer for the cache slots (e.g. a SharedArrayBuffer); allocated when absent. */
+  cacheBuffer?: ArrayBuffer | SharedArrayBuffer;
+}
+
+/** A page held in the cache. The object belongs to its slot and is reused; valid while pinned. */
+export interface Page {
+  readonly slot: number;
+  pgno: number;
+  readonly data: Uint8Array;
+}
+
+const DEFAULT_PAGE_SIZE = 4096;
+
+/** Number of cache slots for a `cache_size` setting. */
+export function cacheSlots(cacheSize: number, pageSize: number): number {
+  const pages = cacheSize >= 0 ? cacheSize : Math.floor((-cacheSize * 1024) / pageSize);
+  return Math.max(16, pages);
+}
+
+export class Pager {
+  readonly vfs: Vfs;
+  readonly path: string;
+  readonly readonly: boolean;
+  readonly pageSize: number;
+  /** Page size less the reserved bytes at the end of each page. */
+  readonly usableSize: number;
+  synchronous: Synchronous;
+  walAutoCheckpoint: number;
+  /** Database size in pages as the open transaction sees it. */
+  pageCount: number;
+
+  private readonly db: VfsFile;
+  private log: PageLog;
+  private readonly cache: PageCache;
+  private readonly pages: Page[];
+  private committedPageCount: number;
+  private state: 'idle' | 'read' | 'write' = 'idle';
+  private closed = false;
+
+  private constructor(vfs: Vfs, path: string, db: VfsFile, pageSize: number, usableSize: number, log: PageLog, options: PagerOptions) {
+    this.vfs = vfs;
+    this.path = path;
+    this.db = db;
+    this.readonly = options.readonly === true;
+    this.pageSize = pageSize;
+    this.usableSize = usableSize;
+    this.log = log;
+    this.synchronous = options.synchronous ?? 'full';
+    this.walAutoCheckpoint = options.walAutoCheckpoint ?? 1000;
+    const slots = cacheSlots(options.cacheSize ?? -2000, pageSize);
+    this.cache = new PageCache(pageSize, slots, options.cacheBuffer);
+    this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
+    this.committedPageCount = this.pageCount = log.committedPageCount(db, pageSize);
+  }
+
+  /** Opens (or creates) the database at `path`, recovering from a crash if its log says so. */
+  static open(vfs: Vfs, path: string, options: PagerOptions = {}): Pager {
+    const readonly = options.readonly === true;
+    if ((readonly || options.fileMustExist) && !vfs.exists(path)) {
+      throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
+    }
+    const db = vfs.open(path, { create: !readonly, readonly });
+    try {
+      // A crashed rollback-mode writer's journal is played back before anything is read.
+      if (!readonly) rollbackHotJournal(vfs, `${path}-journal`, db);
+      else if (isHotJournal(vfs, `${path}-journal`, db)) {
+        throw new SqliteError('SQLITE_CANTOPEN', 'a hot journal needs rollback but the database is opened read-only');
+      }
+      const head = new Uint8Array(HEADER_SIZE);
+      const got = db.read(head, 0);
+      if (got > 0 && got < HEADER_SIZE) throw new SqliteError('SQLITE_NOTADB', 'file is not a database');
+      if (got > 0) validateHeader(head);
+      const requested = options.pageSize ?? DEFAULT_PAGE_SIZE;
+      if (!isValidPageSize(requested)) throw new SqliteError('SQLITE_MISUSE', `invalid page size ${requested}`);
+      const walMode = got > 0 ? head[H.writeVersion] === 2 : (options.journalMode ?? 'wal') === 'wal';
+      const log = openPageLog(vfs, path, db, walMode, readonly);
+      // The header on disk may be older than the log's newest page 1; the log knows the page size too.
+      const pageSize = got > 0 ? headerPageSize(head) : log.pageSize() || requested;
+      if (log.pageSize() && log.pageSize() !== pageSize) {
+        throw new SqliteError('SQLITE_CORRUPT', 'database disk image is malformed: WAL page size differs from the database');
+      }
+      const reserved = got > 0 ? head[H.reservedBytes]! : 0;
+      const pager = new Pager(vfs, path, db, pageSize, pageSize - reserved, log, options);
+      if (pager.pageCount > 0) pager.checkPage1();
+      return pager;
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+  }
+
+  get journalMode(): JournalMode {
+    return this.log.mode;
+  }
+
+  get inTransaction(): boolean {
+    return this.state === 'write';
+  }
+
+  /** Fetches page `pgno` (1 ≤ pgno ≤ pageCount) and pins it. Pages past the end read as zeros. */
+  get(pgno: number): Page {
+    this.checkOpen();
+    if (pgno < 1 || pgno > this.pageCount) {
+      throw new SqliteError('SQLITE_CORRUPT', `database disk image is malformed: page ${pgno} is out of range 1..${this.pageCount}`);
+    }
+    const cache = this.cache;
+    let slot = cache.lookup(pgno);
+    if (slot < 0) {
+      slot = this.claimSlot(pgno);
+      this.log.readPage(pgno, cache.data[slot]!, this.state === 'write');
+    }
+    cache.pin(slot);
+    const page = this.pages[slot]!;
+    page.pgno = pgno;
+    return page;
+  }
+
+  /** Unpins a page fetched with `get` or `allocate`. */
+  release(page: Page): void {
+    this.cache.unpin(page.slot);
+  }
+
+  /** Declares that `page` is about to change. Only inside a write transaction. */
+  write(page: Page): void {
+    assert(this.state === 'write', 'pages change only inside a write transaction');
+    assert(this.cache.isPinned(page.slot), 'a page being written is pinned');
+    this.cache.setDirty(page.slot);
+  }
+
+  /** Whether `page` was changed in the open transaction. */
+  isDirty(page: Page): boolean {
+    return this.cache.isDirty(page.slot);
+  }
+
+  /** Adds a zeroed page at the end of the database, pinned and writable. */
+  append(): Page {
+    assert(this.state === 'write', 'pages are added only inside a write transaction');
+    let pgno = this.pageCount + 1;
+    // The page holding byte offset 2^30 (SQLite's lock byte) is never used.
+    if (pgno === lockBytePage(this.pageSize)) pgno++;
+    if (pgno > 0xfffffffe) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
+    let slot = this.cache.lookup(pgno);
+    if (slot < 0) slot = this.claimSlot(pgno);
+    this.pageCount = pgno;
+    this.cache.data[slot]!.fill(0);
+    this.cache.pin(slot);
+    this.cache.setDirty(slot);
+    const page = this.pages[slot]!;
+    page.pgno = pgno;
+    return page;
+  }
+
+  /** Shrinks the database to `pageCount` pages when the transaction commits. */
+  truncate(pageCount: number): void {
+    assert(this.state === 'write' && pageCount <= this.pageCount && pageCount >= 1, 'truncate within a write transaction');
+    this.cache.dropAbove(pageCount);
+    this.pageCount = pageCount;
+  }
+
+  /** Starts a read transaction: later reads see the database as last committed. */
+  beginRead(): void {
+    this.checkOpen();
+    if (this.state === 'idle') this.state = 'read';
+  }
+
+  /** Ends a read transaction. */
+  endRead(): void {
+    if (this.state === 'read') this.state = 'idle';
+  }
+
+  /** Starts a write transaction. A new, empty database gets its page 1 here. */
+  beginWrite(): void {
+    this.checkOpen();
+    if (this.readonly) throw new SqliteError('SQLITE_READONLY', 'attempt to write a readonly database');
+    assert(this.state !== 'write', 'one write transaction at a time');
+    this.state = 'write';
+    this.log.beginWrite(this.committedPageCount);
+    if (this.pageCount === 0) {
+      const page1 = this.append();
+      initHeader(page1.data, this.pageSize, this.log.mode === 'wal', this.pageSize - this.usableSize);
+      this.release(page1);
+    }
+  }
+
+  /** Makes the open write transaction durable (as `synchronous` allows) and ends it. */
+  commit(): void {
+    assert(this.state === 'write', 'commit inside a write transaction');
+    assert(this.cache.pinnedTotal() === 0, 'no page is pinned at commit');
+    this.cache.dropAbove(this.pageCount);
+    const slots = this.cache.dirtySlots();
+    if (slots.length > 0 || this.log.hasSpilled()) {
+      this.stampHeader(slots);
+      const dirty = this.cache.dirtySlots();
+      this.log.commit(this.cache.data, this.cache.pgnos, dirty, this.pageCount, this.synchronous);
+      for (const slot of dirty) this.cache.setClean(slot);
+    } else {
+      this.log.endWrite();
+    }
+    this.committedPageCount = this.pageCount;
+    this.state = 'idle';
+    if (this.log.mode === 'wal' && this.walAutoCheckpoint > 0 && this.log.backlog() >= this.walAutoCheckpoint) {
+      this.checkpoint();
+    }
+  }
+
+  /** Discards the open write transaction's changes and ends it. */
+  rollback(): void {
+    assert(this.state === 'write', 'rollback inside a write transaction');
+    assert(this.cache.pinnedTotal() === 0, 'no page is pinned at rollback');
+    const spilled = this.log.hasSpilled();
+    this.log.rollback(this.committedPageCount);
+    if (spilled) {
+      this.cache.clear();
+    } else {
+      for (const slot of this.cache.dirtySlots()) this.cache.drop(slot);
+    }
+    this.pageCount = this.committedPageCount;
+    this.state = 'idle';
+  }
+
+  /** Copies the WAL's committed pages into the database file and empties the WAL. */
+  checkpoint(): void {
+    this.checkOpen();
+    assert(this.state !== 'write', 'no checkpoint inside a write transaction');
+    this.log.checkpoint(this.synchronous);
+  }
+
+  /** Switches between WAL and rollback-journal mode (outside transactions), as `PRAGMA journal_mode`. */
+  setJournalMode(mode: JournalMode): void {
+    this.checkOpen();
+    assert(this.state !== 'write', 'journal mode changes outside a write transaction');
+    if (mode === this.log.mode || this.readonly) return;
+    if (this.log.mode === 'wal') this.log.checkpoint(this.synchronous);
+    // The header's version bytes say which mode the file is in; change them through a normal commit.
+    this.beginWrite();
+    const page1 = this.get(1);
+    this.write(page1);
+    page1.data[H.writeVersion] = page1.data[H.readVersion] = mode === 'wal' ? 2 : 1;
+    this.release(page1);
+    this.commit();
+    if (mode === 'delete') this.log.checkpoint(this.synchronous);
+    this.log.close(true);
+    this.log = openPageLog(this.vfs, this.path, this.db, mode === 'wal', this.readonly);
+  }
+
+  /** Checkpoints (in WAL mode), removes the WAL, and closes the file. */
+  close(): void {
+    if (this.closed) return;
+    if (this.state === 'write') this.rollback();
+    this.state = 'idle';
+    try {
+      if (!this.readonly && this.log.mode === 'wal') this.log.checkpoint(this.synchronous);
+      this.log.close(!this.readonly);
+    } finally {
+      this.closed = true;
+      this.db.close();
+    }
+  }
+
+  /** Total pins held; tests assert it is zero between operations. */
+  pinnedPages(): number {
+    return this.cache.pinnedTotal();
+  }
+
+  /** A cache slot for `pgno`, spilling dirty pages to the log when every slot is pinned or dirty. */
+  private claimSlot(pgno: number): number {
+    let slot = this.cache.claim(pgno);
+    if (slot >= 0) return slot;
+    this.spill();
+    slot = this.cache.claim(pgno);
+    if (slot < 0) throw new SqliteError('SQLITE_NOMEM', 'page cache is too small: every page is in use');
+    return slot;
+  }
+
+  /** Writes the unpinned dirty pages to the log before commit so their slots can be reused. */
+  private spill(): void {
+    assert(this.state === 'write', 'only a write transaction has dirty pages');
+    const slots = this.cache.dirtySlots().filter((slot) => !this.cache.isPinned(slot));
+    if (slots.length === 0) return;
+    this.log.spill(this.cache.data, this.cache.pgnos, slots);
+    for (const slot of slots) this.cache.setClean(slot);
+  }
+
+  /**
+   * Updates page 1's header for the commit: database size, and the change counter with its
+   * "version-valid-for" twin. Rollback mode stamps every commit (other processes detect changes by the
+   * counter); WAL mode only when page 1 is written anyway, the size changed, or only spilled pages remain
+   * (the commit frame then carries page 1).
+   */
+  private stampHeader(dirty: number[]): void {
+    const page1 = this.get(1);
+    try {
+      const d = page1.data;
+      const page1Dirty = dirty.includes(page1.slot);
+      const sizeChanged = get32(d, H.pageCount) !== this.pageCount;
+      if (this.log.mode === 'wal' && !page1Dirty && !sizeChanged && dirty.length > 0) return;
+      this.write(page1);
+      const counter = (get32(d, H.changeCounter) + 1) >>> 0;
+      put32(d, H.changeCounter, counter);
+      put32(d, H.versionValidFor, counter);
+      put32(d, H.pageCount, this.pageCount);
+      put32(d, H.sqliteVersion, WRITER_VERSION);
+    } finally {
+      this.release(page1);
+    }
+  }
+
+  private checkPage1(): void {
+    const page1 = this.get(1);
+    try {
+      if (!hasMagic(page1.data)) throw new SqliteError('SQLITE_NOTADB', 'file is not a database');
+      validateHeader(page1.data);
+      if (headerPageSize(page1.data) !== this.pageSize) {
+        throw new SqliteError('SQLITE_CORRUPT', 'database disk image is malformed: page size changed in the WAL');
+      }
+    } finally {
+      this.release(page1);
+    }
+  }
+
+  private checkOpen(): void {
+    if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'database is closed');
+  }
+}
