@@ -11,7 +11,9 @@
  *
  * Playback follows SQLite exactly: it stops at the first header that is missing or malformed, at a
  * record that is cut short, has page number 0 or the lock-byte page, or fails its checksum; records of
- * pages beyond the original size are skipped. Page and sector size come from the first header.
+ * pages beyond the original size are skipped. Page and sector size come from the first header (its
+ * page size wins over the database's, as in SQLite; a 0 there, from SQLite before 3.5.8, means the
+ * database's).
  *
  * The writer keeps a segment's header magic and record count zero until `sync` (as SQLite does when it
  * syncs): a journal cut short by a crash before its first sync is then not hot, and the database file
@@ -136,15 +138,15 @@ function playJournal(journal: VfsFile, db: VfsFile): void {
     const nonce = get32(header, JH.nonce);
     const first = pageSize === 0;
     if (first) {
-      const headerSectorSize = get32(header, JH.sectorSize);
-      let headerPageSizeField = get32(header, JH.pageSize);
-      if (headerPageSizeField === 0) headerPageSizeField = dbPageSize(db);
-      const sectorOk = headerSectorSize >= 32 && headerSectorSize <= MAX_SECTOR_SIZE;
-      if (!isValidPageSize(headerPageSizeField) || !sectorOk || (headerSectorSize & (headerSectorSize - 1)) !== 0) {
+      const journalSectorSize = get32(header, JH.sectorSize);
+      let journalPageSize = get32(header, JH.pageSize);
+      if (journalPageSize === 0) journalPageSize = dbPageSize(db);
+      const sectorOk = journalSectorSize >= 32 && journalSectorSize <= MAX_SECTOR_SIZE;
+      if (!isValidPageSize(journalPageSize) || !sectorOk || (journalSectorSize & (journalSectorSize - 1)) !== 0) {
         return; // a header torn before it was synced: nothing after it was acted on
       }
-      pageSize = headerPageSizeField;
-      sectorSize = headerSectorSize;
+      pageSize = journalPageSize;
+      sectorSize = journalSectorSize;
     }
     offset += sectorSize;
     if (count === COUNT_TO_END) count = Math.max(0, Math.floor((journalSize - offset) / (pageSize + 8)));
@@ -266,8 +268,9 @@ export class JournalWriter {
   }
 
   /**
-   * Starts the journal at `journalPath` (replacing any leftover file) for a database of `pageSize`-byte
-   * pages that holds `initialDbPages` pages before the transaction.
+   * Starts the journal at `journalPath` for a database of `pageSize`-byte pages that holds
+   * `initialDbPages` pages before the transaction. Any file already there is replaced, so a hot journal
+   * must have been rolled back first.
    */
   static begin(
     vfs: Vfs,

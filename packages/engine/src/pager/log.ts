@@ -25,7 +25,7 @@ export interface PageLog {
   readPage(pgno: number, into: Uint8Array, inWrite: boolean): void;
   beginWrite(committedPageCount: number): void;
   /** Writes pages out before commit so the cache can drop them; they stay part of the transaction. */
-  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[]): void;
+  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], sync: Synchronous): void;
   /** Whether the open transaction spilled pages. */
   hasSpilled(): boolean;
   /** Makes the transaction's pages (and any spilled earlier) durable. */
@@ -87,6 +87,7 @@ class WalLog implements PageLog {
   beginWrite(): void {}
 
   spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[]): void {
+    // Spilled frames need no sync: until a commit frame follows them, recovery ignores them.
     this.wal.appendFrames(this.pagesOf(data, pgnos, slots), 0, false);
   }
 
@@ -131,7 +132,8 @@ class RollbackLog implements PageLog {
   /** Pages whose original image is in the journal already. */
   private readonly journaled = new Set<number>();
   private initialPageCount = 0;
-  private spilled = false;
+  /** Whether this transaction wrote into the database file (a spill, or a commit cut short). */
+  private dbWritten = false;
   private original: Uint8Array | null = null;
 
   constructor(
@@ -155,25 +157,27 @@ class RollbackLog implements PageLog {
   beginWrite(committedPageCount: number): void {
     this.initialPageCount = committedPageCount;
     this.journaled.clear();
-    this.spilled = false;
+    this.dbWritten = false;
   }
 
-  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[]): void {
+  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], sync: Synchronous): void {
     const pageSize = data[slots[0]!]!.length;
     this.journalOriginals(pgnos, slots, pageSize);
-    this.journal!.sync('full');
+    // The originals must be durable before the database file is overwritten in place.
+    this.journal!.sync(sync);
+    this.dbWritten = true;
     for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
-    this.spilled = true;
   }
 
   hasSpilled(): boolean {
-    return this.spilled;
+    return this.dbWritten;
   }
 
   commit(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], pageCount: number, sync: Synchronous): void {
     const pageSize = data[slots[0]!]!.length;
     this.journalOriginals(pgnos, slots, pageSize);
     this.journal!.sync(sync);
+    this.dbWritten = true;
     for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
     if (this.db.size() > pageCount * pageSize) this.db.truncate(pageCount * pageSize);
     if (sync !== 'off') this.db.sync();
@@ -187,9 +191,11 @@ class RollbackLog implements PageLog {
   }
 
   rollback(): void {
-    if (this.journal) this.journal.playback(this.db, true);
+    // Only a spill wrote into the database file; otherwise the journal is simply discarded.
+    if (this.journal && this.dbWritten) this.journal.playback(this.db, true);
+    else if (this.journal) this.journal.finish();
     this.journal = null;
-    this.spilled = false;
+    this.dbWritten = false;
   }
 
   backlog(): number {

@@ -294,6 +294,11 @@ export class Pager {
     }
   }
 
+  /** Number of page slots in the cache: the bound on the memory pages take. */
+  get cacheCapacity(): number {
+    return this.cache.capacity;
+  }
+
   /** Total pins held; tests assert it is zero between operations. */
   pinnedPages(): number {
     return this.cache.pinnedTotal();
@@ -314,7 +319,7 @@ export class Pager {
     assert(this.state === 'write', 'only a write transaction has dirty pages');
     const slots = this.cache.dirtySlots().filter((slot) => !this.cache.isPinned(slot));
     if (slots.length === 0) return;
-    this.log.spill(this.cache.data, this.cache.pgnos, slots);
+    this.log.spill(this.cache.data, this.cache.pgnos, slots, this.synchronous);
     for (const slot of slots) this.cache.setClean(slot);
   }
 

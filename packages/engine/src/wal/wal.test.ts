@@ -208,6 +208,11 @@ describe('recovering logs SQLite wrote', () => {
     const base = sqliteWalCopy(pageSize, 21, 10);
     const frames = (base.walBytes.length - 32) / frameSize;
 
+    const zeroPgno = (w: Uint8Array, frame: number) => {
+      const out = w.slice();
+      out.fill(0, 32 + (frame - 1) * frameSize, 32 + (frame - 1) * frameSize + 4);
+      return out;
+    };
     const cases: [string, (wal: Uint8Array) => Uint8Array][] = [
       ['cut in the middle of the last frame', (w) => w.slice(0, w.length - 100)],
       ['cut inside the last frame header', (w) => w.slice(0, w.length - frameSize + 10)],
@@ -219,6 +224,7 @@ describe('recovering logs SQLite wrote', () => {
       ['a copy of the last frame appended', (w) => concat(w, w.slice(w.length - frameSize))],
       ['a flipped byte in the header checksum', (w) => flip(w, 27)],
       ['a flipped byte in the header salt', (w) => flip(w, 17)],
+      ['page number 0 in a middle frame, checksums valid', (w) => reencodeChecksums(zeroPgno(w, Math.floor(frames / 2)), pageSize, false)],
       ['a header only', (w) => w.slice(0, 32)],
       ['less than a header', (w) => w.slice(0, 20)],
       ['an empty file', () => new Uint8Array(0)],
@@ -265,6 +271,30 @@ describe('recovering logs SQLite wrote', () => {
     const wal = Wal.open(vfs, 'db-wal', {});
     expect(wal.maxFrame).toBe(frames);
     expect(vfs.reads).toBeLessThan(10);
+  });
+
+  test('a commit torn at any byte recovers to the previous commit or to the whole new one', () => {
+    const pageSize = 512;
+    const vfs = new MemoryVfs();
+    const wal = Wal.open(vfs, 'db-wal', {});
+    const page = (n: number) => new Uint8Array(pageSize).fill(n);
+    wal.appendFrames([{ pgno: 1, data: page(1) }, { pgno: 2, data: page(2) }], 2, true);
+    const before = vfs.snapshot('db-wal')!.length;
+    wal.appendFrames([{ pgno: 2, data: page(3) }, { pgno: 3, data: page(4) }, { pgno: 1, data: page(5) }], 3, true);
+    const full = vfs.snapshot('db-wal')!;
+    for (let cut = before; cut <= full.length; cut += 7) {
+      const torn = new MemoryVfs();
+      torn.load('db-wal', full.slice(0, cut));
+      const recovered = Wal.open(torn, 'db-wal', {});
+      expect([recovered.maxFrame, recovered.dbSize]).toEqual(cut === full.length ? [5, 3] : [2, 2]);
+    }
+    const whole = new MemoryVfs();
+    whole.load('db-wal', full);
+    const recovered = Wal.open(whole, 'db-wal', {});
+    const into = new Uint8Array(pageSize);
+    recovered.readFrame(recovered.findFrame(2, recovered.maxFrame), into);
+    expect(into[0]).toBe(3);
+    expect(recovered.findFrame(2, 2)).toBe(2);
   });
 
   test('an absent log is empty and is not created by opening it', () => {
@@ -452,16 +482,14 @@ describe('logs Hearth writes, read by SQLite', () => {
     for (let pgno = 1; pgno <= 2 * toB.length; pgno++) wal.appendSpill(pgno, garbage(pgno).data);
     wal.rollbackPending();
     expect(wal.maxFrame).toBe(committed);
-    wal.close(false);
     expect(hearthView(a!, files(dbPath).wal, pageSize).maxFrame).toBe(committed);
     expectSqliteSees(dbPath, b!, pageSize);
 
-    // The fourth transaction commits C over those stale frames.
-    const again = Wal.open(vfs, walPath, {});
+    // The fourth transaction commits C over those stale frames, continuing the committed chain.
     const toC = changedPages(b!, c!, pageSize);
     expect(toC.length).toBeLessThan(2 * toB.length);
-    again.appendFrames(toC, pageCount(c!, pageSize), true);
-    again.close(false);
+    wal.appendFrames(toC, pageCount(c!, pageSize), true);
+    wal.close(false);
     expect(fs.statSync(walPath).size).toBeGreaterThan(32 + (committed + toC.length) * (pageSize + 24));
     expect(hearthView(a!, files(dbPath).wal, pageSize).maxFrame).toBe(committed + toC.length);
     expectSqliteSees(dbPath, c!, pageSize);
