@@ -15,7 +15,7 @@
 import { assert } from '../common/assert.js';
 import { corrupt } from '../common/errors.js';
 import { readInt, readReal, RecordReader, serialTypeSize } from './record.js';
-import { type SqlValue, ValueType, encodeUtf8Into } from './value.js';
+import { type SqlValue, encodeUtf8Into } from './value.js';
 import { getVarint32, varintLength } from './varint.js';
 
 /** Orders two UTF-8 strings: negative, zero or positive as `a` sorts before, with or after `b`. */
@@ -64,7 +64,15 @@ export const NOCASE: Collation = (a, b) => nocaseRange(a, 0, a.length, b, 0, b.l
 export const RTRIM: Collation = (a, b) => rtrimRange(a, 0, a.length, b, 0, b.length);
 
 /** Compares two byte ranges with `coll`; the built-in collations run without creating views. */
-function collate(coll: Collation, a: Uint8Array, ai: number, an: number, b: Uint8Array, bi: number, bn: number): number {
+function collate(
+  coll: Collation,
+  a: Uint8Array,
+  ai: number,
+  an: number,
+  b: Uint8Array,
+  bi: number,
+  bn: number,
+): number {
   if (coll === BINARY) return binaryRange(a, ai, an, b, bi, bn);
   if (coll === NOCASE) return nocaseRange(a, ai, an, b, bi, bn);
   if (coll === RTRIM) return rtrimRange(a, ai, an, b, bi, bn);
@@ -181,27 +189,20 @@ export class UnpackedKey {
     const n = r.count;
     this.reserve(n);
     for (let i = 0; i < n; i++) {
-      switch (r.type(i)) {
-        case ValueType.Null:
-          this.kinds[i] = K_NULL;
-          break;
-        case ValueType.Integer:
-        case ValueType.Real: {
-          const v = r.getNumber(i);
-          if (typeof v === 'number') {
-            this.kinds[i] = K_NUMBER;
-            this.nums[i] = v;
-          } else {
-            this.kinds[i] = K_BIGINT;
-            this.bigs[i] = v;
-          }
-          break;
+      const t = r.serialType(i);
+      if (t >= 12) {
+        this.setBytes(i, t & 1 ? K_TEXT : K_BLOB, buf, r.offsetOf(i), (t - 12) >>> 1);
+      } else if (t === 0) {
+        this.kinds[i] = K_NULL;
+      } else {
+        const v = r.getNumber(i);
+        if (typeof v === 'bigint') {
+          this.kinds[i] = K_BIGINT;
+          this.bigs[i] = v;
+        } else {
+          this.kinds[i] = v !== v ? K_NULL : K_NUMBER; // a NaN REAL reads as NULL
+          this.nums[i] = v;
         }
-        case ValueType.Text:
-          this.setBytes(i, K_TEXT, buf, r.offsetOf(i), r.sizeOf(i));
-          break;
-        default:
-          this.setBytes(i, K_BLOB, buf, r.offsetOf(i), r.sizeOf(i));
       }
     }
     this.nField = n;
@@ -216,8 +217,8 @@ export class UnpackedKey {
   }
 
   /**
-   * Compares field `i` of this key with a record field: serial type `t`, body at `buf[p]`. Returns
-   * the ascending order of key relative to record.
+   * Compares field `i` of this key with a record field of serial type `t` whose body is at `buf[p]`
+   * (and lies inside `buf`): the ascending order of key relative to record. For compareKeyToRecord.
    */
   compareField(i: number, buf: Uint8Array, p: number, t: number, coll: Collation): number {
     const kind = this.kinds[i];
@@ -258,7 +259,13 @@ const unpackReader = new RecordReader();
  * record's and `info`'s field counts; if all those are equal the result is 0, and the caller decides
  * what a matching prefix means. Throws SQLITE_CORRUPT if the part of the record it reads is malformed.
  */
-export function compareKeyToRecord(key: UnpackedKey, buf: Uint8Array, off: number, len: number, info: KeyInfo): number {
+export function compareKeyToRecord(
+  key: UnpackedKey,
+  buf: Uint8Array,
+  off: number,
+  len: number,
+  info: KeyInfo,
+): number {
   assert(off >= 0 && len >= 0 && off + len <= buf.length, 'record range outside its buffer');
   if (len === 0) throw corrupt(`empty record at offset ${off}`);
   const end = off + len;
@@ -273,7 +280,7 @@ export function compareKeyToRecord(key: UnpackedKey, buf: Uint8Array, off: numbe
   for (let i = 0; i < n && h < hdrEnd; i++) {
     const t = getVarint32(buf, h, hdrEnd);
     h += varintLength;
-    if (t === 10 || t === 11) throw corrupt(`bad serial type in record at offset ${off}`);
+    if (t === 10 || t === 11) throw corrupt(`reserved serial type ${t} in record at offset ${off}`);
     const size = serialTypeSize(t);
     if (body + size > end) throw corrupt(`record at offset ${off} has columns past its end`);
     const rc = key.compareField(i, buf, body, t, info.collations[i]);

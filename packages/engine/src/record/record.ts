@@ -19,7 +19,14 @@
 import { assert } from '../common/assert.js';
 import { corrupt } from '../common/errors.js';
 import { type Int64, int64FromWords, int64Hi, int64Lo, normalizeInt64, splitInt64 } from './int64.js';
-import { type SqlValue, ValueType, decodeUtf8, encodeUtf8, encodeUtf8Into, isIntegerNumber } from './value.js';
+import {
+  type SqlValue,
+  ValueType,
+  decodeUtf8,
+  encodeUtf8,
+  encodeUtf8Into,
+  isIntegerNumber,
+} from './value.js';
 import { getVarint32, putVarint, varintLength, varintSize } from './varint.js';
 
 /** Body sizes of serial types 0 to 11 (10 and 11 are reserved and never reach a lookup). */
@@ -36,7 +43,10 @@ export function serialTypeSize(t: number): number {
   return t >= 12 ? (t - 12) >>> 1 : FIXED_SIZE[t];
 }
 
-/** The smallest serial type that holds the integer `v` (schema format 4: 0 and 1 take no body). */
+/**
+ * The smallest serial type that holds the integer `v`, which must be in Int64 form (a bigint only
+ * outside the safe range). Schema format 4: 0 and 1 take no body.
+ */
 export function intSerialType(v: Int64): number {
   if (typeof v === 'bigint') return 6; // only outside ±(2^53-1), see int64.ts
   if (v === 0) return 8;
@@ -103,7 +113,7 @@ export function readInt(buf: Uint8Array, p: number, t: number): Int64 {
   }
 }
 
-/** Returns the storage class that serial type `t` denotes (a NaN REAL counts as NULL, see below). */
+/** The storage class serial type `t` denotes (`RecordReader.type` also reads a NaN REAL as NULL). */
 function serialValueType(t: number): ValueType {
   if (t >= 12) return t & 1 ? ValueType.Text : ValueType.Blob;
   if (t === 0) return ValueType.Null;
@@ -117,6 +127,7 @@ function widen<T extends Int32Array | Float64Array>(a: T, larger: T): T {
   larger.set(a);
   return larger;
 }
+
 /** Text up to this many UTF-16 units is encoded into the writer's arena rather than its own array. */
 const ARENA_TEXT_LIMIT = 16384;
 
@@ -178,6 +189,7 @@ export class RecordWriter {
     this.starts = widen(this.starts, new Int32Array(size));
   }
 
+  /** Appends a NULL. */
   pushNull(): void {
     this.add(0);
   }
@@ -229,6 +241,7 @@ export class RecordWriter {
     }
   }
 
+  /** Appends a BLOB. */
   pushBlob(v: Uint8Array): void {
     this.pushBytes(v, 0, v.length, 12);
   }
@@ -294,7 +307,7 @@ export class RecordWriter {
       } else if (t === 7) {
         writeReal(buf, p, this.reals[i]);
         p += 8;
-      } else if (t !== 0 && t < 8) {
+      } else if (t >= 1 && t <= 6) {
         const size = FIXED_SIZE[t];
         let lo = this.lo[i];
         const end = p + size;
@@ -376,7 +389,9 @@ export class RecordReader {
       body += serialTypeSize(t);
       if (body > end) throw corrupt(`record at offset ${off} has columns past its end`);
     }
-    if (body !== end) throw corrupt(`record at offset ${off} is ${len} bytes but its columns need ${body - off}`);
+    if (body !== end) {
+      throw corrupt(`record at offset ${off} is ${len} bytes but its columns need ${body - off}`);
+    }
     this.count = n;
   }
 

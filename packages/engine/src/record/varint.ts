@@ -5,9 +5,10 @@
  * and has its high bit set when another byte follows; a ninth byte, if reached, carries all 8 of its
  * bits. The value is a 64-bit two's-complement integer, so negative values always take 9 bytes.
  *
- * Decoders never read at or past `end` (by default `buf.length`; it must not exceed it): a varint
- * cut short by that limit is corruption. The length of the varint just decoded is left in `varintLength` rather than returned in
- * an object, because these functions run for every cell and every column of every query.
+ * Decoders never read at or past `end` (by default `buf.length`, which it must not exceed): a varint
+ * cut short by that limit is corruption. The length of the varint just decoded is left in
+ * `varintLength` rather than returned in an object, because these functions run for every cell and
+ * every column of every query.
  */
 import { corrupt } from '../common/errors.js';
 import { type Int64, int64FromWords, int64Hi, int64Lo, splitInt64 } from './int64.js';
@@ -16,9 +17,6 @@ export type { Int64 } from './int64.js';
 
 /** Byte length of the varint most recently decoded by `getVarint` or `getVarint32`. */
 export let varintLength = 0;
-
-/** Largest byte length of a varint. */
-export const MAX_VARINT_LENGTH = 9;
 
 function truncated(off: number): Error {
   return corrupt(`varint at offset ${off} runs past the end of its data`);
@@ -91,16 +89,17 @@ export function getVarint32(buf: Uint8Array, off: number, end = buf.length): num
 
 /** Number of bytes `putVarint` uses for `v`. */
 export function varintSize(v: Int64): number {
-  // Mixed number/bigint comparisons are exact in JavaScript, so one ladder serves both.
+  // Mixed number/bigint comparisons are exact in JavaScript, so one ladder serves both; the bounds
+  // are powers of two because 2^56 - 1 has no exact double.
   if (v < 0) return 9;
-  if (v <= 0x7f) return 1;
-  if (v <= 0x3fff) return 2;
-  if (v <= 0x1fffff) return 3;
-  if (v <= 0xfffffff) return 4;
-  if (v <= 0x7ffffffff) return 5;
-  if (v <= 0x3ffffffffff) return 6;
-  if (v <= 0x1ffffffffffff) return 7;
-  if (v <= 0xffffffffffffff) return 8;
+  if (v < 0x80) return 1;
+  if (v < 0x4000) return 2;
+  if (v < 0x200000) return 3;
+  if (v < 0x10000000) return 4;
+  if (v < 0x800000000) return 5;
+  if (v < 0x40000000000) return 6;
+  if (v < 0x2000000000000) return 7;
+  if (v < 0x100000000000000) return 8;
   return 9;
 }
 
