@@ -21,8 +21,10 @@ export interface PageLog {
   pageSize(): number;
   /** Database size in pages as last committed. */
   committedPageCount(db: VfsFile, pageSize: number): number;
-  /** Fills `into` with page `pgno` as the reader (or, `inWrite`, the open transaction) sees it. */
-  readPage(pgno: number, into: Uint8Array, inWrite: boolean): void;
+  /** The newest committed state, as a snapshot readers can hold (a WAL frame number; 0 in rollback mode). */
+  snapshot(): number;
+  /** Fills `into` with page `pgno` as seen at `snapshot`, or by the open write transaction when it is -1. */
+  readPage(pgno: number, into: Uint8Array, snapshot: number): void;
   beginWrite(committedPageCount: number): void;
   /** Writes pages out before commit so the cache can drop them; they stay part of the transaction. */
   spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], sync: Synchronous): void;
@@ -78,8 +80,12 @@ class WalLog implements PageLog {
     return this.wal.maxFrame > 0 ? this.wal.dbSize : fileCommittedPageCount(db, pageSize);
   }
 
-  readPage(pgno: number, into: Uint8Array, inWrite: boolean): void {
-    const frame = this.wal.findFrame(pgno, inWrite ? this.wal.pendingMaxFrame : this.wal.maxFrame);
+  snapshot(): number {
+    return this.wal.maxFrame;
+  }
+
+  readPage(pgno: number, into: Uint8Array, snapshot: number): void {
+    const frame = this.wal.findFrame(pgno, snapshot < 0 ? this.wal.pendingMaxFrame : snapshot);
     if (frame > 0) this.wal.readFrame(frame, into);
     else readFromFile(this.db, pgno, into);
   }
@@ -148,6 +154,10 @@ class RollbackLog implements PageLog {
 
   committedPageCount(db: VfsFile, pageSize: number): number {
     return fileCommittedPageCount(db, pageSize);
+  }
+
+  snapshot(): number {
+    return 0;
   }
 
   readPage(pgno: number, into: Uint8Array): void {

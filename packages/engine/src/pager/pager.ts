@@ -11,11 +11,12 @@
  */
 import { assert } from '../common/assert.js';
 import { SqliteError } from '../common/errors.js';
-import type { Vfs, VfsFile } from '../vfs/vfs.js';
+import type { Vfs } from '../vfs/vfs.js';
 import { PageCache } from './cache.js';
 import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPageSize, put32, validateHeader, WRITER_VERSION } from './header.js';
 import { isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
-import { openPageLog, type PageLog } from './log.js';
+import { openPageLog } from './log.js';
+import { SharedFile, acquireShared } from './shared.js';
 
 export type JournalMode = 'wal' | 'delete';
 export type Synchronous = 'off' | 'normal' | 'full';
@@ -66,68 +67,53 @@ export class Pager {
   /** Database size in pages as the open transaction sees it. */
   pageCount: number;
 
-  private readonly db: VfsFile;
-  private log: PageLog;
+  private readonly shared: SharedFile;
   private readonly cache: PageCache;
   private readonly pages: Page[];
   private committedPageCount: number;
+  /** The shared file's commit count when this connection's cache was last known good. */
+  private seenVersion: number;
   private state: 'idle' | 'read' | 'write' = 'idle';
   private closed = false;
 
-  private constructor(vfs: Vfs, path: string, db: VfsFile, pageSize: number, usableSize: number, log: PageLog, options: PagerOptions) {
-    this.vfs = vfs;
-    this.path = path;
-    this.db = db;
-    this.readonly = options.readonly === true;
-    this.pageSize = pageSize;
-    this.usableSize = usableSize;
-    this.log = log;
+  private constructor(shared: SharedFile, options: PagerOptions) {
+    this.vfs = shared.vfs;
+    this.path = shared.path;
+    this.shared = shared;
+    this.readonly = options.readonly === true || shared.readonly;
+    this.pageSize = shared.pageSize;
+    this.usableSize = shared.usableSize;
     this.synchronous = options.synchronous ?? 'full';
     this.walAutoCheckpoint = options.walAutoCheckpoint ?? 1000;
-    const slots = cacheSlots(options.cacheSize ?? -2000, pageSize);
-    this.cache = new PageCache(pageSize, slots, options.cacheBuffer);
+    const slots = cacheSlots(options.cacheSize ?? -2000, this.pageSize);
+    this.cache = new PageCache(this.pageSize, slots, options.cacheBuffer);
     this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
-    this.committedPageCount = this.pageCount = log.committedPageCount(db, pageSize);
+    this.seenVersion = shared.version;
+    this.committedPageCount = this.pageCount = shared.log.committedPageCount(shared.db, this.pageSize);
   }
 
-  /** Opens (or creates) the database at `path`, recovering from a crash if its log says so. */
+  /**
+   * Opens a connection to the database at `path` (creating it unless `readonly` or `fileMustExist`),
+   * recovering from a crash if its log says so. Connections to one file in this process share it.
+   */
   static open(vfs: Vfs, path: string, options: PagerOptions = {}): Pager {
     const readonly = options.readonly === true;
     if ((readonly || options.fileMustExist) && !vfs.exists(path)) {
       throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
     }
-    const db = vfs.open(path, { create: !readonly, readonly });
+    const shared = acquireShared(vfs, path, () => openShared(vfs, path, options));
     try {
-      // A crashed rollback-mode writer's journal is played back before anything is read.
-      if (!readonly) rollbackHotJournal(vfs, `${path}-journal`, db);
-      else if (isHotJournal(vfs, `${path}-journal`, db)) {
-        throw new SqliteError('SQLITE_CANTOPEN', 'a hot journal needs rollback but the database is opened read-only');
-      }
-      const head = new Uint8Array(HEADER_SIZE);
-      const got = db.read(head, 0);
-      if (got > 0 && got < HEADER_SIZE) throw new SqliteError('SQLITE_NOTADB', 'file is not a database');
-      if (got > 0) validateHeader(head);
-      const requested = options.pageSize ?? DEFAULT_PAGE_SIZE;
-      if (!isValidPageSize(requested)) throw new SqliteError('SQLITE_MISUSE', `invalid page size ${requested}`);
-      const walMode = got > 0 ? head[H.writeVersion] === 2 : (options.journalMode ?? 'wal') === 'wal';
-      const log = openPageLog(vfs, path, db, walMode, readonly);
-      // The header on disk may be older than the log's newest page 1; the log knows the page size too.
-      const pageSize = got > 0 ? headerPageSize(head) : log.pageSize() || requested;
-      if (log.pageSize() && log.pageSize() !== pageSize) {
-        throw new SqliteError('SQLITE_CORRUPT', 'database disk image is malformed: WAL page size differs from the database');
-      }
-      const reserved = got > 0 ? head[H.reservedBytes]! : 0;
-      const pager = new Pager(vfs, path, db, pageSize, pageSize - reserved, log, options);
+      const pager = new Pager(shared, options);
       if (pager.pageCount > 0) pager.checkPage1();
       return pager;
     } catch (err) {
-      db.close();
+      if (shared.release(shared)) closeShared(shared);
       throw err;
     }
   }
 
   get journalMode(): JournalMode {
-    return this.log.mode;
+    return this.shared.log.mode;
   }
 
   get inTransaction(): boolean {
@@ -144,7 +130,7 @@ export class Pager {
     let slot = cache.lookup(pgno);
     if (slot < 0) {
       slot = this.claimSlot(pgno);
-      this.log.readPage(pgno, cache.data[slot]!, this.state === 'write');
+      this.shared.log.readPage(pgno, cache.data[slot]!, this.state === 'write' ? -1 : this.shared.snapshotOf(this));
     }
     cache.pin(slot);
     const page = this.pages[slot]!;
@@ -194,48 +180,76 @@ export class Pager {
     this.pageCount = pageCount;
   }
 
-  /** Starts a read transaction: later reads see the database as last committed. */
+  /** Starts a read transaction: reads see the database as last committed, until `endRead`. */
   beginRead(): void {
     this.checkOpen();
-    if (this.state === 'idle') this.state = 'read';
+    if (this.state !== 'idle') return;
+    this.refresh();
+    this.shared.startRead(this, this.shared.log.snapshot());
+    this.state = 'read';
   }
 
   /** Ends a read transaction. */
   endRead(): void {
-    if (this.state === 'read') this.state = 'idle';
+    if (this.state !== 'read') return;
+    this.shared.endRead(this);
+    this.state = 'idle';
   }
 
-  /** Starts a write transaction. A new, empty database gets its page 1 here. */
+  /**
+   * Starts a write transaction (from idle, or upgrading a read transaction whose snapshot is still the
+   * newest). A new, empty database gets its page 1 here. SQLITE_BUSY when another connection writes.
+   */
   beginWrite(): void {
     this.checkOpen();
     if (this.readonly) throw new SqliteError('SQLITE_READONLY', 'attempt to write a readonly database');
     assert(this.state !== 'write', 'one write transaction at a time');
+    const shared = this.shared;
+    if (this.state === 'read' && shared.snapshotOf(this) !== shared.log.snapshot()) {
+      throw new SqliteError('SQLITE_BUSY', 'database is locked (the read transaction\'s snapshot is no longer the newest)');
+    }
+    shared.lockWrite(this);
+    if (this.state === 'idle') {
+      this.refresh();
+      shared.startRead(this, shared.log.snapshot());
+    }
     this.state = 'write';
-    this.log.beginWrite(this.committedPageCount);
+    shared.log.beginWrite(this.committedPageCount);
     if (this.pageCount === 0) {
       const page1 = this.append();
-      initHeader(page1.data, this.pageSize, this.log.mode === 'wal', this.pageSize - this.usableSize);
+      initHeader(page1.data, this.pageSize, shared.log.mode === 'wal', this.pageSize - this.usableSize);
       this.release(page1);
     }
   }
 
-  /** Makes the open write transaction durable (as `synchronous` allows) and ends it. */
+  /**
+   * Makes the open write transaction durable (as `synchronous` allows) and ends it. In rollback mode
+   * this is SQLITE_BUSY while other connections read; the transaction then stays open.
+   */
   commit(): void {
     assert(this.state === 'write', 'commit inside a write transaction');
     assert(this.cache.pinnedTotal() === 0, 'no page is pinned at commit');
+    const shared = this.shared;
+    const log = shared.log;
     this.cache.dropAbove(this.pageCount);
     const slots = this.cache.dirtySlots();
-    if (slots.length > 0 || this.log.hasSpilled()) {
+    if (slots.length > 0 || log.hasSpilled()) {
+      if (log.mode === 'delete' && shared.hasOtherReaders(this)) {
+        throw new SqliteError('SQLITE_BUSY', 'database is locked (other connections are reading)');
+      }
       this.stampHeader(slots);
       const dirty = this.cache.dirtySlots();
-      this.log.commit(this.cache.data, this.cache.pgnos, dirty, this.pageCount, this.synchronous);
+      shared.fileDirty = log.mode === 'delete';
+      log.commit(this.cache.data, this.cache.pgnos, dirty, this.pageCount, this.synchronous);
       for (const slot of dirty) this.cache.setClean(slot);
+      shared.version++;
+      this.seenVersion = shared.version;
     } else {
-      this.log.endWrite();
+      log.endWrite();
     }
     this.committedPageCount = this.pageCount;
-    this.state = 'idle';
-    if (this.log.mode === 'wal' && this.walAutoCheckpoint > 0 && this.log.backlog() >= this.walAutoCheckpoint) {
+    this.finishWrite();
+    if (log.mode === 'wal' && this.walAutoCheckpoint > 0 && log.backlog() >= this.walAutoCheckpoint) {
       this.checkpoint();
     }
   }
@@ -244,30 +258,43 @@ export class Pager {
   rollback(): void {
     assert(this.state === 'write', 'rollback inside a write transaction');
     assert(this.cache.pinnedTotal() === 0, 'no page is pinned at rollback');
-    const spilled = this.log.hasSpilled();
-    this.log.rollback(this.committedPageCount);
+    const log = this.shared.log;
+    const spilled = log.hasSpilled();
+    log.rollback(this.committedPageCount);
     if (spilled) {
       this.cache.clear();
     } else {
       for (const slot of this.cache.dirtySlots()) this.cache.drop(slot);
     }
     this.pageCount = this.committedPageCount;
-    this.state = 'idle';
+    this.finishWrite();
   }
 
-  /** Copies the WAL's committed pages into the database file and empties the WAL. */
-  checkpoint(): void {
+  /**
+   * Copies the WAL's committed pages into the database file and empties the WAL. Skipped (returns false)
+   * while another connection reads an older snapshot, whose pages the copy would overwrite.
+   */
+  checkpoint(): boolean {
     this.checkOpen();
     assert(this.state !== 'write', 'no checkpoint inside a write transaction');
-    this.log.checkpoint(this.synchronous);
+    const shared = this.shared;
+    if (shared.hasOlderReaders(this, shared.log.snapshot())) return false;
+    shared.log.checkpoint(this.synchronous);
+    shared.resetSnapshots();
+    return true;
   }
 
-  /** Switches between WAL and rollback-journal mode (outside transactions), as `PRAGMA journal_mode`. */
+  /**
+   * Switches between WAL and rollback-journal mode (outside transactions), as `PRAGMA journal_mode`.
+   * Only a database's sole connection can switch.
+   */
   setJournalMode(mode: JournalMode): void {
     this.checkOpen();
-    assert(this.state !== 'write', 'journal mode changes outside a write transaction');
-    if (mode === this.log.mode || this.readonly) return;
-    if (this.log.mode === 'wal') this.log.checkpoint(this.synchronous);
+    assert(this.state === 'idle', 'journal mode changes outside transactions');
+    const shared = this.shared;
+    if (mode === shared.log.mode || this.readonly) return;
+    if (!shared.isAlone()) throw new SqliteError('SQLITE_BUSY', 'database is locked (other connections are open)');
+    if (shared.log.mode === 'wal') shared.log.checkpoint(this.synchronous);
     // The header's version bytes say which mode the file is in; change them through a normal commit.
     this.beginWrite();
     const page1 = this.get(1);
@@ -275,23 +302,22 @@ export class Pager {
     page1.data[H.writeVersion] = page1.data[H.readVersion] = mode === 'wal' ? 2 : 1;
     this.release(page1);
     this.commit();
-    if (mode === 'delete') this.log.checkpoint(this.synchronous);
-    this.log.close(true);
-    this.log = openPageLog(this.vfs, this.path, this.db, mode === 'wal', this.readonly);
+    if (mode === 'delete') shared.log.checkpoint(this.synchronous);
+    shared.log.close(true);
+    shared.log = openPageLog(shared.vfs, shared.path, shared.db, mode === 'wal', this.readonly);
   }
 
-  /** Checkpoints (in WAL mode), removes the WAL, and closes the file. */
+  /**
+   * Closes the connection, rolling back an open write transaction. The last connection to a file
+   * checkpoints (in WAL mode), removes the WAL, and closes the file.
+   */
   close(): void {
     if (this.closed) return;
     if (this.state === 'write') this.rollback();
-    this.state = 'idle';
-    try {
-      if (!this.readonly && this.log.mode === 'wal') this.log.checkpoint(this.synchronous);
-      this.log.close(!this.readonly);
-    } finally {
-      this.closed = true;
-      this.db.close();
-    }
+    this.endRead();
+    this.closed = true;
+    const shared = this.shared;
+    if (shared.release(this)) closeShared(shared, this.synchronous);
   }
 
   /** Number of page slots in the cache: the bound on the memory pages take. */
@@ -302,6 +328,22 @@ export class Pager {
   /** Total pins held; tests assert it is zero between operations. */
   pinnedPages(): number {
     return this.cache.pinnedTotal();
+  }
+
+  /** Drops the cache if another connection committed since it was filled, and re-reads the database size. */
+  private refresh(): void {
+    const shared = this.shared;
+    if (shared.version !== this.seenVersion) {
+      this.cache.clear();
+      this.seenVersion = shared.version;
+    }
+    this.committedPageCount = this.pageCount = shared.log.committedPageCount(shared.db, this.pageSize);
+  }
+
+  private finishWrite(): void {
+    this.shared.unlockWrite(this);
+    this.shared.endRead(this);
+    this.state = 'idle';
   }
 
   /** A cache slot for `pgno`, spilling dirty pages to the log when every slot is pinned or dirty. */
@@ -319,7 +361,13 @@ export class Pager {
     assert(this.state === 'write', 'only a write transaction has dirty pages');
     const slots = this.cache.dirtySlots().filter((slot) => !this.cache.isPinned(slot));
     if (slots.length === 0) return;
-    this.log.spill(this.cache.data, this.cache.pgnos, slots, this.synchronous);
+    if (this.shared.log.mode === 'delete') {
+      if (this.shared.hasOtherReaders(this)) {
+        throw new SqliteError('SQLITE_BUSY', 'database is locked (the cache is full and other connections are reading)');
+      }
+      this.shared.fileDirty = true;
+    }
+    this.shared.log.spill(this.cache.data, this.cache.pgnos, slots, this.synchronous);
     for (const slot of slots) this.cache.setClean(slot);
   }
 
@@ -335,7 +383,7 @@ export class Pager {
       const d = page1.data;
       const page1Dirty = dirty.includes(page1.slot);
       const sizeChanged = get32(d, H.pageCount) !== this.pageCount;
-      if (this.log.mode === 'wal' && !page1Dirty && !sizeChanged && dirty.length > 0) return;
+      if (this.shared.log.mode === 'wal' && !page1Dirty && !sizeChanged && dirty.length > 0) return;
       this.write(page1);
       const counter = (get32(d, H.changeCounter) + 1) >>> 0;
       put32(d, H.changeCounter, counter);
@@ -362,5 +410,46 @@ export class Pager {
 
   private checkOpen(): void {
     if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'database is closed');
+  }
+}
+
+/** Opens the file behind a first connection: hot-journal rollback, header checks, the log. */
+function openShared(vfs: Vfs, path: string, options: PagerOptions): SharedFile {
+  const readonly = options.readonly === true;
+  const db = vfs.open(path, { create: !readonly, readonly });
+  try {
+    // A crashed rollback-mode writer's journal is played back before anything is read.
+    if (!readonly) rollbackHotJournal(vfs, `${path}-journal`, db);
+    else if (isHotJournal(vfs, `${path}-journal`, db)) {
+      throw new SqliteError('SQLITE_CANTOPEN', 'a hot journal needs rollback but the database is opened read-only');
+    }
+    const head = new Uint8Array(HEADER_SIZE);
+    const got = db.read(head, 0);
+    if (got > 0 && got < HEADER_SIZE) throw new SqliteError('SQLITE_NOTADB', 'file is not a database');
+    if (got > 0) validateHeader(head);
+    const requested = options.pageSize ?? DEFAULT_PAGE_SIZE;
+    if (!isValidPageSize(requested)) throw new SqliteError('SQLITE_MISUSE', `invalid page size ${requested}`);
+    const walMode = got > 0 ? head[H.writeVersion] === 2 : (options.journalMode ?? 'wal') === 'wal';
+    const log = openPageLog(vfs, path, db, walMode, readonly);
+    // The log knows the page size of a database whose file is still empty.
+    const pageSize = got > 0 ? headerPageSize(head) : log.pageSize() || requested;
+    if (log.pageSize() && log.pageSize() !== pageSize) {
+      throw new SqliteError('SQLITE_CORRUPT', 'database disk image is malformed: WAL page size differs from the database');
+    }
+    const reserved = got > 0 ? head[H.reservedBytes]! : 0;
+    return new SharedFile(vfs, path, db, readonly, log, pageSize, pageSize - reserved);
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+/** Closes the file after its last connection: a final checkpoint, then the WAL is removed. */
+function closeShared(shared: SharedFile, synchronous: Synchronous = 'full'): void {
+  try {
+    if (!shared.readonly && shared.log.mode === 'wal') shared.log.checkpoint(synchronous);
+    shared.log.close(!shared.readonly);
+  } finally {
+    shared.db.close();
   }
 }
