@@ -214,6 +214,17 @@ export class Pager {
       shared.startRead(this, shared.log.snapshot());
     }
     this.state = 'write';
+    if (this.pageCount === 0 && shared.log.mode === 'wal') {
+      // A new WAL database gets page 1 in the file itself, as SQLite creates one: readers (SQLite too)
+      // discard a WAL that sits beside an empty database file.
+      const page1 = new Uint8Array(this.pageSize);
+      initHeader(page1, this.pageSize, true, this.pageSize - this.usableSize);
+      shared.db.write(page1, 0);
+      if (this.synchronous !== 'off') shared.db.sync();
+      this.committedPageCount = this.pageCount = 1;
+      shared.version++;
+      this.seenVersion = shared.version;
+    }
     shared.log.beginWrite(this.committedPageCount);
     if (this.pageCount === 0) {
       const page1 = this.append();
