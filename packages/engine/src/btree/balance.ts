@@ -25,7 +25,9 @@ import {
   cellCount,
   cellOffset,
   cellSizeAt,
+  dropCell,
   freeBytes,
+  insertCell,
   hdrOffset,
   isLeafType,
   pageCapacity,
@@ -96,18 +98,21 @@ function fits(content: Content, usable: number, hdr: number, type: number): bool
   return need <= pageCapacity(usable, hdr, type);
 }
 
-/** Copies every cell of a page out of it. */
+/** Copies a page's bytes once and returns its cells as views into the copy. */
 function readContent(cur: BtCursor, page: Page, type: number): Content {
-  const data = page.data;
-  const hdr = hdrOffset(page.pgno);
+  return cellsOf(cur, page.data.slice(0, cur.bt.limits.usable), hdrOffset(page.pgno), type, page.pgno);
+}
+
+/** The cells of the page image `data` as views into it; `data` must not change while they are used. */
+function cellsOf(cur: BtCursor, data: Uint8Array, hdr: number, type: number, pgno: number): Content {
   const n = cellCount(data, hdr);
   const limits = cur.bt.limits;
   const cells = new Array<Uint8Array>(n);
   for (let i = 0; i < n; i++) {
     const off = cellOffset(data, hdr, type, i);
     const size = cellSizeAt(data, off, type, limits);
-    if (off < hdr || off + size > limits.usable) throw corrupt(`cell ${i} of page ${page.pgno} lies outside the page`);
-    cells[i] = data.slice(off, off + size);
+    if (off < hdr || off + size > limits.usable) throw corrupt(`cell ${i} of page ${pgno} lies outside the page`);
+    cells[i] = data.subarray(off, off + size);
   }
   return { cells, right: isLeafType(type) ? 0 : rightChild(data, hdr) };
 }
@@ -163,71 +168,77 @@ function balanceShallower(cur: BtCursor): void {
 
 /**
  * Redistributes the cells of the page at level `d` (given as `content` when it overflows) and of up to
- * two of its siblings over as few pages as hold them, evened out. Returns the parent's new content:
- * its cells with the old dividers replaced by the new ones. The cursor's path is cut back to `d - 1`.
+ * two of its siblings over as few pages as hold them, evened out, and puts the new dividers into the
+ * parent in place. Returns the parent's content when the dividers do not fit there, else null. The
+ * cursor's path is cut back to `d - 1`.
  */
-function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Content {
+function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Content | null {
   const bt = cur.bt;
   const limits = bt.limits;
   const usable = limits.usable;
   const parent = cur.pages[d - 1]!;
   const parentType = cur.types[d - 1]!;
   const type = cur.types[d]!;
-  const parentContent = readContent(cur, parent, parentType);
-  const nParent = parentContent.cells.length;
+  const pdata = parent.data;
+  const phdr = hdrOffset(parent.pgno);
+  const nParent = cellCount(pdata, phdr);
   const at = cur.idx[d - 1]!;
 
-  if (content && type === LEAF_TABLE && at === nParent) {
-    const quick = balanceQuick(cur, d, content, parentContent);
-    if (quick) return quick;
-  }
+  if (content && type === LEAF_TABLE && at === nParent && balanceQuick(cur, d, content)) return null;
 
   // Siblings: the page and its neighbours, up to three, as children first..first+nOld-1 of the parent.
   const nOld = Math.min(3, nParent + 1);
   const first = Math.max(0, Math.min(at - 1, nParent + 1 - nOld));
   const oldPgnos: number[] = [];
+  const oldDividers: Uint8Array[] = [];
   for (let k = 0; k < nOld; k++) {
     const i = first + k;
-    oldPgnos.push(i < nParent ? get32(parentContent.cells[i]!, 0) : parentContent.right);
+    if (i < nParent) {
+      const off = cellOffset(pdata, phdr, parentType, i);
+      oldPgnos.push(get32(pdata, off));
+      if (k < nOld - 1) oldDividers.push(pdata.slice(off, off + cellSizeAt(pdata, off, parentType, limits)));
+    } else {
+      oldPgnos.push(rightChild(pdata, phdr));
+    }
   }
 
-  // Gather every cell of the siblings, with the dividers between them where they are entries.
+  // Gather every cell of the siblings (views into one copy of their pages), with the dividers between
+  // them where those are entries.
+  const copies = new Uint8Array(usable * nOld);
   const cells: Uint8Array[] = [];
   let lastRight = 0;
   for (let k = 0; k < nOld; k++) {
     let sibling: Content;
-    if (first + k === at) {
-      sibling = content ?? readContent(cur, cur.pages[d]!, type);
+    if (first + k === at && content) {
+      sibling = content;
     } else {
-      bt.checkPgno(oldPgnos[k]!, 'sibling');
-      const page = bt.pager.get(oldPgnos[k]!);
+      const own = first + k === at;
+      if (!own) bt.checkPgno(oldPgnos[k]!, 'sibling');
+      const page = own ? cur.pages[d]! : bt.pager.get(oldPgnos[k]!);
       try {
         if (pageType(page.data, 0, page.pgno) !== type) throw corrupt(`sibling pages ${oldPgnos[k]} and ${cur.pages[d]!.pgno} differ in type`);
-        sibling = readContent(cur, page, type);
+        const copy = copies.subarray(k * usable, (k + 1) * usable);
+        copy.set(page.data.subarray(0, usable));
+        sibling = cellsOf(cur, copy, 0, type, page.pgno);
       } finally {
-        bt.pager.release(page);
+        if (!own) bt.pager.release(page);
       }
     }
     for (const cell of sibling.cells) cells.push(cell);
     lastRight = sibling.right;
-    if (k < nOld - 1 && type !== LEAF_TABLE) {
-      cells.push(dividerToChildCell(parentContent.cells[first + k]!, type, sibling.right));
-    }
+    if (k < nOld - 1 && type !== LEAF_TABLE) cells.push(dividerToChildCell(oldDividers[k]!, type, sibling.right));
   }
   // The cursor lets go of the page at level d; its old bytes are no longer needed.
   bt.pager.release(cur.pages[d]!);
   cur.depth = d - 1;
 
   const consuming = type !== LEAF_TABLE;
-  const capacity = pageCapacity(usable, 0, type);
-  const { starts, ends } = distribute(cells, capacity, consuming);
+  const { starts, ends } = distribute(cells, pageCapacity(usable, 0, type), consuming);
   const nNew = starts.length;
 
   // Pages for the result: the old siblings first, then new ones; surplus old pages are freed.
   const newPages: Page[] = [];
-  for (let j = 0; j < nNew; j++) {
-    newPages.push(j < nOld ? bt.pager.get(oldPgnos[j]!) : bt.allocatePage());
-  }
+  for (let j = 0; j < nNew; j++) newPages.push(j < nOld ? bt.pager.get(oldPgnos[j]!) : bt.allocatePage());
   for (let k = nNew; k < nOld; k++) bt.freePage(oldPgnos[k]!);
 
   const dividers: Uint8Array[] = [];
@@ -242,42 +253,49 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
   const lastPgno = newPages[nNew - 1]!.pgno;
   for (const page of newPages) bt.pager.release(page);
 
-  // The parent: old dividers out, new ones in, and the pointer that led to the last old sibling now
-  // leads to the last new page.
-  const out = parentContent.cells;
-  out.splice(first, nOld - 1, ...dividers);
-  let right = parentContent.right;
-  const afterLast = first + nNew - 1;
-  if (first + nOld - 1 === nParent) {
-    right = lastPgno;
-  } else {
-    const cell = out[afterLast]!.slice();
-    put32(cell, 0, lastPgno);
-    out[afterLast] = cell;
+  // The parent, in place: old dividers out; the pointer that led to the last old sibling now leads to
+  // the last new page; new dividers in.
+  bt.pager.write(parent);
+  for (let k = nOld - 2; k >= 0; k--) dropCell(pdata, phdr, parentType, first + k, oldDividers[k]!.length, usable, parent.pgno);
+  if (first + nOld - 1 === nParent) put32(pdata, phdr + 8, lastPgno);
+  else put32(pdata, cellOffset(pdata, phdr, parentType, first), lastPgno);
+  for (let j = 0; j < dividers.length; j++) {
+    if (!insertCell(pdata, phdr, parentType, first + j, dividers[j]!, limits, bt.scratch, parent.pgno)) {
+      const overfull = readContent(cur, parent, parentType);
+      overfull.cells.splice(first + j, 0, ...dividers.slice(j));
+      return overfull;
+    }
   }
-  return { cells: out, right };
+  return null;
 }
 
 /**
  * The common case of appending to a table: the new cell is the last of the rightmost leaf. It goes alone
  * into a new page that becomes the parent's right child, and the full leaf is left as it was (so
- * sequential inserts fill pages completely). Returns null when the case does not apply.
+ * sequential inserts fill pages completely). Returns false when the case does not apply.
  */
-function balanceQuick(cur: BtCursor, d: number, content: Content, parentContent: Content): Content | null {
+function balanceQuick(cur: BtCursor, d: number, content: Content): boolean {
   const bt = cur.bt;
   const page = cur.pages[d]!;
-  const hdr = hdrOffset(page.pgno);
-  const n = cellCount(page.data, hdr);
-  if (content.cells.length !== n + 1 || cur.idx[d] !== n || n === 0) return null;
+  const n = cellCount(page.data, hdrOffset(page.pgno));
+  if (content.cells.length !== n + 1 || cur.idx[d] !== n || n === 0) return false;
+  const parent = cur.pages[d - 1]!;
+  const phdr = hdrOffset(parent.pgno);
+  const divider = interiorTableCell(page.pgno, leafRowid(content.cells[n - 1]!));
+  // The parent must take the divider; otherwise the general path handles its overflow.
+  if (freeBytes(parent.data, phdr, cur.types[d - 1]!, bt.limits.usable, parent.pgno) < divider.length + 2) return false;
   const fresh = bt.allocatePage();
   writePage(fresh.data, 0, LEAF_TABLE, content.cells, n, n + 1, 0, bt.limits.usable);
   const freshPgno = fresh.pgno;
   bt.pager.release(fresh);
-  const divider = interiorTableCell(page.pgno, leafRowid(content.cells[n - 1]!));
+  bt.pager.write(parent);
+  const nParent = cellCount(parent.data, phdr);
+  const inserted = insertCell(parent.data, phdr, cur.types[d - 1]!, nParent, divider, bt.limits, bt.scratch, parent.pgno);
+  assert(inserted, 'the divider fits the parent');
+  put32(parent.data, phdr + 8, freshPgno);
   bt.pager.release(page);
   cur.depth = d - 1;
-  parentContent.cells.push(divider);
-  return { cells: parentContent.cells, right: freshPgno };
+  return true;
 }
 
 /**
