@@ -194,6 +194,7 @@ export class Btree {
   }
 
   private freeChild(pgno: number, depth: number): void {
+    this.checkPgno(pgno, 'child');
     const child = this.pager.get(pgno);
     try {
       const type = pageType(child.data, hdrOffset(pgno), pgno);
@@ -218,12 +219,17 @@ export class Btree {
       put32(page1.data, H.freelistCount, freeCount - 1);
       const trunk = this.pager.get(trunkPgno);
       const leafCount = get32(trunk.data, 4);
-      if (leafCount > (this.limits.usable >>> 2) - 2) throw corrupt(`freelist trunk ${trunkPgno} claims ${leafCount} leaves`);
       let pgno: number;
       if (leafCount > 0) {
         // Take the trunk's last leaf.
-        pgno = get32(trunk.data, 8 + 4 * (leafCount - 1));
-        this.checkPgno(pgno, 'freelist leaf');
+        try {
+          if (leafCount > (this.limits.usable >>> 2) - 2) throw corrupt(`freelist trunk ${trunkPgno} claims ${leafCount} leaves`);
+          pgno = get32(trunk.data, 8 + 4 * (leafCount - 1));
+          this.checkPgno(pgno, 'freelist leaf');
+        } catch (err) {
+          this.pager.release(trunk);
+          throw err;
+        }
         this.pager.write(trunk);
         put32(trunk.data, 4, leafCount - 1);
         this.pager.release(trunk);

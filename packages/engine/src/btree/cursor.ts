@@ -315,7 +315,12 @@ export class BtCursor {
   /** The payload of the cell `info` describes, on the page at the cursor's depth. */
   private readPayload(info: CellInfo): Uint8Array {
     const data = this.pages[this.depth]!.data;
-    if (info.overflowPgno === 0) return data.subarray(info.payloadOffset, info.payloadOffset + info.payloadSize);
+    if (info.localSize === info.payloadSize) return data.subarray(info.payloadOffset, info.payloadOffset + info.payloadSize);
+    // A payload cannot need more overflow pages than the file has: check before allocating for it.
+    const bt = this.bt;
+    if (Math.ceil((info.payloadSize - info.localSize) / (bt.usableSize - 4)) > bt.pager.pageCount) {
+      throw corrupt(`payload of ${info.payloadSize} bytes is larger than the database`);
+    }
     if (this.payloadBuf.length < info.payloadSize) this.payloadBuf = new Uint8Array(Math.max(info.payloadSize, this.payloadBuf.length * 2));
     const out = this.payloadBuf;
     out.set(data.subarray(info.payloadOffset, info.payloadOffset + info.localSize));
@@ -347,6 +352,7 @@ export class BtCursor {
       this.deleteCurrent();
       unpacked.fromRecord(key, 0, key.length); // deleting reused the cursor's key buffer
       c = this.seek(unpacked, 0);
+      if (c === 0 && !isLeafType(this.types[this.depth]!)) throw corrupt('index key is stored twice');
     }
     const cell = this.buildCell(LEAF_INDEX, 0, key);
     this.savedRecord = key.slice();

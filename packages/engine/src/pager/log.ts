@@ -54,7 +54,7 @@ function fileCommittedPageCount(db: VfsFile, pageSize: number): number {
   const head = new Uint8Array(HEADER_SIZE);
   db.read(head, 0);
   const inHeader = get32(head, H.pageCount);
-  const fromFile = Math.floor(size / (headerPageSize(head) || pageSize));
+  const fromFile = Math.ceil(size / (headerPageSize(head) || pageSize));
   if (inHeader > 0 && get32(head, H.changeCounter) === get32(head, H.versionValidFor) && inHeader <= fromFile) return inHeader;
   return fromFile;
 }
@@ -92,9 +92,9 @@ class WalLog implements PageLog {
 
   beginWrite(): void {}
 
-  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[]): void {
+  spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], sync: Synchronous): void {
     // Spilled frames need no sync: until a commit frame follows them, recovery ignores them.
-    this.wal.appendFrames(this.pagesOf(data, pgnos, slots), 0, false);
+    this.wal.appendFrames(this.pagesOf(data, pgnos, slots), 0, false, sync !== 'off');
   }
 
   hasSpilled(): boolean {
@@ -103,7 +103,7 @@ class WalLog implements PageLog {
 
   commit(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], pageCount: number, sync: Synchronous): void {
     assert(slots.length > 0, 'a WAL commit writes at least one frame');
-    this.wal.appendFrames(this.pagesOf(data, pgnos, slots), pageCount, sync === 'full');
+    this.wal.appendFrames(this.pagesOf(data, pgnos, slots), pageCount, sync === 'full', sync !== 'off');
   }
 
   endWrite(): void {}

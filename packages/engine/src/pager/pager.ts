@@ -14,7 +14,7 @@ import { SqliteError } from '../common/errors.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { PageCache } from './cache.js';
 import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPageSize, put32, validateHeader, WRITER_VERSION } from './header.js';
-import { isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
+import { JournalWriter, isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
 import { openPageLog } from './log.js';
 import { SharedFile, acquireShared } from './shared.js';
 
@@ -104,7 +104,14 @@ export class Pager {
     const shared = acquireShared(vfs, path, () => openShared(vfs, path, options));
     try {
       const pager = new Pager(shared, options);
-      if (pager.pageCount > 0) pager.checkPage1();
+      if (pager.pageCount > 0) {
+        pager.beginRead();
+        try {
+          pager.checkPage1();
+        } finally {
+          pager.endRead();
+        }
+      }
       return pager;
     } catch (err) {
       if (shared.release(shared)) closeShared(shared);
@@ -130,7 +137,10 @@ export class Pager {
     let slot = cache.lookup(pgno);
     if (slot < 0) {
       slot = this.claimSlot(pgno);
-      this.shared.log.readPage(pgno, cache.data[slot]!, this.state === 'write' ? -1 : this.shared.snapshotOf(this));
+      const shared = this.shared;
+      // A read outside any transaction sees the newest commit.
+      const snapshot = this.state === 'write' ? -1 : this.state === 'read' ? shared.snapshotOf(this) : shared.log.snapshot();
+      shared.log.readPage(pgno, cache.data[slot]!, snapshot);
     }
     cache.pin(slot);
     const page = this.pages[slot]!;
@@ -214,17 +224,7 @@ export class Pager {
       shared.startRead(this, shared.log.snapshot());
     }
     this.state = 'write';
-    if (this.pageCount === 0 && shared.log.mode === 'wal') {
-      // A new WAL database gets page 1 in the file itself, as SQLite creates one: readers (SQLite too)
-      // discard a WAL that sits beside an empty database file.
-      const page1 = new Uint8Array(this.pageSize);
-      initHeader(page1, this.pageSize, true, this.pageSize - this.usableSize);
-      shared.db.write(page1, 0);
-      if (this.synchronous !== 'off') shared.db.sync();
-      this.committedPageCount = this.pageCount = 1;
-      shared.version++;
-      this.seenVersion = shared.version;
-    }
+    if (this.pageCount === 0 && shared.log.mode === 'wal') this.createWalDatabase();
     shared.log.beginWrite(this.committedPageCount);
     if (this.pageCount === 0) {
       const page1 = this.append();
@@ -339,6 +339,25 @@ export class Pager {
   /** Total pins held; tests assert it is zero between operations. */
   pinnedPages(): number {
     return this.cache.pinnedTotal();
+  }
+
+  /**
+   * Gives a new WAL database its page 1 in the file itself, as SQLite creates one: readers (SQLite too)
+   * discard a WAL beside an empty database file. The write goes through a rollback journal recording an
+   * empty database, so a crash in the middle leaves a hot journal that truncates the file back to empty.
+   */
+  private createWalDatabase(): void {
+    const shared = this.shared;
+    const page1 = new Uint8Array(this.pageSize);
+    initHeader(page1, this.pageSize, true, this.pageSize - this.usableSize);
+    const journal = JournalWriter.begin(shared.vfs, `${shared.path}-journal`, this.pageSize, 0);
+    journal.sync(this.synchronous);
+    shared.db.write(page1, 0);
+    if (this.synchronous !== 'off') shared.db.sync();
+    journal.finish();
+    this.committedPageCount = this.pageCount = 1;
+    shared.version++;
+    this.seenVersion = shared.version;
   }
 
   /** Drops the cache if another connection committed since it was filled, and re-reads the database size. */

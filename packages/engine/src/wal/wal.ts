@@ -138,9 +138,10 @@ export class Wal {
    * non-zero the last frame is the commit frame (database size in pages after the transaction) and the
    * transaction commits: maxFrame advances, after syncing the log when `sync`. Otherwise the frames stay
    * pending (a spill): visible to `findFrame` with a snapshot past maxFrame, undone by `rollbackPending`.
-   * A page may be appended again later in the same transaction; its newest frame wins.
+   * A page may be appended again later in the same transaction; its newest frame wins. The first
+   * frames of a new generation are preceded by the header alone, synced first when `syncHeader`.
    */
-  appendFrames(pages: readonly WalPage[], commitDbSize: number, sync: boolean): void {
+  appendFrames(pages: readonly WalPage[], commitDbSize: number, sync: boolean, syncHeader = sync): void {
     assert(!this.readonly, 'appending to a read-only log');
     assert(commitDbSize >= 0, 'commit size is a page count');
     if (pages.length === 0) {
@@ -154,7 +155,15 @@ export class Wal {
     const frameSize = pageSize + FRAME_HEADER_SIZE;
     const perBatch = Math.max(1, Math.floor(IO_CHUNK / frameSize));
     const sum = Uint32Array.from(this.runningSum);
-    let headerBytes = newGeneration ? WAL_HEADER_SIZE : 0;
+    if (newGeneration) {
+      // The header goes out alone and durable before any frame: otherwise a crash could keep the old
+      // header (and its salts) over new frames, and recovery would replay checkpointed frames.
+      const head = this.scratchOf(WAL_HEADER_SIZE);
+      encodeWalHeader(head, pageSize, this.checkpointSeq, this.salt1, this.salt2, sum);
+      file.write(head, 0);
+      if (syncHeader) file.sync();
+    }
+    let headerBytes = 0;
     for (let i = 0; i < pages.length; ) {
       const n = Math.min(perBatch, pages.length - i);
       const buf = this.scratchOf(headerBytes + n * frameSize);

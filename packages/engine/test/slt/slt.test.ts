@@ -1,0 +1,84 @@
+// Runs sqllogictest scripts as Vitest tests, one test per script.
+//
+// What runs is set by the environment (scripts/slt.mjs sets it from its command line):
+//   HEARTH_SLT_PATHS          unset/"ci": the CI selection; "all": the whole corpus; else paths, one per line
+//   HEARTH_SLT_ENGINE         sqlite (default: real SQLite through better-sqlite3) or hearth
+//   HEARTH_SLT_CORPUS         the corpus directory (default ../shared/sqllogictest from the repository root)
+//   HEARTH_SLT_MAX_FAILURES   failures printed per script (default 5)
+//   HEARTH_SLT_LIST_FAILURES  write every failure, as JSON, to this file
+//   HEARTH_SLT_TIMEOUT        per-script time limit in seconds (default 1800)
+// Without the corpus the CI selection is skipped with a message.
+
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+import { afterAll, describe, expect, it } from 'vitest';
+
+import { selectFiles } from './corpus.js';
+import { engineFactoryFromEnv, engineNameFromEnv } from './engines.js';
+import { failuresJson, fileReport, summaryText } from './report.js';
+import { runSltFile } from './runner.js';
+import type { FileResult } from './runner.js';
+
+const env = process.env;
+const say = (text: string): void => {
+  process.stdout.write(`${text}\n`);
+};
+
+function positiveInt(name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`${name} must be a non-negative integer, not '${raw}'`);
+  return n;
+}
+
+const engineName = engineNameFromEnv(env);
+const createEngine = engineFactoryFromEnv(env);
+const selection = selectFiles(env);
+const maxPrinted = positiveInt('HEARTH_SLT_MAX_FAILURES', 5);
+const listFailures = env['HEARTH_SLT_LIST_FAILURES']?.trim() || undefined;
+const timeoutMs = positiveInt('HEARTH_SLT_TIMEOUT', 1800) * 1000;
+
+if (selection.kind === 'skip') {
+  describe('sqllogictest', () => {
+    say(`sqllogictest: ${selection.reason}`);
+    it.skip(`skipped: ${selection.reason}`, () => {});
+  });
+} else {
+  const { files, corpus } = selection;
+  const results: FileResult[] = [];
+
+  describe(`sqllogictest (${selection.kind}, engine ${engineName})`, () => {
+    afterAll(() => {
+      if (results.length === 0) return;
+      say(summaryText(results, engineName));
+      if (listFailures !== undefined) {
+        mkdirSync(dirname(listFailures), { recursive: true });
+        writeFileSync(listFailures, failuresJson(results, engineName, corpus));
+        say(`sqllogictest: failures written to ${listFailures}`);
+      }
+    });
+
+    if (files.length === 0) {
+      it.skip('no sqllogictest scripts selected', () => {});
+    }
+    for (const file of files) {
+      it(
+        file.name,
+        () => {
+          const result = runSltFile(
+            file.path,
+            createEngine,
+            { maxFailureDetails: listFailures !== undefined ? Number.MAX_SAFE_INTEGER : maxPrinted },
+            file.name,
+          );
+          results.push(result);
+          say(fileReport(result, maxPrinted));
+          expect(result.failed, `${result.failed} sqllogictest record(s) failed in ${file.name}`).toBe(0);
+        },
+        timeoutMs,
+      );
+    }
+  });
+}
