@@ -98,7 +98,7 @@ function playRecords(
 ): number {
   const recordSize = pageSize + 8;
   const endMarker = lockBytePage(pageSize);
-  const chunk = new Uint8Array(Math.max(1, Math.floor(IO_CHUNK / recordSize)) * recordSize);
+  const chunk = new Uint8Array(Math.max(1, Math.min(count, Math.floor(IO_CHUNK / recordSize))) * recordSize);
   let left = count;
   while (left > 0) {
     const whole = Math.floor((journalSize - offset) / recordSize);
@@ -264,7 +264,8 @@ export class JournalWriter {
     private readonly sectorSize: number,
   ) {
     this.file = file;
-    this.buffer = new Uint8Array(Math.max(IO_CHUNK, 2 * (pageSize + 8 + sectorSize)));
+    // Small transactions are the common case: start with room for a couple of records and grow.
+    this.buffer = new Uint8Array(2 * (pageSize + 8 + sectorSize));
   }
 
   /**
@@ -373,9 +374,16 @@ export class JournalWriter {
 
   /** Room for `length` more bytes at the end of the journal; returns their index in `buffer`. */
   private reserve(length: number): number {
-    if (this.bufferLength + length > this.buffer.length) {
-      this.flush();
-      if (length > this.buffer.length) this.buffer = new Uint8Array(length);
+    const wanted = this.bufferLength + length;
+    if (wanted > this.buffer.length) {
+      if (wanted <= IO_CHUNK) {
+        const grown = new Uint8Array(Math.min(IO_CHUNK, Math.max(wanted, 2 * this.buffer.length)));
+        grown.set(this.buffer.subarray(0, this.bufferLength));
+        this.buffer = grown;
+      } else {
+        this.flush();
+        if (length > this.buffer.length) this.buffer = new Uint8Array(length);
+      }
     }
     const at = this.bufferLength;
     this.bufferLength += length;
