@@ -184,7 +184,10 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
   const nParent = cellCount(pdata, phdr);
   const at = cur.idx[d - 1]!;
 
-  if (content && type === LEAF_TABLE && at === nParent && balanceQuick(cur, d, content)) return null;
+  if (content && type === LEAF_TABLE && at === nParent) {
+    const quick = balanceQuick(cur, d, content);
+    if (quick !== false) return quick;
+  }
 
   // Siblings: the page and its neighbours, up to three, as children first..first+nOld-1 of the parent.
   const nOld = Math.min(3, nParent + 1);
@@ -238,20 +241,23 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
 
   // Pages for the result: the old siblings first, then new ones; surplus old pages are freed.
   const newPages: Page[] = [];
-  for (let j = 0; j < nNew; j++) newPages.push(j < nOld ? bt.pager.get(oldPgnos[j]!) : bt.allocatePage());
-  for (let k = nNew; k < nOld; k++) bt.freePage(oldPgnos[k]!);
-
   const dividers: Uint8Array[] = [];
-  for (let j = 0; j < nNew; j++) {
-    const page = newPages[j]!;
-    let right = 0;
-    if (!isLeafType(type)) right = j < nNew - 1 ? get32(cells[ends[j]!]!, 0) : lastRight;
-    bt.pager.write(page);
-    writePage(page.data, 0, type, cells, starts[j]!, ends[j]!, right, usable);
-    if (j < nNew - 1) dividers.push(makeDivider(cells, ends[j]!, type, page.pgno, limits));
+  let lastPgno = 0;
+  try {
+    for (let j = 0; j < nNew; j++) newPages.push(j < nOld ? bt.pager.get(oldPgnos[j]!) : bt.allocatePage());
+    for (let k = nNew; k < nOld; k++) bt.freePage(oldPgnos[k]!);
+    for (let j = 0; j < nNew; j++) {
+      const page = newPages[j]!;
+      let right = 0;
+      if (!isLeafType(type)) right = j < nNew - 1 ? get32(cells[ends[j]!]!, 0) : lastRight;
+      bt.pager.write(page);
+      writePage(page.data, 0, type, cells, starts[j]!, ends[j]!, right, usable);
+      if (j < nNew - 1) dividers.push(makeDivider(cells, ends[j]!, type, page.pgno, limits));
+    }
+    lastPgno = newPages[nNew - 1]!.pgno;
+  } finally {
+    for (const page of newPages) bt.pager.release(page);
   }
-  const lastPgno = newPages[nNew - 1]!.pgno;
-  for (const page of newPages) bt.pager.release(page);
 
   // The parent, in place: old dividers out; the pointer that led to the last old sibling now leads to
   // the last new page; new dividers in.
@@ -272,30 +278,34 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
 /**
  * The common case of appending to a table: the new cell is the last of the rightmost leaf. It goes alone
  * into a new page that becomes the parent's right child, and the full leaf is left as it was (so
- * sequential inserts fill pages completely). Returns false when the case does not apply.
+ * sequential inserts fill pages completely). Returns false when the case does not apply, else what
+ * `balanceSiblings` returns: null, or the parent's content when the new divider overfills it.
  */
-function balanceQuick(cur: BtCursor, d: number, content: Content): boolean {
+function balanceQuick(cur: BtCursor, d: number, content: Content): Content | null | false {
   const bt = cur.bt;
   const page = cur.pages[d]!;
   const n = cellCount(page.data, hdrOffset(page.pgno));
   if (content.cells.length !== n + 1 || cur.idx[d] !== n || n === 0) return false;
   const parent = cur.pages[d - 1]!;
+  const parentType = cur.types[d - 1]!;
   const phdr = hdrOffset(parent.pgno);
   const divider = interiorTableCell(page.pgno, leafRowid(content.cells[n - 1]!));
-  // The parent must take the divider; otherwise the general path handles its overflow.
-  if (freeBytes(parent.data, phdr, cur.types[d - 1]!, bt.limits.usable, parent.pgno) < divider.length + 2) return false;
   const fresh = bt.allocatePage();
   writePage(fresh.data, 0, LEAF_TABLE, content.cells, n, n + 1, 0, bt.limits.usable);
   const freshPgno = fresh.pgno;
   bt.pager.release(fresh);
-  bt.pager.write(parent);
-  const nParent = cellCount(parent.data, phdr);
-  const inserted = insertCell(parent.data, phdr, cur.types[d - 1]!, nParent, divider, bt.limits, bt.scratch, parent.pgno);
-  assert(inserted, 'the divider fits the parent');
-  put32(parent.data, phdr + 8, freshPgno);
   bt.pager.release(page);
   cur.depth = d - 1;
-  return true;
+  bt.pager.write(parent);
+  const nParent = cellCount(parent.data, phdr);
+  if (!insertCell(parent.data, phdr, parentType, nParent, divider, bt.limits, bt.scratch, parent.pgno)) {
+    const overfull = readContent(cur, parent, parentType);
+    overfull.cells.push(divider);
+    overfull.right = freshPgno;
+    return overfull;
+  }
+  put32(parent.data, phdr + 8, freshPgno);
+  return null;
 }
 
 /**

@@ -133,3 +133,69 @@ describe('index b-tree', () => {
     bt.close();
   });
 });
+
+describe('b-tree edge cases', () => {
+  it('lets many cursors pin pages of a tiny cache (the cache grows for pinned pages)', () => {
+    const bt = Btree.open(new MemoryVfs(), 'pins.db', { pageSize: 512, cacheSize: 16 });
+    bt.beginWrite();
+    const roots: number[] = [];
+    for (let t = 0; t < 8; t++) {
+      const root = bt.createTree('table');
+      roots.push(root);
+      const cur = bt.cursor(root);
+      for (let i = 0; i < 400; i++) cur.insert(i, payloadOf(i, 40));
+      cur.close();
+    }
+    bt.commit();
+    bt.beginRead();
+    const cursors = roots.map((root) => bt.cursor(root));
+    for (const cur of cursors) expect(cur.seekRowid(200)).toBe(0);
+    for (const cur of cursors) expect(cur.rowid()).toBe(200);
+    for (const cur of cursors) cur.close();
+    bt.endRead();
+    expect(bt.pager.pinnedPages()).toBe(0);
+    bt.close();
+  });
+
+  it('leaves no page pinned when a balance fails part-way, so the transaction rolls back', () => {
+    const vfs = new MemoryVfs();
+    const writer = Btree.open(vfs, 'busy.db', { pageSize: 512, journalMode: 'delete', cacheSize: 16 });
+    writer.beginWrite();
+    const root = writer.createTree('table');
+    writer.commit();
+    const reader = Btree.open(vfs, 'busy.db');
+    reader.beginRead();
+    writer.beginWrite();
+    const cur = writer.cursor(root);
+    // A full cache must spill into the file, which a reading connection forbids: SQLITE_BUSY mid-insert.
+    expect(() => {
+      for (let r = 1; r < 200; r++) cur.insert((r * 7919) % 10007, new Uint8Array(400));
+    }).toThrow(expect.objectContaining({ code: 'SQLITE_BUSY' }));
+    cur.close();
+    expect(writer.pager.pinnedPages()).toBe(0);
+    writer.rollback();
+    reader.endRead();
+    writer.beginRead();
+    const check = writer.cursor(root);
+    expect(check.first()).toBe(false);
+    check.close();
+    writer.endRead();
+    writer.close();
+    reader.close();
+  });
+
+  it('finds a rowid given as a bigint in the safe range', () => {
+    const bt = Btree.open(new MemoryVfs(), 'big.db');
+    bt.beginWrite();
+    const cur = bt.cursor(bt.createTree('table'));
+    cur.insert(5n, payloadOf(5, 3));
+    cur.insert(2n ** 60n, payloadOf(6, 3));
+    expect(cur.seekRowid(5)).toBe(0);
+    expect(cur.rowid()).toBe(5);
+    expect(cur.seekRowid(2n ** 60n)).toBe(0);
+    expect(cur.rowid()).toBe(2n ** 60n);
+    cur.close();
+    bt.commit();
+    bt.close();
+  });
+});

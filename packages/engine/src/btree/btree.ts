@@ -298,19 +298,22 @@ export class Btree {
     const per = this.limits.usable - 4;
     let first = 0;
     let prev: Page | null = null;
-    for (let at = from; at < payload.length; at += per) {
-      const page = this.allocatePage();
-      const n = Math.min(per, payload.length - at);
-      page.data.set(payload.subarray(at, at + n), 4);
-      if (prev) {
-        put32(prev.data, 0, page.pgno);
-        this.pager.release(prev);
-      } else {
-        first = page.pgno;
+    try {
+      for (let at = from; at < payload.length; at += per) {
+        const page = this.allocatePage();
+        const n = Math.min(per, payload.length - at);
+        page.data.set(payload.subarray(at, at + n), 4);
+        if (prev) {
+          put32(prev.data, 0, page.pgno);
+          this.pager.release(prev);
+        } else {
+          first = page.pgno;
+        }
+        prev = page;
       }
-      prev = page;
+    } finally {
+      if (prev) this.pager.release(prev);
     }
-    if (prev) this.pager.release(prev);
     return first;
   }
 

@@ -37,6 +37,11 @@ import {
 
 type CursorState = 'unpositioned' | 'valid' | 'eof' | 'saved';
 
+/** A rowid in Hearth's form: a number when it is a safe integer (so `5n` finds rowid 5). */
+function normalizeRowid(rowid: Int64): Int64 {
+  return typeof rowid === 'bigint' && rowid >= -9007199254740991n && rowid <= 9007199254740991n ? Number(rowid) : rowid;
+}
+
 export class BtCursor {
   readonly bt: Btree;
   readonly root: number;
@@ -173,8 +178,9 @@ export class BtCursor {
    * Positions a table cursor near `rowid`. Returns 0 when it rests on `rowid`, a negative number when it
    * rests on a smaller entry, a positive one when on a larger entry (or the tree is empty: -1, eof).
    */
-  seekRowid(rowid: Int64): number {
+  seekRowid(key: Int64): number {
     assert(this.isTable, 'seekRowid on a table cursor');
+    const rowid = normalizeRowid(key);
     this.moveToRoot();
     const info = this.info;
     const limits = this.bt.limits;
@@ -333,18 +339,25 @@ export class BtCursor {
   /** Inserts (or replaces) the row `rowid` with record `payload` in a table tree. */
   insert(rowid: Int64, payload: Uint8Array): void {
     assert(this.isTable, 'insert by rowid into a table tree');
+    const key = normalizeRowid(rowid);
     this.bt.invalidateCursors(this.root, this);
-    const c = this.seekRowid(rowid);
-    const cell = this.buildCell(LEAF_TABLE, rowid, payload);
-    this.savedRowid = rowid;
-    this.placeCell(cell, c);
+    this.guard(() => {
+      const c = this.seekRowid(key);
+      const cell = this.buildCell(LEAF_TABLE, key, payload);
+      this.savedRowid = key;
+      this.placeCell(cell, c);
+    });
   }
 
   /** Inserts index record `key` into an index tree; an entry equal to it is replaced. */
   insertKey(key: Uint8Array): void {
     assert(!this.isTable && this.seekKey !== null, 'insertKey into an index tree');
     this.bt.invalidateCursors(this.root, this);
-    const unpacked = this.seekKey;
+    this.guard(() => this.placeKey(key));
+  }
+
+  private placeKey(key: Uint8Array): void {
+    const unpacked = this.seekKey!;
     unpacked.fromRecord(key, 0, key.length);
     let c = this.seek(unpacked, 0);
     if (c === 0 && !isLeafType(this.types[this.depth]!)) {
@@ -364,7 +377,21 @@ export class BtCursor {
     if (this.state === 'saved') this.restore();
     if (this.state !== 'valid') throw new SqliteError('SQLITE_MISUSE', 'delete() needs a cursor on an entry');
     this.bt.invalidateCursors(this.root, this);
-    this.deleteCurrent();
+    this.guard(() => this.deleteCurrent());
+  }
+
+  /**
+   * Runs a change of the tree; if it fails part-way (I/O error, SQLITE_BUSY, corruption) the cursor lets
+   * go of its pages and forgets its position, leaving the transaction to be rolled back.
+   */
+  private guard(change: () => void): void {
+    try {
+      change();
+    } catch (err) {
+      this.releasePages();
+      this.state = 'unpositioned';
+      throw err;
+    }
   }
 
   /** Saves the cursor's key and releases its pages; it seeks back when next used. */

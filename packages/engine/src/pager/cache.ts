@@ -7,7 +7,8 @@
  * (linear probing, backward-shift deletion, so there are no tombstones). Eviction is CLOCK: a slot
  * whose reference bit is set gets a second chance. Slots that are pinned (in use by a caller) or dirty
  * (changed in the open write transaction and not yet written anywhere) are never evicted: the pager
- * spills dirty pages when `claim` finds no victim.
+ * spills dirty pages when `claim` finds no victim, and when every slot is pinned the cache grows
+ * (`grow`) rather than fail: like SQLite, the bound applies to pages nobody holds.
  *
  * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
  * `pins[slot] >= 0`; a dirty slot is never free.
@@ -17,6 +18,13 @@ import { assert } from '../common/assert.js';
 const FLAG_DIRTY = 1;
 const FLAG_REFERENCED = 2;
 
+/** A power-of-two hash table size keeping the load factor at most one half. */
+function tableSizeFor(capacity: number): number {
+  let size = 16;
+  while (size < capacity * 2) size *= 2;
+  return size;
+}
+
 /** Knuth multiplicative hash of a page number into a power-of-two table. */
 function hashOf(pgno: number, mask: number): number {
   return Math.imul(pgno, 0x9e3779b1) >>> 0 & mask;
@@ -24,16 +32,16 @@ function hashOf(pgno: number, mask: number): number {
 
 export class PageCache {
   readonly pageSize: number;
-  readonly capacity: number;
+  capacity: number;
   /** `data[slot]`: the bytes of the page held in `slot`. */
   readonly data: Uint8Array[];
   /** `pgnos[slot]`: the page held in `slot`, 0 when the slot is free. */
-  readonly pgnos: Uint32Array;
-  private readonly pins: Int32Array;
-  private readonly flags: Uint8Array;
+  pgnos: Uint32Array;
+  private pins: Int32Array;
+  private flags: Uint8Array;
   /** Hash table of slot+1 (0 = empty), keyed by the slot's page number. */
-  private readonly table: Int32Array;
-  private readonly mask: number;
+  private table: Int32Array;
+  private mask: number;
   private hand = 0;
   /** Slots never used yet are handed out in order before the clock runs. */
   private fresh = 0;
@@ -52,10 +60,31 @@ export class PageCache {
     this.pgnos = new Uint32Array(capacity);
     this.pins = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
-    let tableSize = 16;
-    while (tableSize < capacity * 2) tableSize *= 2;
-    this.table = new Int32Array(tableSize);
-    this.mask = tableSize - 1;
+    this.table = new Int32Array(tableSizeFor(capacity));
+    this.mask = this.table.length - 1;
+  }
+
+  /**
+   * Adds `extra` slots (outside the shared buffer), for when every slot is pinned. Existing slots keep
+   * their numbers and bytes.
+   */
+  grow(extra: number): void {
+    const capacity = this.capacity + extra;
+    const slab = new ArrayBuffer(extra * this.pageSize);
+    for (let i = 0; i < extra; i++) this.data.push(new Uint8Array(slab, i * this.pageSize, this.pageSize));
+    const pgnos = new Uint32Array(capacity);
+    pgnos.set(this.pgnos);
+    const pins = new Int32Array(capacity);
+    pins.set(this.pins);
+    const flags = new Uint8Array(capacity);
+    flags.set(this.flags);
+    this.pgnos = pgnos;
+    this.pins = pins;
+    this.flags = flags;
+    this.capacity = capacity;
+    this.table = new Int32Array(tableSizeFor(capacity));
+    this.mask = this.table.length - 1;
+    for (let slot = 0; slot < this.fresh; slot++) if (this.pgnos[slot] !== 0) this.insertHash(slot);
   }
 
   /** The slot holding `pgno`, or -1. Marks the slot recently used. */

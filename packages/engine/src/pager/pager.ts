@@ -376,13 +376,24 @@ export class Pager {
     this.state = 'idle';
   }
 
-  /** A cache slot for `pgno`, spilling dirty pages to the log when every slot is pinned or dirty. */
+  /**
+   * A cache slot for `pgno`. When every slot is pinned or dirty, a write transaction spills its dirty
+   * pages to the log; if pinned pages still fill the cache, it grows (pins are bounded by the open
+   * cursors' depth, so this stays small).
+   */
   private claimSlot(pgno: number): number {
     let slot = this.cache.claim(pgno);
     if (slot >= 0) return slot;
-    this.spill();
-    slot = this.cache.claim(pgno);
-    if (slot < 0) throw new SqliteError('SQLITE_NOMEM', 'page cache is too small: every page is in use');
+    if (this.state === 'write') {
+      this.spill();
+      slot = this.cache.claim(pgno);
+      if (slot >= 0) return slot;
+    }
+    const cache = this.cache;
+    cache.grow(Math.max(8, cache.capacity >>> 3));
+    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
+    slot = cache.claim(pgno);
+    assert(slot >= 0, 'a grown cache has a free slot');
     return slot;
   }
 
