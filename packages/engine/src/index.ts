@@ -1,6 +1,9 @@
 /**
  * @hearth/engine — a SQLite-compatible database engine in TypeScript. This entry point is safe for
  * browsers and workers; Node-only pieces (the `fs` VFS) are exported from `@hearth/engine/node`.
+ *
+ * Until the SQL layer lands, the public surface is the storage layer: B-trees in SQLite's file format
+ * (`Btree`, `BtCursor`), records, the schema table and the integrity checker.
  */
 export { SqliteError, type SqliteErrorCode } from './common/errors.js';
 export type { Vfs, VfsFile, VfsOpenOptions } from './vfs/vfs.js';
@@ -8,3 +11,9 @@ export { MemoryVfs } from './vfs/memory.js';
 export { Pager, type PagerOptions, type JournalMode, type Synchronous } from './pager/pager.js';
 export { Btree } from './btree/btree.js';
 export { BtCursor } from './btree/cursor.js';
+export { checkIntegrity, type IntegrityOptions } from './btree/integrity.js';
+export { encodeRecord, decodeRecord, RecordReader, RecordWriter } from './record/record.js';
+export type { SqlValue } from './record/value.js';
+export type { Int64 } from './record/int64.js';
+export { UnpackedKey, keyInfoBinary, BINARY, NOCASE, RTRIM, type KeyInfo, type Collation } from './record/compare.js';
+export { readSchema, createTable, createIndex, addSchemaEntry, removeSchemaEntry, type SchemaEntry } from './schema/schema.js';
