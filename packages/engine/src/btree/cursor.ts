@@ -556,10 +556,9 @@ export class BtCursor {
   private placeCell(cell: Uint8Array, c: number): void {
     const bt = this.bt;
     if (this.state === 'eof') {
-      // An empty tree: the root is an empty leaf.
-      this.moveToRoot();
+      // The seek ended on an empty leaf (the root of an empty tree); its path is still held.
       this.state = 'valid';
-      this.idx[0] = 0;
+      this.idx[this.depth] = 0;
     } else if (c === 0) {
       this.removeCurrentCell();
     } else if (c < 0) {

@@ -592,6 +592,35 @@ function readEverything(bt: Btree, budget: number): void {
   }
 }
 
+/**
+ * Changes a (possibly corrupt) database inside the open write transaction: inserts (some overflowing),
+ * deletes while iterating, and sometimes drops a tree and creates one.
+ */
+function writeSomething(bt: Btree, next: () => number): void {
+  const { rows, error } = readSchema(bt, 2000);
+  if (error) throw error;
+  const trees = rows.filter((row) => row.rootpage > 1).slice(0, 4);
+  for (const row of trees) {
+    const index = row.type === 'index' || (row.sql !== null && /WITHOUT\s+ROWID/i.test(row.sql));
+    const cursor = bt.cursor(row.rootpage, index ? keyInfoBinary(8) : null);
+    try {
+      for (let k = 0; k < 20; k++) {
+        if (index) cursor.insertKey(encodeRecord([`fuzz ${k}`.repeat(1 + (k % 7) * 30), k]));
+        else cursor.insert(1_000_000 + k, encodeRecord(['x'.repeat(k * 97)]));
+      }
+      let ok = cursor.first();
+      for (let n = 0; ok && n < 10; n++) {
+        cursor.delete();
+        ok = cursor.next();
+      }
+    } finally {
+      cursor.close();
+    }
+  }
+  if (trees.length > 0 && next() < 0.3) bt.dropTree(trees[Math.floor(next() * trees.length)]!.rootpage);
+  bt.createTree(next() < 0.5 ? 'table' : 'index');
+}
+
 function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
   const pageSize = get16(bytes, H.pageSize) === 1 ? 65536 : get16(bytes, H.pageSize);
   const nPage = bytes.length / pageSize;
@@ -647,8 +676,8 @@ function mutate(bytes: Uint8Array, next: () => number): Uint8Array {
   return bytes;
 }
 
-/** Runs one fuzz case; returns what went wrong, or null. */
-function fuzzCase(bytes: Uint8Array, readonly: boolean): string | null {
+/** Runs one fuzz case (reads, then writes when not `readonly`); returns what went wrong, or null. */
+function fuzzCase(bytes: Uint8Array, readonly: boolean, next: () => number): string | null {
   const vfs = new MemoryVfs();
   vfs.load('f.db', bytes);
   const failures: string[] = [];
@@ -679,6 +708,23 @@ function fuzzCase(bytes: Uint8Array, readonly: boolean): string | null {
     }
     if (bt.pager.pinnedPages() !== 0) failures.push(`integrity: ${bt.pager.pinnedPages()} pages left pinned`);
     bt.endRead();
+    if (!readonly) {
+      // Writing into a corrupt file may fail with SqliteError; the transaction must then roll back cleanly.
+      try {
+        bt.beginWrite();
+        try {
+          writeSomething(bt, next);
+          if (next() < 0.5) bt.commit();
+          else bt.rollback();
+        } catch (err) {
+          classify('write', err);
+          if (bt.pager.pinnedPages() !== 0) failures.push(`write: ${bt.pager.pinnedPages()} pages left pinned`);
+          if (bt.pager.inTransaction) bt.rollback();
+        }
+      } catch (err) {
+        classify('write', err);
+      }
+    }
   } finally {
     try {
       bt.close();
@@ -692,7 +738,7 @@ function fuzzCase(bytes: Uint8Array, readonly: boolean): string | null {
 describe('corruption fuzz', () => {
   const iterations = Number(process.env.HEARTH_FUZZ_ITERATIONS ?? 1000);
 
-  it(`${iterations} mutated files fail only with SqliteError, quickly`, () => {
+  it(`${iterations} mutated files, read and written, fail only with SqliteError, quickly`, () => {
     const bases = [
       sqliteFile({ pageSize: 512 }, (db) => richSchema(db, 11, 40, 1500)),
       sqliteFile({ pageSize: 512, autoVacuum: 'full' }, (db) => richSchema(db, 12, 30, 1200)),
@@ -714,7 +760,7 @@ describe('corruption fuzz', () => {
       const next = rng(seed);
       const bytes = mutate(bases[i % bases.length]!.slice(), next);
       const started = performance.now();
-      const what = fuzzCase(bytes, next() < 0.5);
+      const what = fuzzCase(bytes, next() < 0.5, next);
       const elapsed = performance.now() - started;
       if (what !== null) failures.push({ seed, what });
       else if (elapsed > 3000) failures.push({ seed, what: `slow: ${Math.round(elapsed)} ms` });
