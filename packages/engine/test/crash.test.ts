@@ -23,6 +23,7 @@ import type { PagerOptions } from '../src/pager/pager.js';
 import { decodeRecord, encodeRecord } from '../src/record/record.js';
 import { MemoryVfs } from '../src/vfs/memory.js';
 import { FaultVfs, isCrash, type CrashMode } from './support/fault-vfs.js';
+import { rng } from './support/prng.js';
 
 const PATH = 'crash.db';
 const FILES = [PATH, `${PATH}-wal`, `${PATH}-journal`];
@@ -81,17 +82,6 @@ interface Row {
   readonly tag: number;
 }
 
-function rng(seed: number): () => number {
-  let s = (seed * 0x2545f491) >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 function signature(rows: ReadonlyMap<number, Row>): string {
   return [...rows.entries()]

@@ -3,18 +3,8 @@ import { MemoryVfs } from '../vfs/memory.js';
 import { Btree } from './btree.js';
 import { encodeRecord, decodeRecord } from '../record/record.js';
 import { UnpackedKey, keyInfoBinary } from '../record/compare.js';
+import { rng } from '../../test/support/prng.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 function payloadOf(rowid: number, size: number): Uint8Array {
   const p = new Uint8Array(size);

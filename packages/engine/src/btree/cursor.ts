@@ -82,24 +82,12 @@ export class BtCursor {
 
   /** Moves to the first entry; false when the tree is empty. */
   first(): boolean {
-    this.moveToRoot();
-    if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
-      return this.setEof();
-    }
-    this.moveToLeftmost();
-    this.state = 'valid';
-    return true;
+    return this.moveToEnd(false);
   }
 
   /** Moves to the last entry; false when the tree is empty. */
   last(): boolean {
-    this.moveToRoot();
-    if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
-      return this.setEof();
-    }
-    this.moveToRightmost();
-    this.state = 'valid';
-    return true;
+    return this.moveToEnd(true);
   }
 
   /** Moves to the next entry; false (and eof) past the last. */
@@ -505,6 +493,18 @@ export class BtCursor {
     const n = cellCount(page.data, hdr);
     if (i >= n) return rightChild(page.data, hdr);
     return get32(page.data, cellOffset(page.data, hdr, this.types[d]!, i));
+  }
+
+  /** Moves to the first (or, `last`, the last) entry; false when the tree is empty. */
+  private moveToEnd(last: boolean): boolean {
+    this.moveToRoot();
+    if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
+      return this.setEof();
+    }
+    if (last) this.moveToRightmost();
+    else this.moveToLeftmost();
+    this.state = 'valid';
+    return true;
   }
 
   private moveToLeftmost(): void {

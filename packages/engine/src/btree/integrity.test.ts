@@ -24,22 +24,12 @@ import { Btree } from './btree.js';
 import { CellInfo, PayloadLimits, cellCount, cellOffset, hdrOffset, headerSize, isLeafType, parseCell, rightChild } from './format.js';
 import { checkIntegrity, type IntegrityOptions } from './integrity.js';
 import { readSchema, treeSpecs } from './integrity-schema.js';
+import { rng } from '../../test/support/prng.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-integrity-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 let fileNo = 0;
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 type Db = Database.Database;
 

@@ -15,17 +15,8 @@ import {
 import type { Int64 } from './int64.js';
 import { RecordWriter } from './record.js';
 import { type SqlValue, ValueType } from './value.js';
+import { rng } from '../../test/support/prng.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 

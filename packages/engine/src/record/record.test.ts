@@ -6,19 +6,10 @@ import type { Int64 } from './int64.js';
 import { decodeRecord, encodeRecord, RecordReader, RecordWriter } from './record.js';
 import { type SqlValue, ValueType } from './value.js';
 import { getVarint, varintLength } from './varint.js';
+import { rng } from '../../test/support/prng.js';
 
 // ---- deterministic random values -----------------------------------------------------------------
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A value with its intended storage class (a number alone cannot say INTEGER 1 vs REAL 1.0). */
 type Typed = [ValueType, SqlValue];

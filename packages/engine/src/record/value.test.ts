@@ -1,17 +1,8 @@
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeUtf8, encodeUtf8, encodeUtf8Into, isIntegerNumber, ValueType, valueType } from './value.js';
+import { rng } from '../../test/support/prng.js';
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const db = new Database(':memory:');
 afterAll(() => db.close());

@@ -2,6 +2,7 @@ import { describe, expect, test } from 'vitest';
 import { SqliteError } from '../common/errors.js';
 import { type Int64, normalizeInt64 } from './int64.js';
 import { getVarint, getVarint32, putVarint, varintLength, varintSize } from './varint.js';
+import { rng } from '../../test/support/prng.js';
 
 /** An independent reference encoder, on bigints, straight from the format description. */
 function referenceEncode(v: bigint): number[] {
@@ -30,16 +31,6 @@ function encode(v: Int64): number[] {
   return [...buf.subarray(0, n)];
 }
 
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function expectCorrupt(f: () => unknown): void {
   let err: unknown;

@@ -76,3 +76,9 @@ export class Prng {
 function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
+
+/** The generator as a plain function of floats in [0, 1), for tests that need nothing more. */
+export function rng(seed: number): () => number {
+  const prng = new Prng(seed);
+  return () => prng.float();
+}

@@ -16,6 +16,7 @@ import { keyInfoBinary } from '../../src/record/compare.js';
 import { normalizeInt64, type Int64 } from '../../src/record/int64.js';
 import { RecordReader, RecordWriter } from '../../src/record/record.js';
 import { ValueType } from '../../src/record/value.js';
+export { rng } from './prng.js';
 
 /** A value of a definite storage class: INTEGER and REAL are tagged so that 1 and 1.0 stay apart. */
 export type Val = null | { int: bigint } | { real: number } | string | Uint8Array;
@@ -179,18 +180,6 @@ export function removeTempDir(dir: string): void {
   fs.rmSync(dir, { recursive: true, force: true });
 }
 
-/** A deterministic pseudo-random generator (xorshift32) yielding floats in [0, 1). */
-export function rng(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s / 4294967296;
-  };
-}
 
 const TWO = (e: number): bigint => 1n << BigInt(e);
 
