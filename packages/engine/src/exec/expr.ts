@@ -1,0 +1,509 @@
+/**
+ * Expressions compiled into closures. Each compiled expression is an `Evaluator`: called with no
+ * arguments, it returns the value and leaves its storage class in `evalType` (read it before evaluating
+ * anything else). Nothing is boxed: numbers stay numbers, and INTEGER 1 and REAL 1.0 differ only in
+ * the type beside them.
+ *
+ * Compilation resolves names through a `Scope` (the row sources of the statement), binds parameters to
+ * a `Bindings` object filled per execution, and records each expression's affinity and collation,
+ * which comparisons need (sqlite.org/datatype3.html §4.2, §7.1). No `eval` or `new Function`: a
+ * page with a strict Content-Security-Policy runs this as well.
+ */
+import { SqliteError } from '../common/errors.js';
+import type { Collation } from '../record/compare.js';
+import { BINARY } from '../record/compare.js';
+import type { Int64 } from '../record/int64.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import type { Expr, ColumnRef } from '../sql/ast.js';
+import { lookupFunction } from '../func/registry.js';
+import type { FunctionContext, ScalarFunction } from '../func/types.js';
+import { Affinity, affinityOfType, castValue, convertedType } from '../value/affinity.js';
+import type { Args } from '../value/args.js';
+import { CapturingResult } from '../value/args.js';
+import * as arith from '../value/arith.js';
+import { compareWithAffinity } from '../value/compare.js';
+import { toBlob, toInt, toReal, toText, truthValue } from '../value/convert.js';
+import { collationByName } from '../plan/catalog.js';
+
+/** Storage class of the value the last evaluator returned. */
+export let evalType: ValueType = ValueType.Null;
+
+export type Evaluator = () => SqlValue;
+
+/** Reports `value` of storage class `type` as an evaluator's result (for evaluators built elsewhere). */
+export function produce(type: ValueType, value: SqlValue): SqlValue {
+  evalType = type;
+  return value;
+}
+
+/** A compiled expression with what comparisons need to know of it. */
+export interface Compiled {
+  fn: Evaluator;
+  affinity: Affinity;
+  /** The collation, and whether a COLLATE clause chose it (which outranks a column's). */
+  collation: Collation;
+  explicitCollation: boolean;
+}
+
+/** Resolves column references to evaluators over the current row. */
+export interface Scope {
+  /** The column `ref` names, or undefined when no source has it. Throws when ambiguous. */
+  column(ref: ColumnRef): Compiled | undefined;
+}
+
+/** Parameter values of one execution: `types[i]` and `values[i]` for parameter number i + 1. */
+export class Bindings {
+  types = new Uint8Array(0);
+  values: SqlValue[] = [];
+
+  /** Sizes the bindings for `count` parameters, all NULL. */
+  reset(count: number): void {
+    if (this.types.length !== count) this.types = new Uint8Array(count);
+    else this.types.fill(ValueType.Null);
+    this.values = new Array<SqlValue>(count).fill(null);
+  }
+}
+
+/** What compilation needs besides the expression. */
+export interface CompileContext {
+  scope: Scope | null;
+  bindings: Bindings;
+  functions: FunctionContext;
+}
+
+const INT64_MAX = 9223372036854775807n;
+
+function notSupported(what: string): SqliteError {
+  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
+}
+
+/** Compiles `expr`. */
+export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
+  switch (expr.kind) {
+    case 'integer':
+      return constant(...integerLiteral(expr.text));
+    case 'float':
+      return constant(ValueType.Real, Number(expr.text));
+    case 'string':
+      return constant(ValueType.Text, expr.value);
+    case 'blob':
+      return constant(ValueType.Blob, expr.value);
+    case 'null':
+      return constant(ValueType.Null, null);
+    case 'variable':
+      return variable(expr.index - 1, cx.bindings);
+    case 'column':
+      return columnRef(expr, cx);
+    case 'unary':
+      return unary(expr.op, compileExpr(expr.operand, cx));
+    case 'binary':
+      return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
+    case 'collate': {
+      const inner = compileExpr(expr.operand, cx);
+      return { ...inner, collation: collationByName(expr.collation.name), explicitCollation: true };
+    }
+    case 'cast':
+      return cast(compileExpr(expr.operand, cx), affinityOfType(expr.type?.text ?? ''));
+    case 'isNull': {
+      const operand = compileExpr(expr.operand, cx).fn;
+      const not = expr.not;
+      return plain(() => {
+        operand();
+        const isNull = evalType === ValueType.Null;
+        evalType = ValueType.Integer;
+        return isNull !== not ? 1 : 0;
+      });
+    }
+    case 'between':
+      return between(compileExpr(expr.operand, cx), compileExpr(expr.low, cx), compileExpr(expr.high, cx), expr.not);
+    case 'in':
+      if (expr.values.kind !== 'list') throw notSupported('IN with a subquery or table');
+      return inList(compileExpr(expr.operand, cx), expr.values.items.map((e) => compileExpr(e, cx)), expr.not);
+    case 'case':
+      return caseExpr(expr, cx);
+    case 'like':
+      return like(expr, cx);
+    case 'function':
+      return functionCall(expr, cx);
+    default:
+      throw notSupported(`${expr.kind} expressions`);
+  }
+}
+
+// ---- leaves -------------------------------------------------------------------------------------
+
+function plain(fn: Evaluator, affinity: Affinity = Affinity.None): Compiled {
+  return { fn, affinity, collation: BINARY, explicitCollation: false };
+}
+
+function constant(type: ValueType, value: SqlValue): Compiled {
+  return plain(() => {
+    evalType = type;
+    return value;
+  });
+}
+
+/**
+ * An integer literal: decimal digits, or hex (two's complement of 64 bits). A decimal literal beyond
+ * 64 bits is a REAL, as in SQLite; a hex literal beyond 64 bits is an error.
+ */
+function integerLiteral(text: string): [ValueType, SqlValue] {
+  if (/^0x/i.test(text)) {
+    const digits = text.slice(2);
+    if (digits.length > 16) throw new SqliteError('SQLITE_ERROR', `hex literal too big: ${text}`);
+    return [ValueType.Integer, normalize(BigInt.asIntN(64, BigInt(text)))];
+  }
+  if (text.length < 16) return [ValueType.Integer, Number(text)];
+  const big = BigInt(text);
+  if (big > INT64_MAX) return [ValueType.Real, Number(text)];
+  return [ValueType.Integer, normalize(big)];
+}
+
+function normalize(v: bigint): Int64 {
+  return v >= -9007199254740991n && v <= 9007199254740991n ? Number(v) : v;
+}
+
+function variable(i: number, bindings: Bindings): Compiled {
+  return plain(() => {
+    evalType = bindings.types[i] as ValueType;
+    return bindings.values[i]!;
+  });
+}
+
+function columnRef(ref: ColumnRef, cx: CompileContext): Compiled {
+  const found = cx.scope?.column(ref);
+  if (found) return found;
+  if (ref.table === null && ref.column.quote === null) {
+    const name = ref.column.name.toLowerCase();
+    if (name === 'true') return constant(ValueType.Integer, 1);
+    if (name === 'false') return constant(ValueType.Integer, 0);
+  }
+  const shown = ref.table ? `${ref.table.name}.${ref.column.name}` : ref.column.name;
+  throw new SqliteError('SQLITE_ERROR', `no such column: ${shown}`);
+}
+
+// ---- operators ----------------------------------------------------------------------------------
+
+function unary(op: '-' | '+' | '~' | 'NOT', operand: Compiled): Compiled {
+  const f = operand.fn;
+  switch (op) {
+    case '+':
+      return operand;
+    case '-':
+      return plain(() => {
+        const v = arith.negate(evalTypeAfter(f), lastValue);
+        evalType = arith.arithType;
+        return v;
+      });
+    case '~':
+      return plain(() => {
+        const v = arith.bitNot(evalTypeAfter(f), lastValue);
+        evalType = arith.arithType;
+        return v;
+      });
+    default:
+      return plain(() => {
+        const v = f();
+        const truth = truthValue(evalType, v);
+        if (truth === null) return null;
+        evalType = ValueType.Integer;
+        return truth ? 0 : 1;
+      });
+  }
+}
+
+/** The value of the evaluator last run through `evalTypeAfter`. */
+let lastValue: SqlValue = null;
+
+/** Runs `f`, keeps its value in `lastValue` and returns its type. */
+function evalTypeAfter(f: Evaluator): ValueType {
+  lastValue = f();
+  return evalType;
+}
+
+type ArithFn = (ta: ValueType, a: SqlValue, tb: ValueType, b: SqlValue) => SqlValue;
+
+const ARITH: Partial<Record<string, ArithFn>> = {
+  '+': arith.add,
+  '-': arith.subtract,
+  '*': arith.multiply,
+  '/': arith.divide,
+  '%': arith.remainder,
+  '&': arith.bitAnd,
+  '|': arith.bitOr,
+  '<<': arith.shiftLeft,
+  '>>': arith.shiftRight,
+  '||': arith.concat,
+};
+
+function binary(op: string, left: Compiled, right: Compiled): Compiled {
+  const l = left.fn;
+  const r = right.fn;
+  const op2 = ARITH[op];
+  if (op2) {
+    return plain(() => {
+      const a = l();
+      const ta = evalType;
+      const b = r();
+      const v = op2(ta, a, evalType, b);
+      evalType = arith.arithType;
+      return v;
+    });
+  }
+  switch (op) {
+    case 'AND':
+      return plain(() => {
+        const a = truthValue(evalTypeOf(l), lastOf);
+        if (a === false) return setInt(0);
+        const b = truthValue(evalTypeOf(r), lastOf);
+        if (b === false) return setInt(0);
+        if (a === null || b === null) return setNull();
+        return setInt(1);
+      });
+    case 'OR':
+      return plain(() => {
+        const a = truthValue(evalTypeOf(l), lastOf);
+        if (a === true) return setInt(1);
+        const b = truthValue(evalTypeOf(r), lastOf);
+        if (b === true) return setInt(1);
+        if (a === null || b === null) return setNull();
+        return setInt(0);
+      });
+    case '=':
+    case '!=':
+    case '<':
+    case '<=':
+    case '>':
+    case '>=':
+    case 'IS':
+    case 'IS NOT':
+      return comparison(op, left, right);
+    default:
+      throw notSupported(`the ${op} operator`);
+  }
+}
+
+let lastOf: SqlValue = null;
+
+function evalTypeOf(f: Evaluator): ValueType {
+  lastOf = f();
+  return evalType;
+}
+
+function setInt(v: number): SqlValue {
+  evalType = ValueType.Integer;
+  return v;
+}
+
+function setNull(): SqlValue {
+  evalType = ValueType.Null;
+  return null;
+}
+
+/** The collation a comparison of `left` and `right` uses (datatype3.html §7.1). */
+function comparisonCollation(left: Compiled, right: Compiled): Collation {
+  if (left.explicitCollation) return left.collation;
+  if (right.explicitCollation) return right.collation;
+  if (left.collation !== BINARY) return left.collation;
+  return right.collation;
+}
+
+function comparison(op: string, left: Compiled, right: Compiled): Compiled {
+  const l = left.fn;
+  const r = right.fn;
+  const affA = left.affinity;
+  const affB = right.affinity;
+  const coll = comparisonCollation(left, right);
+  const test = comparisonTest(op);
+  const nullAware = op === 'IS' || op === 'IS NOT';
+  return plain(() => {
+    const a = l();
+    const ta = evalType;
+    const b = r();
+    const tb = evalType;
+    if (ta === ValueType.Null || tb === ValueType.Null) {
+      if (!nullAware) return setNull();
+      const same = ta === tb;
+      return setInt((op === 'IS') === same ? 1 : 0);
+    }
+    return setInt(test(compareWithAffinity(affA, ta, a, affB, tb, b, coll)) ? 1 : 0);
+  });
+}
+
+function comparisonTest(op: string): (c: number) => boolean {
+  switch (op) {
+    case '=':
+    case 'IS':
+      return (c) => c === 0;
+    case '!=':
+    case 'IS NOT':
+      return (c) => c !== 0;
+    case '<':
+      return (c) => c < 0;
+    case '<=':
+      return (c) => c <= 0;
+    case '>':
+      return (c) => c > 0;
+    default:
+      return (c) => c >= 0;
+  }
+}
+
+function cast(operand: Compiled, affinity: Affinity): Compiled {
+  const f = operand.fn;
+  return plain(() => {
+    const v = castValue(affinity, evalTypeAfter(f), lastValue);
+    evalType = convertedType;
+    return v;
+  }, affinity);
+}
+
+/** `x [NOT] BETWEEN low AND high`: x ≥ low AND x ≤ high, with x evaluated once. */
+function between(x: Compiled, low: Compiled, high: Compiled, not: boolean): Compiled {
+  const fx = x.fn;
+  const fl = low.fn;
+  const fh = high.fn;
+  const collLow = comparisonCollation(x, low);
+  const collHigh = comparisonCollation(x, high);
+  return plain(() => {
+    const v = fx();
+    const tv = evalType;
+    const lo = fl();
+    const tlo = evalType;
+    const hi = fh();
+    const thi = evalType;
+    const ge = tv === ValueType.Null || tlo === ValueType.Null ? null : compareWithAffinity(x.affinity, tv, v, low.affinity, tlo, lo, collLow) >= 0;
+    const le = tv === ValueType.Null || thi === ValueType.Null ? null : compareWithAffinity(x.affinity, tv, v, high.affinity, thi, hi, collHigh) <= 0;
+    let result: boolean | null;
+    if (ge === false || le === false) result = false;
+    else if (ge === null || le === null) result = null;
+    else result = true;
+    if (result === null) return setNull();
+    return setInt(result !== not ? 1 : 0);
+  });
+}
+
+/** `x [NOT] IN (a, b, …)`: true on a match, NULL when no match but a NULL was compared, else false. */
+function inList(x: Compiled, items: Compiled[], not: boolean): Compiled {
+  const fx = x.fn;
+  return plain(() => {
+    const v = fx();
+    const tv = evalType;
+    if (tv === ValueType.Null) return setNull();
+    let sawNull = false;
+    for (const item of items) {
+      const w = item.fn();
+      const tw = evalType;
+      if (tw === ValueType.Null) {
+        sawNull = true;
+        continue;
+      }
+      const coll = comparisonCollation(x, item);
+      if (compareWithAffinity(x.affinity, tv, v, item.affinity, tw, w, coll) === 0) return setInt(not ? 0 : 1);
+    }
+    if (sawNull) return setNull();
+    return setInt(not ? 1 : 0);
+  });
+}
+
+function caseExpr(expr: Extract<Expr, { kind: 'case' }>, cx: CompileContext): Compiled {
+  const base = expr.operand ? compileExpr(expr.operand, cx) : null;
+  const whens = expr.whens.map((w) => ({ when: compileExpr(w.when, cx), then: compileExpr(w.then, cx) }));
+  const otherwise = expr.else ? compileExpr(expr.else, cx).fn : null;
+  return plain(() => {
+    if (base) {
+      const v = base.fn();
+      const tv = evalType;
+      for (const { when, then } of whens) {
+        const w = when.fn();
+        const tw = evalType;
+        if (tv === ValueType.Null || tw === ValueType.Null) continue;
+        if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return then.fn();
+      }
+    } else {
+      for (const { when, then } of whens) if (truthValue(evalTypeOf(when.fn), lastOf) === true) return then.fn();
+    }
+    if (otherwise) return otherwise();
+    return setNull();
+  });
+}
+
+/** `x [NOT] LIKE|GLOB p [ESCAPE e]` through the like()/glob() functions, as SQLite rewrites it. */
+function like(expr: Extract<Expr, { kind: 'like' }>, cx: CompileContext): Compiled {
+  if (expr.op !== 'LIKE' && expr.op !== 'GLOB') throw notSupported(`the ${expr.op} operator`);
+  const args = [expr.right, expr.left, ...(expr.escape ? [expr.escape] : [])];
+  const call = scalarCall(expr.op.toLowerCase(), args.map((a) => compileExpr(a, cx)), cx.functions);
+  if (!expr.not) return call;
+  return unary('NOT', call);
+}
+
+function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileContext): Compiled {
+  if (expr.star || expr.distinct || expr.filter || expr.over || expr.orderBy.length > 0) {
+    throw notSupported('aggregate and window functions');
+  }
+  return scalarCall(expr.name.name, expr.args.map((a) => compileExpr(a, cx)), cx.functions);
+}
+
+/** Arguments of one call site, evaluated into typed slots that `Args` reads. */
+class SlotArgs implements Args {
+  readonly count: number;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+
+  constructor(count: number) {
+    this.count = count;
+    this.types = new Uint8Array(count);
+    this.values = new Array<SqlValue>(count).fill(null);
+  }
+
+  type(i: number): ValueType {
+    return this.types[i] as ValueType;
+  }
+  int(i: number): Int64 {
+    return toInt(this.types[i] as ValueType, this.values[i]!);
+  }
+  real(i: number): number {
+    return toReal(this.types[i] as ValueType, this.values[i]!);
+  }
+  text(i: number): string {
+    return toText(this.types[i] as ValueType, this.values[i]!);
+  }
+  blob(i: number): Uint8Array {
+    return toBlob(this.types[i] as ValueType, this.values[i]!);
+  }
+  raw(i: number): SqlValue {
+    return this.values[i]!;
+  }
+}
+
+function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
+  const descriptor = lookupFunction(name, args.length);
+  if (!descriptor) {
+    if (anyArity(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
+    throw new SqliteError('SQLITE_ERROR', `no such function: ${name}`);
+  }
+  if (descriptor.kind !== 'scalar') throw notSupported('aggregate functions');
+  const impl: ScalarFunction = descriptor.implementation;
+  const slots = new SlotArgs(args.length);
+  const result = new CapturingResult();
+  const fns = args.map((a) => a.fn);
+  // A function result has no affinity; it keeps the collation of its first argument for min/max style calls.
+  return plain(() => {
+    for (let i = 0; i < fns.length; i++) {
+      slots.values[i] = fns[i]!();
+      slots.types[i] = evalType;
+    }
+    result.reset();
+    impl(functions, slots, result);
+    if (result.errorMessage !== null) throw new SqliteError('SQLITE_ERROR', result.errorMessage);
+    if (result.tooLarge) throw new SqliteError('SQLITE_ERROR', 'string or blob too big');
+    evalType = result.type;
+    return result.value;
+  });
+}
+
+/** Whether `name` is a function under some argument count (for the "wrong number of arguments" error). */
+function anyArity(name: string): boolean {
+  for (let n = 0; n <= 8; n++) if (lookupFunction(name, n)) return true;
+  return false;
+}

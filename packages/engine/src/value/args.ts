@@ -1,0 +1,171 @@
+/**
+ * How SQL functions receive arguments and deliver results, in the style of SQLite's value API
+ * (sqlite3_value_* and sqlite3_result_*), without boxing values.
+ *
+ * `Args` exposes each argument's storage class and the conversions of sqlite3_value_int64, _double,
+ * _text and _blob (see convert.ts): `int` of a REAL truncates and saturates, of TEXT reads the
+ * integer prefix; `real` of TEXT reads the numeric prefix; `text` renders numbers as SQLite does;
+ * `blob` gives the UTF-8 bytes of a non-BLOB. NULL converts to 0, 0.0, '' and an empty BLOB.
+ * `raw` is the value itself, a `number` for INTEGER and REAL alike (the type tells them apart).
+ *
+ * `Result` receives exactly one call per function invocation.
+ *
+ * `ArrayArgs` and `CapturingResult` are plain implementations for tests and for callers holding
+ * ordinary values; the executor provides register-backed ones.
+ */
+import type { Int64 } from '../record/int64.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import { toBlob, toInt, toReal, toText } from './convert.js';
+
+/**
+ * The longest TEXT (in bytes) or BLOB a function may produce; longer is SQLITE_TOOBIG. This is V8's
+ * longest string, which is also the SQLITE_LIMIT_LENGTH better-sqlite3 gives SQLite (the oracle);
+ * SQLite's own default is 10^9.
+ */
+export const MAX_LENGTH = 536_870_888;
+
+/** The arguments of one function call. Indexes run from 0 to `count - 1`. */
+export interface Args {
+  readonly count: number;
+  /** Storage class of argument `i`. */
+  type(i: number): ValueType;
+  /** Argument `i` as an INTEGER (sqlite3_value_int64). */
+  int(i: number): Int64;
+  /** Argument `i` as a REAL (sqlite3_value_double). */
+  real(i: number): number;
+  /** Argument `i` as TEXT (sqlite3_value_text; '' for NULL). */
+  text(i: number): string;
+  /** Argument `i` as a BLOB (sqlite3_value_blob; empty for NULL). */
+  blob(i: number): Uint8Array;
+  /** Argument `i` unconverted: null, an Int64 or number, a string or a Uint8Array. */
+  raw(i: number): SqlValue;
+}
+
+/** Where a function puts its result. */
+export interface Result {
+  null(): void;
+  /** An INTEGER in Int64 form (a bigint only outside the safe range). */
+  int(v: Int64): void;
+  /** A REAL; NaN becomes NULL, as in SQLite. */
+  real(v: number): void;
+  text(v: string): void;
+  blob(v: Uint8Array): void;
+  /** The call fails with this message (SQLITE_ERROR). */
+  error(message: string): void;
+  /** The result is too large (SQLITE_TOOBIG, "string or blob too big"). */
+  tooBig(): void;
+}
+
+/** Delivers argument `i` unchanged as the result (coalesce, ifnull, min, max, …). */
+export function resultFromArg(args: Args, i: number, result: Result): void {
+  const v = args.raw(i);
+  switch (args.type(i)) {
+    case ValueType.Null:
+      return result.null();
+    case ValueType.Integer:
+      return result.int(v as Int64);
+    case ValueType.Real:
+      return result.real(v as number);
+    case ValueType.Text:
+      return result.text(v as string);
+    default:
+      return result.blob(v as Uint8Array);
+  }
+}
+
+/** A typed value: a storage class and the value in that class. */
+export interface TypedValue {
+  type: ValueType;
+  value: SqlValue;
+}
+
+/** `Args` over an array of typed values. */
+export class ArrayArgs implements Args {
+  constructor(private readonly values: readonly TypedValue[]) {}
+
+  get count(): number {
+    return this.values.length;
+  }
+
+  type(i: number): ValueType {
+    return this.values[i].type;
+  }
+
+  int(i: number): Int64 {
+    const v = this.values[i];
+    return toInt(v.type, v.value);
+  }
+
+  real(i: number): number {
+    const v = this.values[i];
+    return toReal(v.type, v.value);
+  }
+
+  text(i: number): string {
+    const v = this.values[i];
+    return toText(v.type, v.value);
+  }
+
+  blob(i: number): Uint8Array {
+    const v = this.values[i];
+    return toBlob(v.type, v.value);
+  }
+
+  raw(i: number): SqlValue {
+    return this.values[i].value;
+  }
+}
+
+/** A `Result` that records what it was given. */
+export class CapturingResult implements Result {
+  /** Storage class of the result (NULL until set). */
+  type: ValueType = ValueType.Null;
+  value: SqlValue = null;
+  /** The error message, when the function failed. */
+  errorMessage: string | null = null;
+  /** Set when the function reported SQLITE_TOOBIG. */
+  tooLarge = false;
+
+  /** Clears the captured result, for reuse. */
+  reset(): this {
+    this.type = ValueType.Null;
+    this.value = null;
+    this.errorMessage = null;
+    this.tooLarge = false;
+    return this;
+  }
+
+  null(): void {
+    this.type = ValueType.Null;
+    this.value = null;
+  }
+
+  int(v: Int64): void {
+    this.type = ValueType.Integer;
+    this.value = v;
+  }
+
+  real(v: number): void {
+    if (v !== v) return this.null();
+    this.type = ValueType.Real;
+    this.value = v;
+  }
+
+  text(v: string): void {
+    this.type = ValueType.Text;
+    this.value = v;
+  }
+
+  blob(v: Uint8Array): void {
+    this.type = ValueType.Blob;
+    this.value = v;
+  }
+
+  error(message: string): void {
+    this.errorMessage = message;
+  }
+
+  tooBig(): void {
+    this.tooLarge = true;
+  }
+}
