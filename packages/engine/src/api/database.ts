@@ -24,7 +24,7 @@ import { BINARY } from '../record/compare.js';
 import { MemoryVfs } from '../vfs/memory.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { Bindings } from '../exec/expr.js';
-import { type Effects, type Program, compileStatement } from '../exec/program.js';
+import { type ColumnMeta, type Effects, type Program, compileStatement } from '../exec/program.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -285,6 +285,18 @@ export class Statement {
     return this;
   }
 
+  /** The result columns: name, and for direct column references their table, column and declared type. */
+  columns(): ColumnMeta[] {
+    if (!this.reader) throw new SqliteError('SQLITE_MISUSE', 'The columns() method is only for statements that return data');
+    const db = this.db;
+    db.enter(true);
+    try {
+      return this.current().meta.map((m) => ({ ...m }));
+    } finally {
+      db.leave(true, false);
+    }
+  }
+
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
     if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
@@ -362,6 +374,13 @@ export class Statement {
 
   /** The program for the current schema (compiled again when it changed), with `params` bound. */
   private compiled(params: unknown[]): Program {
+    const program = this.current();
+    this.bind(params);
+    return program;
+  }
+
+  /** The program for the current schema, compiled again when it changed. */
+  private current(): Program {
     const db = this.db;
     const catalog = db.currentCatalog();
     if (!this.program || this.programCookie !== catalog.cookie) {
@@ -369,7 +388,6 @@ export class Statement {
       this.program = compileStatement(this.ast, { sql: this.source, catalog, bindings: this.bindings, functions: db.functionContext });
       this.programCookie = catalog.cookie;
     }
-    this.bind(params);
     return this.program;
   }
 

@@ -19,7 +19,7 @@ import type { ColumnRef, CreateTableStmt, Expr, InsertStmt, ResultColumn, Select
 import type { FunctionContext } from '../func/types.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { toInt, truthValue } from '../value/convert.js';
-import type { Catalog, TableInfo } from '../plan/catalog.js';
+import type { Catalog, ColumnInfo, TableInfo } from '../plan/catalog.js';
 import { BINARY, type Collation } from '../record/compare.js';
 import { Bindings, type Compiled, type Evaluator, type Scope, compileExpr, evalType, produce } from './expr.js';
 
@@ -29,9 +29,22 @@ export interface Effects {
   lastInsertRowid: Int64;
 }
 
+/** A result column as better-sqlite3's `columns()` describes it. */
+export interface ColumnMeta {
+  name: string;
+  /** The table column it reads directly, else null. */
+  column: string | null;
+  table: string | null;
+  database: string | null;
+  /** The column's declared type, else null. */
+  type: string | null;
+}
+
 export interface Program {
   /** Result column names (empty for statements that return no rows). */
   readonly columns: readonly string[];
+  /** What each result column is. */
+  readonly meta: readonly ColumnMeta[];
   /** Whether the statement only reads. */
   readonly readonly: boolean;
   /** Values of the current row, with their storage classes. */
@@ -94,6 +107,13 @@ class TableSource implements Scope {
     return this.valueColumn(index, column.affinity, column.collation);
   }
 
+  /** The table column `ref` names directly, if any. */
+  describe(ref: ColumnRef): ColumnInfo | undefined {
+    if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
+    const name = ref.column.name.toLowerCase();
+    return this.table.columns.find((c) => c.name.toLowerCase() === name);
+  }
+
   /** Moves the reader onto the cursor's current row. */
   load(): void {
     const payload = this.cursor!.payload();
@@ -138,10 +158,10 @@ function compileSelect(select: Select, env: CompileEnv): Program {
   }
   const cx = { scope: source, bindings: env.bindings, functions: env.functions };
   const where = core.where ? compileExpr(core.where, cx).fn : null;
-  const { names, evaluators } = resultColumns(core.columns, source, env, cx);
+  const { names, meta, evaluators } = resultColumns(core.columns, source, env, cx);
   const limit = select.limit ? compileExpr(select.limit.count, { ...cx, scope: null }).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, { ...cx, scope: null }).fn : null;
-  return new SelectProgram(names, evaluators, source, where, limit, offset);
+  return new SelectProgram(names, meta, evaluators, source, where, limit, offset);
 }
 
 function resultColumns(
@@ -149,12 +169,19 @@ function resultColumns(
   source: TableSource | null,
   env: CompileEnv,
   cx: { scope: Scope | null; bindings: Bindings; functions: FunctionContext },
-): { names: string[]; evaluators: Evaluator[] } {
+): { names: string[]; meta: ColumnMeta[]; evaluators: Evaluator[] } {
   const names: string[] = [];
+  const meta: ColumnMeta[] = [];
   const evaluators: Evaluator[] = [];
+  const describe = (name: string, expr: Expr | null): ColumnMeta => {
+    const column = expr?.kind === 'column' && source ? source.describe(expr) : null;
+    return { name, column: column?.name ?? null, table: column ? source!.table.name : null, database: column ? 'main' : null, type: column ? column.declaredType || null : null };
+  };
   for (const column of columns) {
     if (column.kind === 'expr') {
-      names.push(column.alias ? column.alias.name : columnName(column.expr, env.sql, column));
+      const name = column.alias ? column.alias.name : columnName(column.expr, env.sql, column);
+      names.push(name);
+      meta.push(describe(name, column.expr));
       evaluators.push(compileExpr(column.expr, cx).fn);
       continue;
     }
@@ -163,12 +190,13 @@ function resultColumns(
       throw new SqliteError('SQLITE_ERROR', `no such table: ${column.table.name}`);
     }
     for (const c of source.table.columns) {
-      names.push(c.name);
       const ref: ColumnRef = { kind: 'column', schema: null, table: null, column: { kind: 'identifier', name: c.name, quote: '"', start: 0, end: 0 }, start: 0, end: 0 };
+      names.push(c.name);
+      meta.push(describe(c.name, ref));
       evaluators.push(source.column(ref)!.fn);
     }
   }
-  return { names, evaluators };
+  return { names, meta, evaluators };
 }
 
 /** SQLite's name for an unaliased result column: a column's own name, else the expression's text. */
@@ -188,6 +216,7 @@ class SelectProgram implements Program {
 
   constructor(
     readonly columns: readonly string[],
+    readonly meta: readonly ColumnMeta[],
     private readonly evaluators: Evaluator[],
     private readonly source: TableSource | null,
     private readonly where: Evaluator | null,
@@ -302,6 +331,7 @@ function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
 
 class InsertProgram implements Program {
   readonly columns: readonly string[] = [];
+  readonly meta: readonly ColumnMeta[] = [];
   readonly readonly = false;
   readonly types = new Uint8Array(0);
   readonly values: SqlValue[] = [];
@@ -424,6 +454,7 @@ function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
   const exists = env.catalog.hasTable(name);
   return {
     columns: [],
+    meta: [],
     readonly: false,
     types: new Uint8Array(0),
     values: [],

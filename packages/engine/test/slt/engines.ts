@@ -1,13 +1,9 @@
 // Engines the sqllogictest runner can drive, chosen by the environment variable HEARTH_SLT_ENGINE:
 //   sqlite  real SQLite through better-sqlite3 (the default): validates the runner and the corpus
-//   hearth  Hearth's own SQL engine (not built yet)
-//
-// To plug Hearth in, replace the body of createHearthEngine() with an adapter implementing SltEngine
-// over a fresh, empty in-memory Hearth database: name "sqlite" (Hearth is SQLite-compatible, so it runs
-// the records meant for SQLite), exec() for statements, query() returning rows as arrays with INTEGER
-// values as bigint and REAL values as number.
+//   hearth  Hearth's own SQL engine (src/api/database.ts), on a fresh in-memory database
 
 import Database from 'better-sqlite3';
+import { Database as HearthDatabase } from '../../src/api/database.js';
 
 import type { SltEngine, SltQueryResult } from './runner.js';
 
@@ -69,9 +65,37 @@ export class BetterSqlite3Engine implements SltEngine {
   }
 }
 
-/** Hearth's SQL engine: not available until Hearth has a SQL layer. */
+/**
+ * Hearth's SQL engine over a fresh in-memory database. It answers to "sqlite" (it is SQLite-compatible,
+ * so it runs the records meant for SQLite). Statements it cannot run yet fail as errors, which the
+ * runner counts as failures.
+ */
+export class HearthEngine implements SltEngine {
+  readonly name = 'sqlite';
+  private readonly db = new HearthDatabase();
+
+  exec(sql: string): void {
+    this.db.exec(sql);
+  }
+
+  query(sql: string): SltQueryResult {
+    const stmt = this.db.prepare(sql);
+    if (!stmt.reader) {
+      stmt.run();
+      return { types: '', rows: [] };
+    }
+    const types = stmt.columns().map((c) => affinityLetter(c.type)).join('');
+    stmt.raw(true).safeIntegers(true);
+    return { types, rows: stmt.all() as unknown[][] };
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
 export function createHearthEngine(): SltEngine {
-  throw new Error("Hearth's SQL layer is not built yet");
+  return new HearthEngine();
 }
 
 /** Creates a fresh engine (an empty database) of the given kind. */

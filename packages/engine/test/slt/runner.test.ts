@@ -526,8 +526,15 @@ describe('engines', () => {
     expect(() => engineNameFromEnv({ HEARTH_SLT_ENGINE: 'postgres' })).toThrow(/HEARTH_SLT_ENGINE/);
   });
 
-  it("says Hearth's SQL layer is not built yet", () => {
-    expect(() => createEngine('hearth')).toThrow("Hearth's SQL layer is not built yet");
+  it('drives Hearth: INTEGER as bigint (beyond 2^53 too), REAL as number, BLOB as bytes', () => {
+    const e = createEngine('hearth');
+    e.exec('CREATE TABLE t(a INTEGER, b TEXT)');
+    const r = e.query("SELECT 9007199254740993, 1.5, 'x', x'00ff', NULL");
+    const t = e.query('SELECT a, b FROM t');
+    e.close();
+    expect(r.rows).toEqual([[9007199254740993n, 1.5, 'x', new Uint8Array([0, 255]), null]]);
+    expect(r.types).toHaveLength(5);
+    expect(t).toEqual({ types: 'IT', rows: [] });
   });
 
   it('returns INTEGER as bigint (beyond 2^53 too), REAL as number, BLOB as bytes from SQLite', () => {
