@@ -95,6 +95,39 @@ describe('Database: tables', () => {
   }
 });
 
+describe('Database: joins, ORDER BY, DISTINCT', () => {
+  const setup = `
+    CREATE TABLE a(id INTEGER PRIMARY KEY, x, name TEXT COLLATE NOCASE);
+    CREATE TABLE b(aid INTEGER, y REAL);
+    INSERT INTO a(x, name) VALUES (3, 'Bob'), (1, 'ann'), (NULL, 'cy'), (1, 'Ann');
+    INSERT INTO b VALUES (1, 0.5), (1, 1.5), (3, 2), (9, 3);`;
+  const queries = [
+    'SELECT a.id, b.y FROM a, b WHERE a.id = b.aid ORDER BY 1, 2',
+    'SELECT a.id, b.y FROM a JOIN b ON a.id = b.aid ORDER BY b.y DESC',
+    'SELECT a.id, b.y FROM a LEFT JOIN b ON b.aid = a.id ORDER BY a.id, b.y',
+    'SELECT * FROM a CROSS JOIN b WHERE y > 1 ORDER BY id, y',
+    'SELECT a.*, y FROM a, b WHERE aid = id ORDER BY y',
+    'SELECT x FROM a ORDER BY x',
+    'SELECT x FROM a ORDER BY x DESC',
+    'SELECT x FROM a ORDER BY x NULLS LAST',
+    'SELECT name FROM a ORDER BY name',
+    'SELECT name FROM a ORDER BY name COLLATE BINARY DESC',
+    'SELECT name AS n, id FROM a ORDER BY n, id',
+    'SELECT DISTINCT x FROM a ORDER BY 1',
+    'SELECT DISTINCT name FROM a ORDER BY 1',
+    'SELECT x, id FROM a ORDER BY x, id LIMIT 2 OFFSET 1',
+    'SELECT id FROM a ORDER BY 3',
+    'SELECT id FROM a, b',
+    'SELECT aid FROM a JOIN b ON nope = 1',
+  ];
+  for (const q of queries) {
+    it(q, () => {
+      const [h, o] = both(setup, q);
+      expect(h).toEqual(o);
+    });
+  }
+});
+
 describe('Database: API', () => {
   it('binds positional and named parameters, and reports changes and rowids', () => {
     const db = new Database();

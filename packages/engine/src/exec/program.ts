@@ -4,24 +4,23 @@
  * `step` produces the next result row into `types`/`values`, `close` ends it. Writing statements do
  * their work in `open` and produce no rows.
  *
- * This first executor handles SELECT over zero or one table (WHERE, LIMIT/OFFSET), INSERT … VALUES and
- * DEFAULT VALUES into rowid tables, and CREATE TABLE; other statements are reported as not supported
- * yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
+ * SELECT is in select.ts; this module has INSERT … VALUES and DEFAULT VALUES into rowid tables and
+ * CREATE TABLE; other statements are reported as not supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
-import { RecordReader, RecordWriter } from '../record/record.js';
+import { RecordWriter } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import { createTable } from '../schema/schema.js';
-import type { ColumnRef, CreateTableStmt, Expr, InsertStmt, ResultColumn, Select, Statement } from '../sql/ast.js';
+import type { CreateTableStmt, InsertStmt, Statement } from '../sql/ast.js';
 import type { FunctionContext } from '../func/types.js';
-import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
-import { toInt, truthValue } from '../value/convert.js';
-import type { Catalog, ColumnInfo, TableInfo } from '../plan/catalog.js';
-import { BINARY, type Collation } from '../record/compare.js';
-import { Bindings, type Compiled, type Evaluator, type Scope, compileExpr, evalType, produce } from './expr.js';
+import { applyAffinity, convertedType } from '../value/affinity.js';
+import { toInt } from '../value/convert.js';
+import type { Catalog, TableInfo } from '../plan/catalog.js';
+import { Bindings, type Evaluator, compileExpr, evalType } from './expr.js';
+import { compileSelect } from './select.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -79,217 +78,6 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
     default:
       throw notSupported(`${stmt.kind} statements`);
   }
-}
-
-// ---- reading a table ----------------------------------------------------------------------------
-
-/** A table scanned by a cursor; column evaluators read the current row through `reader`. */
-class TableSource implements Scope {
-  cursor: BtCursor | null = null;
-  readonly reader = new RecordReader();
-
-  constructor(
-    readonly table: TableInfo,
-    readonly alias: string,
-  ) {}
-
-  column(ref: ColumnRef): Compiled | undefined {
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
-    if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
-    const name = ref.column.name.toLowerCase();
-    const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === name);
-    if (index < 0) {
-      const isRowid = name === 'rowid' || name === 'oid' || name === '_rowid_';
-      return isRowid ? this.rowidColumn(Affinity.Integer, BINARY) : undefined;
-    }
-    const column = this.table.columns[index]!;
-    if (index === this.table.rowidAlias) return this.rowidColumn(column.affinity, column.collation);
-    return this.valueColumn(index, column.affinity, column.collation);
-  }
-
-  /** The table column `ref` names directly, if any. */
-  describe(ref: ColumnRef): ColumnInfo | undefined {
-    if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
-    const name = ref.column.name.toLowerCase();
-    return this.table.columns.find((c) => c.name.toLowerCase() === name);
-  }
-
-  /** Moves the reader onto the cursor's current row. */
-  load(): void {
-    const payload = this.cursor!.payload();
-    this.reader.init(payload, 0, payload.length);
-  }
-
-  private rowidColumn(affinity: Affinity, collation: Collation): Compiled {
-    return { fn: () => produce(ValueType.Integer, this.cursor!.rowid()), affinity, collation, explicitCollation: false };
-  }
-
-  private valueColumn(i: number, affinity: Affinity, collation: Collation): Compiled {
-    const reader = this.reader;
-    // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
-    const real = affinity === Affinity.Real;
-    const fn = (): SqlValue => {
-      const t = reader.type(i);
-      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(i));
-      return produce(t, reader.getValue(i));
-    };
-    return { fn, affinity, collation, explicitCollation: false };
-  }
-}
-
-// ---- SELECT -------------------------------------------------------------------------------------
-
-function compileSelect(select: Select, env: CompileEnv): Program {
-  if (select.with || select.compounds.length > 0 || select.orderBy.length > 0) throw notSupported('WITH, compound SELECT and ORDER BY');
-  const core = select.first;
-  if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
-  if (core.distinct || core.groupBy.length > 0 || core.having || core.windows.length > 0) {
-    throw notSupported('DISTINCT, GROUP BY, HAVING and windows');
-  }
-  let source: TableSource | null = null;
-  if (core.from) {
-    if (core.from.terms.length !== 1) throw notSupported('joins');
-    const ref = core.from.terms[0]!.source;
-    if (ref.kind !== 'table') throw notSupported('subqueries and table functions in FROM');
-    const table = env.catalog.table(ref.name.name);
-    if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
-    if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-    source = new TableSource(table, ref.alias?.name ?? table.name);
-  }
-  const cx = { scope: source, bindings: env.bindings, functions: env.functions };
-  const where = core.where ? compileExpr(core.where, cx).fn : null;
-  const { names, meta, evaluators } = resultColumns(core.columns, source, env, cx);
-  const limit = select.limit ? compileExpr(select.limit.count, { ...cx, scope: null }).fn : null;
-  const offset = select.limit?.offset ? compileExpr(select.limit.offset, { ...cx, scope: null }).fn : null;
-  return new SelectProgram(names, meta, evaluators, source, where, limit, offset);
-}
-
-function resultColumns(
-  columns: ResultColumn[],
-  source: TableSource | null,
-  env: CompileEnv,
-  cx: { scope: Scope | null; bindings: Bindings; functions: FunctionContext },
-): { names: string[]; meta: ColumnMeta[]; evaluators: Evaluator[] } {
-  const names: string[] = [];
-  const meta: ColumnMeta[] = [];
-  const evaluators: Evaluator[] = [];
-  const describe = (name: string, expr: Expr | null): ColumnMeta => {
-    const column = expr?.kind === 'column' && source ? source.describe(expr) : null;
-    return { name, column: column?.name ?? null, table: column ? source!.table.name : null, database: column ? 'main' : null, type: column ? column.declaredType || null : null };
-  };
-  for (const column of columns) {
-    if (column.kind === 'expr') {
-      const name = column.alias ? column.alias.name : columnName(column.expr, env.sql, column);
-      names.push(name);
-      meta.push(describe(name, column.expr));
-      evaluators.push(compileExpr(column.expr, cx).fn);
-      continue;
-    }
-    if (!source) throw new SqliteError('SQLITE_ERROR', 'no tables specified');
-    if (column.kind === 'tableStar' && column.table.name.toLowerCase() !== source.alias.toLowerCase()) {
-      throw new SqliteError('SQLITE_ERROR', `no such table: ${column.table.name}`);
-    }
-    for (const c of source.table.columns) {
-      const ref: ColumnRef = { kind: 'column', schema: null, table: null, column: { kind: 'identifier', name: c.name, quote: '"', start: 0, end: 0 }, start: 0, end: 0 };
-      names.push(c.name);
-      meta.push(describe(c.name, ref));
-      evaluators.push(source.column(ref)!.fn);
-    }
-  }
-  return { names, meta, evaluators };
-}
-
-/** SQLite's name for an unaliased result column: a column's own name, else the expression's text. */
-function columnName(expr: Expr, sql: string, span: { start: number; end: number }): string {
-  if (expr.kind === 'column') return expr.column.name;
-  return sql.slice(span.start, span.end);
-}
-
-class SelectProgram implements Program {
-  readonly readonly = true;
-  readonly types: Uint8Array;
-  readonly values: SqlValue[];
-  private done = false;
-  private started = false;
-  private remaining = -1;
-  private skip = 0;
-
-  constructor(
-    readonly columns: readonly string[],
-    readonly meta: readonly ColumnMeta[],
-    private readonly evaluators: Evaluator[],
-    private readonly source: TableSource | null,
-    private readonly where: Evaluator | null,
-    private readonly limit: Evaluator | null,
-    private readonly offset: Evaluator | null,
-  ) {
-    this.types = new Uint8Array(evaluators.length);
-    this.values = new Array<SqlValue>(evaluators.length).fill(null);
-  }
-
-  open(bt: Btree): void {
-    this.remaining = this.limit ? limitValue(this.limit) : -1;
-    this.skip = this.offset ? Math.max(0, limitValue(this.offset)) : 0;
-    this.done = this.remaining === 0;
-    this.started = false;
-    if (this.source) this.source.cursor = bt.cursor(this.source.table.root);
-  }
-
-  step(): boolean {
-    while (!this.done) {
-      if (!this.advance()) {
-        this.done = true;
-        return false;
-      }
-      if (this.where && truthValue(evalTypeOf(this.where), lastWhere) !== true) continue;
-      if (this.skip > 0) {
-        this.skip--;
-        continue;
-      }
-      for (let i = 0; i < this.evaluators.length; i++) {
-        this.values[i] = this.evaluators[i]!();
-        this.types[i] = evalType;
-      }
-      if (this.remaining > 0 && --this.remaining === 0) this.done = true;
-      return true;
-    }
-    return false;
-  }
-
-  close(): void {
-    this.source?.cursor?.close();
-    if (this.source) this.source.cursor = null;
-    this.done = true;
-  }
-
-  /** Moves to the next candidate row; false at the end. */
-  private advance(): boolean {
-    const source = this.source;
-    if (!source) {
-      if (this.started) return false;
-      this.started = true;
-      return true;
-    }
-    const cursor = source.cursor!;
-    const ok = this.started ? cursor.next() : cursor.first();
-    this.started = true;
-    if (ok) source.load();
-    return ok;
-  }
-}
-
-let lastWhere: SqlValue = null;
-function evalTypeOf(f: Evaluator): ValueType {
-  lastWhere = f();
-  return evalType;
-}
-
-/** A LIMIT or OFFSET value: an integer, as SQLite requires ("datatype mismatch" otherwise). */
-function limitValue(f: Evaluator): number {
-  const v = f();
-  const n = applyAffinity(Affinity.Integer, evalType, v);
-  if (convertedType !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
-  return Number(n);
 }
 
 // ---- INSERT -------------------------------------------------------------------------------------

@@ -1,0 +1,525 @@
+/**
+ * SELECT: rows from the FROM clause's tables, joined by nested loops (each table scanned with a
+ * cursor; LEFT JOIN supplies a row of NULLs where nothing matched), filtered by WHERE, projected,
+ * then — when asked — made DISTINCT, sorted by ORDER BY, and cut by LIMIT/OFFSET.
+ *
+ * Without ORDER BY or DISTINCT rows stream: each `step` produces the next one. With them the result is
+ * materialized at `open` (sorting needs every row). Column evaluators read the current row of their
+ * table straight from the page (`RecordReader` over the cursor's payload); nothing is copied until a
+ * row is materialized.
+ *
+ * Not yet: aggregates and GROUP BY, subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
+ */
+import type { Btree } from '../btree/btree.js';
+import type { BtCursor } from '../btree/cursor.js';
+import { SqliteError } from '../common/errors.js';
+import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
+import { RecordReader } from '../record/record.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select } from '../sql/ast.js';
+import type { ColumnInfo, TableInfo } from '../plan/catalog.js';
+import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
+import { compareValues } from '../value/compare.js';
+import { truthValue } from '../value/convert.js';
+import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce } from './expr.js';
+import type { ColumnMeta, CompileEnv, Program } from './program.js';
+
+function notSupported(what: string): SqliteError {
+  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
+}
+
+// ---- table sources ------------------------------------------------------------------------------
+
+/** A table scanned by a cursor. Its column evaluators read the current row, or NULL on a null row. */
+export class TableSource {
+  cursor: BtCursor | null = null;
+  readonly reader = new RecordReader();
+  /** Set while a LEFT JOIN supplies this table's row of NULLs. */
+  nullRow = false;
+
+  constructor(
+    readonly table: TableInfo,
+    readonly alias: string,
+  ) {}
+
+  /** The table column `name` (case-insensitive), if any. */
+  find(name: string): { index: number; info: ColumnInfo } | undefined {
+    const lower = name.toLowerCase();
+    const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
+    return index < 0 ? undefined : { index, info: this.table.columns[index]! };
+  }
+
+  /** An evaluator of column `index` of the table (-1: the rowid). */
+  column(index: number): Compiled {
+    const table = this.table;
+    if (index < 0 || index === table.rowidAlias) {
+      const info = index < 0 ? null : table.columns[index]!;
+      return {
+        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
+        affinity: info ? info.affinity : Affinity.Integer,
+        collation: info ? info.collation : BINARY,
+        explicitCollation: false,
+      };
+    }
+    const info = table.columns[index]!;
+    const reader = this.reader;
+    // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
+    const real = info.affinity === Affinity.Real;
+    const fn = (): SqlValue => {
+      if (this.nullRow) return produce(ValueType.Null, null);
+      const t = reader.type(index);
+      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
+      return produce(t, reader.getValue(index));
+    };
+    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
+  }
+
+  open(bt: Btree): void {
+    this.cursor = bt.cursor(this.table.root);
+    this.nullRow = false;
+  }
+
+  first(): boolean {
+    this.nullRow = false;
+    return this.cursor!.first() && this.load();
+  }
+
+  next(): boolean {
+    return this.cursor!.next() && this.load();
+  }
+
+  close(): void {
+    this.cursor?.close();
+    this.cursor = null;
+  }
+
+  private load(): boolean {
+    const payload = this.cursor!.payload();
+    this.reader.init(payload, 0, payload.length);
+    return true;
+  }
+}
+
+/** Name resolution over the tables of a FROM clause. */
+class FromScope implements Scope {
+  constructor(readonly sources: TableSource[]) {}
+
+  column(ref: ColumnRef): Compiled | undefined {
+    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
+    const name = ref.column.name;
+    const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
+    if (ref.table && candidates.length === 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${ref.table.name}.${name}`);
+    let found: { source: TableSource; index: number } | undefined;
+    for (const source of candidates) {
+      const hit = source.find(name);
+      if (!hit) continue;
+      if (found) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${ref.table ? `${ref.table.name}.${name}` : name}`);
+      found = { source, index: hit.index };
+    }
+    if (found) return found.source.column(found.index);
+    const lower = name.toLowerCase();
+    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
+      if (candidates.length === 1) return candidates[0]!.column(-1);
+      if (candidates.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
+    }
+    return undefined;
+  }
+
+  /** The table column `ref` names directly, for `columns()`. */
+  describe(ref: ColumnRef): { source: TableSource; info: ColumnInfo } | undefined {
+    for (const source of this.sources) {
+      if (ref.table && source.alias.toLowerCase() !== ref.table.name.toLowerCase()) continue;
+      const hit = source.find(ref.column.name);
+      if (hit) return { source, info: hit.info };
+    }
+    return undefined;
+  }
+}
+
+// ---- joins --------------------------------------------------------------------------------------
+
+/** One table of the nested loop, with its ON condition and whether it is the right side of a LEFT JOIN. */
+interface Level {
+  source: TableSource;
+  on: Evaluator | null;
+  left: boolean;
+  /** 0: not started; 1: scanning; 2: supplying its null row. */
+  state: number;
+  matched: boolean;
+}
+
+/** Nested loops over the levels; `next` positions every table on the next joined row. */
+class JoinLoop {
+  private started = false;
+
+  constructor(private readonly levels: Level[]) {}
+
+  reset(): void {
+    this.started = false;
+    for (const level of this.levels) level.state = 0;
+  }
+
+  next(): boolean {
+    const levels = this.levels;
+    const last = levels.length - 1;
+    if (last < 0) {
+      if (this.started) return false;
+      this.started = true;
+      return true;
+    }
+    let d = this.started ? last : 0;
+    this.started = true;
+    for (;;) {
+      const level = levels[d]!;
+      let ok: boolean;
+      if (level.state === 0) {
+        level.matched = false;
+        level.state = 1;
+        ok = level.source.first();
+      } else if (level.state === 1) {
+        ok = level.source.next();
+      } else {
+        ok = false;
+      }
+      if (ok && level.on && truthValue(evalTypeAfter(level.on), lastValue) !== true) continue;
+      if (ok) {
+        level.matched = true;
+      } else if (level.state === 1 && level.left && !level.matched) {
+        level.state = 2;
+        level.source.nullRow = true;
+        level.matched = true;
+      } else {
+        level.state = 0;
+        level.source.nullRow = false;
+        if (d === 0) return false;
+        d--;
+        continue;
+      }
+      if (d === last) return true;
+      levels[++d]!.state = 0;
+    }
+  }
+}
+
+let lastValue: SqlValue = null;
+function evalTypeAfter(f: Evaluator): ValueType {
+  lastValue = f();
+  return evalType;
+}
+
+// ---- compiling ----------------------------------------------------------------------------------
+
+interface SortKey {
+  fn: Evaluator;
+  collation: Collation;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+export function compileSelect(select: Select, env: CompileEnv): Program {
+  if (select.with || select.compounds.length > 0) throw notSupported('WITH and compound SELECT');
+  const core = select.first;
+  if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
+  if (core.groupBy.length > 0 || core.having || core.windows.length > 0) throw notSupported('GROUP BY, HAVING and windows');
+
+  const sources: TableSource[] = [];
+  const scope = new FromScope(sources);
+  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions };
+  const levels = core.from ? fromLevels(core.from, env, sources, cx) : [];
+  const where = core.where ? compileExpr(core.where, cx).fn : null;
+
+  const names: string[] = [];
+  const meta: ColumnMeta[] = [];
+  const outputs: Compiled[] = [];
+  const outputExprs: (Expr | null)[] = [];
+  for (const column of core.columns) addResultColumn(column, scope, env.sql, cx, names, meta, outputs, outputExprs);
+
+  const keys = select.orderBy.map((term) => sortKey(term, names, outputs, outputExprs, cx));
+  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions };
+  const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
+  const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
+  const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
+  return new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, new JoinLoop(levels), sources, where, limit, offset);
+}
+
+/** The nested-loop levels of a FROM clause (comma, CROSS, INNER and LEFT joins with ON). */
+function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], cx: CompileContext): Level[] {
+  const levels: Level[] = [];
+  const pending: { level: Level; on: Expr | null }[] = [];
+  for (const term of from.terms) {
+    const ref = term.source;
+    if (ref.kind !== 'table') throw notSupported('subqueries, table functions and parenthesized joins in FROM');
+    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
+    const table = env.catalog.table(ref.name.name);
+    if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
+    if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
+    const alias = ref.alias?.name ?? table.name;
+    if (sources.some((s) => s.alias.toLowerCase() === alias.toLowerCase())) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${alias}`);
+    const join = term.join;
+    if (join && (join.natural || join.type === 'RIGHT' || join.type === 'FULL')) throw notSupported('NATURAL, RIGHT and FULL joins');
+    if (term.constraint?.kind === 'using') throw notSupported('USING');
+    const source = new TableSource(table, alias);
+    sources.push(source);
+    const level: Level = { source, on: null, left: join?.type === 'LEFT', state: 0, matched: false };
+    levels.push(level);
+    pending.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
+  }
+  // ON conditions are compiled once every table is known (they may name any table of the join).
+  for (const { level, on } of pending) if (on) level.on = compileExpr(on, cx).fn;
+  return levels;
+}
+
+function addResultColumn(
+  column: ResultColumn,
+  scope: FromScope,
+  sql: string,
+  cx: CompileContext,
+  names: string[],
+  meta: ColumnMeta[],
+  outputs: Compiled[],
+  outputExprs: (Expr | null)[],
+): void {
+  if (column.kind === 'expr') {
+    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? column.expr.column.name : sql.slice(column.start, column.end);
+    const described = column.expr.kind === 'column' ? scope.describe(column.expr) : undefined;
+    names.push(name);
+    meta.push(metaOf(name, described));
+    outputs.push(compileExpr(column.expr, cx));
+    outputExprs.push(column.expr);
+    return;
+  }
+  const sources = scope.sources;
+  if (sources.length === 0) throw new SqliteError('SQLITE_ERROR', 'no tables specified');
+  const chosen = column.kind === 'tableStar' ? sources.filter((s) => s.alias.toLowerCase() === column.table.name.toLowerCase()) : sources;
+  if (chosen.length === 0) throw new SqliteError('SQLITE_ERROR', `no such table: ${column.kind === 'tableStar' ? column.table.name : ''}`);
+  for (const source of chosen) {
+    source.table.columns.forEach((info, index) => {
+      names.push(info.name);
+      meta.push(metaOf(info.name, { source, info }));
+      outputs.push(source.column(index));
+      outputExprs.push(null);
+    });
+  }
+}
+
+function metaOf(name: string, column: { source: TableSource; info: ColumnInfo } | undefined): ColumnMeta {
+  if (!column) return { name, column: null, table: null, database: null, type: null };
+  return { name, column: column.info.name, table: column.source.table.name, database: 'main', type: column.info.declaredType || null };
+}
+
+/**
+ * An ORDER BY term: a result column number, a result column alias, or an expression (a term that is
+ * identical to a result column's expression uses that column).
+ */
+function sortKey(term: OrderingTerm, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext): SortKey {
+  let expr = term.expr;
+  let collation: Collation | null = null;
+  if (expr.kind === 'collate') {
+    collation = collationOf(compileExpr(expr, cx));
+    expr = expr.operand;
+  }
+  let compiled: Compiled;
+  if (expr.kind === 'integer') {
+    const n = Number(expr.text);
+    if (!(n >= 1 && n <= outputs.length)) {
+      throw new SqliteError('SQLITE_ERROR', `1st ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+    }
+    compiled = outputs[n - 1]!;
+  } else if (expr.kind === 'column' && expr.table === null && names.some((n, i) => outputExprs[i] !== null && n.toLowerCase() === expr.column.name.toLowerCase() && aliasOnly(outputExprs[i]!, n))) {
+    compiled = outputs[names.findIndex((n) => n.toLowerCase() === (expr as ColumnRef).column.name.toLowerCase())]!;
+  } else {
+    compiled = compileExpr(expr, cx);
+  }
+  return {
+    fn: compiled.fn,
+    collation: collation ?? compiled.collation,
+    desc: term.order === 'DESC',
+    nullsFirst: term.nulls ? term.nulls === 'FIRST' : term.order !== 'DESC',
+  };
+}
+
+/** Whether result column `name` is an alias (not the column's own name), which ORDER BY may use. */
+function aliasOnly(expr: Expr, name: string): boolean {
+  return !(expr.kind === 'column' && expr.column.name.toLowerCase() === name.toLowerCase());
+}
+
+function collationOf(compiled: Compiled): Collation {
+  return compiled.collation;
+}
+
+// ---- running ------------------------------------------------------------------------------------
+
+/** A materialized row: sort keys first, then result values. */
+interface Row {
+  types: Uint8Array;
+  values: SqlValue[];
+}
+
+class SelectProgram implements Program {
+  readonly readonly = true;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+  private remaining = -1;
+  private skip = 0;
+  private done = false;
+  private rows: Row[] | null = null;
+  private position = 0;
+
+  constructor(
+    readonly columns: readonly string[],
+    readonly meta: readonly ColumnMeta[],
+    private readonly outputs: Evaluator[],
+    private readonly keys: SortKey[],
+    /** The result columns' collations when DISTINCT, else null. */
+    private readonly distinct: Collation[] | null,
+    private readonly loop: JoinLoop,
+    private readonly sources: TableSource[],
+    private readonly where: Evaluator | null,
+    private readonly limit: Evaluator | null,
+    private readonly offset: Evaluator | null,
+  ) {
+    this.types = new Uint8Array(outputs.length);
+    this.values = new Array<SqlValue>(outputs.length).fill(null);
+  }
+
+  open(bt: Btree): void {
+    this.remaining = this.limit ? limitValue(this.limit) : -1;
+    this.skip = this.offset ? Math.max(0, limitValue(this.offset)) : 0;
+    this.done = this.remaining === 0;
+    this.rows = null;
+    this.position = 0;
+    for (const source of this.sources) source.open(bt);
+    this.loop.reset();
+    if (!this.done && (this.keys.length > 0 || this.distinct !== null)) this.rows = this.materialize();
+  }
+
+  step(): boolean {
+    while (!this.done) {
+      if (!this.nextRow()) {
+        this.done = true;
+        return false;
+      }
+      if (this.skip > 0) {
+        this.skip--;
+        continue;
+      }
+      if (this.remaining > 0 && --this.remaining === 0) this.done = true;
+      return true;
+    }
+    return false;
+  }
+
+  close(): void {
+    for (const source of this.sources) source.close();
+    this.rows = null;
+    this.done = true;
+  }
+
+  /** Fills `types`/`values` with the next result row, before LIMIT and OFFSET. */
+  private nextRow(): boolean {
+    const rows = this.rows;
+    if (rows) {
+      if (this.position >= rows.length) return false;
+      const row = rows[this.position++]!;
+      const k = this.keys.length;
+      for (let i = 0; i < this.outputs.length; i++) {
+        this.types[i] = row.types[k + i]!;
+        this.values[i] = row.values[k + i]!;
+      }
+      return true;
+    }
+    if (!this.nextJoined()) return false;
+    for (let i = 0; i < this.outputs.length; i++) {
+      this.values[i] = this.outputs[i]!();
+      this.types[i] = evalType;
+    }
+    return true;
+  }
+
+  /** Moves to the next joined row that passes WHERE. */
+  private nextJoined(): boolean {
+    while (this.loop.next()) {
+      if (!this.where || truthValue(evalTypeAfter(this.where), lastValue) === true) return true;
+    }
+    return false;
+  }
+
+  /** Every result row with its sort keys, deduplicated (DISTINCT) and sorted (ORDER BY). */
+  private materialize(): Row[] {
+    const keys = this.keys;
+    const outputs = this.outputs;
+    const width = keys.length + outputs.length;
+    const rows: Row[] = [];
+    const distinct = this.distinct;
+    const seen = distinct ? new Set<string>() : null;
+    while (this.nextJoined()) {
+      const row: Row = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
+      for (let i = 0; i < keys.length; i++) {
+        row.values[i] = keys[i]!.fn();
+        row.types[i] = evalType;
+      }
+      for (let i = 0; i < outputs.length; i++) {
+        row.values[keys.length + i] = outputs[i]!();
+        row.types[keys.length + i] = evalType;
+      }
+      if (seen) {
+        const signature = distinctSignature(row, keys.length, distinct!);
+        if (seen.has(signature)) continue;
+        seen.add(signature);
+      }
+      rows.push(row);
+    }
+    if (keys.length > 0) rows.sort((a, b) => compareRows(a, b, keys));
+    return rows;
+  }
+}
+
+/** Orders two materialized rows by the sort keys. */
+function compareRows(a: Row, b: Row, keys: SortKey[]): number {
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
+    const ta = a.types[i] as ValueType;
+    const tb = b.types[i] as ValueType;
+    if (ta === ValueType.Null || tb === ValueType.Null) {
+      if (ta === tb) continue;
+      return (ta === ValueType.Null) === key.nullsFirst ? -1 : 1;
+    }
+    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, key.collation);
+    if (c !== 0) return key.desc ? -c : c;
+  }
+  return 0;
+}
+
+/**
+ * A string equal for rows DISTINCT treats as the same: numbers by value (1 and 1.0 are one), text under
+ * the column's collation (NOCASE folds ASCII case, RTRIM ignores trailing spaces).
+ */
+function distinctSignature(row: Row, from: number, collations: Collation[]): string {
+  let s = '';
+  for (let i = from; i < row.types.length; i++) {
+    const t = row.types[i] as ValueType;
+    const v = row.values[i];
+    if (t === ValueType.Null) s += 'n|';
+    else if (t === ValueType.Integer || t === ValueType.Real) s += `#${Number(v)}${typeof v === 'bigint' ? `:${v}` : ''}|`;
+    else if (t === ValueType.Text) {
+      const text = collatedText(v as string, collations[i - from]!);
+      s += `t${text.length}:${text}|`;
+    } else s += `b${Array.from(v as Uint8Array).join(',')}|`;
+  }
+  return s;
+}
+
+/** Text in a form where equal strings under `collation` are identical. */
+function collatedText(text: string, collation: Collation): string {
+  if (collation === NOCASE) return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (collation === RTRIM) return text.replace(/ +$/, '');
+  return text;
+}
+
+/** A LIMIT or OFFSET value: an integer, as SQLite requires ("datatype mismatch" otherwise). */
+function limitValue(f: Evaluator): number {
+  const v = f();
+  const n = applyAffinity(Affinity.Integer, evalType, v);
+  if (convertedType !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
+  return Number(n);
+}
