@@ -18,6 +18,7 @@ export type SqliteErrorCode =
   | 'SQLITE_CORRUPT'
   | 'SQLITE_NOTFOUND'
   | 'SQLITE_FULL'
+  | 'SQLITE_TOOBIG'
   | 'SQLITE_CANTOPEN'
   | 'SQLITE_CONSTRAINT'
   | 'SQLITE_MISMATCH'

@@ -496,7 +496,7 @@ function scalarCall(name: string, args: Compiled[], functions: FunctionContext):
     result.reset();
     impl(functions, slots, result);
     if (result.errorMessage !== null) throw new SqliteError('SQLITE_ERROR', result.errorMessage);
-    if (result.tooLarge) throw new SqliteError('SQLITE_ERROR', 'string or blob too big');
+    if (result.tooLarge) throw new SqliteError('SQLITE_TOOBIG', 'string or blob too big');
     evalType = result.type;
     return result.value;
   });

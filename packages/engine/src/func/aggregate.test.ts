@@ -1,3 +1,4 @@
+// Differential tests of the built-in aggregates (plain, DISTINCT, collations, window frames) against SQLite.
 import { afterAll, expect, test } from 'vitest';
 import { BINARY, type Collation, NOCASE } from '../record/compare.js';
 import { ValueType } from '../record/value.js';

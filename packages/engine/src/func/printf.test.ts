@@ -1,3 +1,4 @@
+// Differential tests of format()/printf() against SQLite over random format strings and arguments.
 import { afterAll, expect, test } from 'vitest';
 import { ValueType } from '../record/value.js';
 import { ArrayArgs, CapturingResult, type TypedValue } from '../value/args.js';

@@ -1,3 +1,4 @@
+// Differential tests of the built-in scalar functions and the registry's arities against SQLite.
 import { afterAll, expect, test } from 'vitest';
 import { BINARY, type Collation, NOCASE, RTRIM } from '../record/compare.js';
 import { ValueType } from '../record/value.js';

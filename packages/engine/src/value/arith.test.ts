@@ -1,3 +1,4 @@
+// Differential tests of the arithmetic, bitwise and || operators against SQLite (value and storage class).
 import { afterAll, expect, test } from 'vitest';
 import type { SqlValue, ValueType } from '../record/value.js';
 import type { TypedValue } from './args.js';

@@ -1,3 +1,4 @@
+// Differential tests of value comparison (collations, cross-class order, comparison affinity) against SQLite.
 import { afterAll, expect, test } from 'vitest';
 import { BINARY, type Collation, NOCASE, RTRIM } from '../record/compare.js';
 import { ValueType } from '../record/value.js';
