@@ -119,6 +119,8 @@ describe('Database: joins, ORDER BY, DISTINCT', () => {
     'SELECT id FROM a ORDER BY 3',
     'SELECT id FROM a, b',
     'SELECT aid FROM a JOIN b ON nope = 1',
+    'SELECT a.id, b.y, c.x FROM b, a, a AS c WHERE c.id = a.id AND b.aid = a.id AND b.y > 1 ORDER BY 1, 2',
+    'SELECT a.id FROM a LEFT JOIN b ON b.aid = a.id WHERE b.y IS NULL ORDER BY 1',
   ];
   for (const q of queries) {
     it(q, () => {

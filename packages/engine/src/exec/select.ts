@@ -102,6 +102,9 @@ export class TableSource {
 
 /** Name resolution over the tables of a FROM clause. */
 class FromScope implements Scope {
+  /** The sources resolved since the last reset, as a bit set of source indexes, for placing WHERE terms. */
+  used = 0;
+
   constructor(readonly sources: TableSource[]) {}
 
   column(ref: ColumnRef): Compiled | undefined {
@@ -116,13 +119,23 @@ class FromScope implements Scope {
       if (found) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${ref.table ? `${ref.table.name}.${name}` : name}`);
       found = { source, index: hit.index };
     }
-    if (found) return found.source.column(found.index);
+    if (found) {
+      this.note(found.source);
+      return found.source.column(found.index);
+    }
     const lower = name.toLowerCase();
     if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
-      if (candidates.length === 1) return candidates[0]!.column(-1);
+      if (candidates.length === 1) {
+        this.note(candidates[0]!);
+        return candidates[0]!.column(-1);
+      }
       if (candidates.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
     }
     return undefined;
+  }
+
+  private note(source: TableSource): void {
+    this.used |= 2 ** Math.min(30, this.sources.indexOf(source));
   }
 
   /** The table column `ref` names directly, for `columns()`. */
@@ -142,6 +155,8 @@ class FromScope implements Scope {
 interface Level {
   source: TableSource;
   on: Evaluator | null;
+  /** WHERE terms whose tables are all positioned once this level has its row. */
+  filters: Evaluator[];
   left: boolean;
   /** 0: not started; 1: scanning; 2: supplying its null row. */
   state: number;
@@ -195,10 +210,17 @@ class JoinLoop {
         d--;
         continue;
       }
+      if (!passes(level.filters)) continue;
       if (d === last) return true;
       levels[++d]!.state = 0;
     }
   }
+}
+
+/** Whether every filter is true for the current row. */
+function passes(filters: Evaluator[]): boolean {
+  for (let i = 0; i < filters.length; i++) if (truthValue(evalTypeAfter(filters[i]!), lastValue) !== true) return false;
+  return true;
 }
 
 let lastValue: SqlValue = null;
@@ -225,8 +247,27 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const sources: TableSource[] = [];
   const scope = new FromScope(sources);
   const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions };
-  const levels = core.from ? fromLevels(core.from, env, sources, cx) : [];
-  const where = core.where ? compileExpr(core.where, cx).fn : null;
+  const fromOrder = core.from ? fromLevels(core.from, env, sources, cx) : [];
+  const terms = (core.where ? conjuncts(core.where) : []).map((expr) => {
+    scope.used = 0;
+    const fn = compileExpr(expr, cx).fn;
+    return { expr, fn, tables: scope.used };
+  });
+  const levels = joinOrder(fromOrder, terms);
+  // Each AND term of WHERE is checked as soon as the tables it reads are positioned.
+  const residual: Evaluator[] = [];
+  for (const term of terms) {
+    if (levels.length === 0) {
+      residual.push(term.fn);
+      continue;
+    }
+    let at = 0;
+    levels.forEach((level, i) => {
+      if (term.tables & (2 ** Math.min(30, sources.indexOf(level.source)))) at = i;
+    });
+    levels[at]!.filters.push(term.fn);
+  }
+  const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
 
   const names: string[] = [];
   const meta: ColumnMeta[] = [];
@@ -260,13 +301,54 @@ function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], c
     if (term.constraint?.kind === 'using') throw notSupported('USING');
     const source = new TableSource(table, alias);
     sources.push(source);
-    const level: Level = { source, on: null, left: join?.type === 'LEFT', state: 0, matched: false };
+    const level: Level = { source, on: null, filters: [], left: join?.type === 'LEFT', state: 0, matched: false };
     levels.push(level);
     pending.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
   }
   // ON conditions are compiled once every table is known (they may name any table of the join).
   for (const { level, on } of pending) if (on) level.on = compileExpr(on, cx).fn;
   return levels;
+}
+
+/**
+ * The order of the nested loops. With only inner joins, tables are chosen greedily: next comes the
+ * table that makes the most WHERE terms checkable (equalities weigh most), so restrictive tables are
+ * scanned outermost and joins prune early; ties keep the FROM order. A LEFT JOIN keeps the FROM order.
+ */
+function joinOrder(levels: Level[], terms: { expr: Expr; tables: number }[]): Level[] {
+  if (levels.length < 3 || levels.some((l) => l.left || l.on !== null)) return levels;
+  const bit = (i: number): number => 2 ** Math.min(30, i);
+  const weight = (expr: Expr): number => {
+    if (expr.kind === 'binary' && (expr.op === '=' || expr.op === 'IS')) return 8;
+    if (expr.kind === 'in' || (expr.kind === 'binary' && expr.op === 'OR')) return 4;
+    return 2;
+  };
+  const order: Level[] = [];
+  let placed = 0;
+  const left = levels.map((level, i) => ({ level, i }));
+  while (left.length > 0) {
+    let best = 0;
+    let bestScore = -1;
+    left.forEach(({ i }, k) => {
+      const with_ = placed | bit(i);
+      let score = 0;
+      for (const t of terms) if (t.tables & bit(i) && (t.tables & ~with_) === 0) score += weight(t.expr);
+      if (score > bestScore) {
+        bestScore = score;
+        best = k;
+      }
+    });
+    const [chosen] = left.splice(best, 1);
+    order.push(chosen!.level);
+    placed |= bit(chosen!.i);
+  }
+  return order;
+}
+
+/** The terms of an AND chain. */
+function conjuncts(expr: Expr): Expr[] {
+  if (expr.kind === 'binary' && expr.op === 'AND') return [...conjuncts(expr.left), ...conjuncts(expr.right)];
+  return [expr];
 }
 
 function addResultColumn(
