@@ -23,6 +23,22 @@ describe('README example', () => {
     expect(block).toBe(readFileSync(example, 'utf8'));
   });
 
+  it('has a SQL example that runs and returns the row it shows', () => {
+    const readme = readFileSync(join(engineDir, '..', '..', 'README.md'), 'utf8');
+    const block = /\*\*SQL layer[\s\S]*?```js\n([\s\S]*?)```/.exec(readme)?.[1];
+    expect(block).toBeDefined();
+    if (!existsSync(join(engineDir, 'dist', 'index.js'))) {
+      const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+      execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { cwd: engineDir });
+    }
+    // The block's last line is an expression whose value the comment shows: print it and compare.
+    const lines = block!.trimEnd().split('\n');
+    const last = lines.pop()!.replace(/;\s*\/\/.*$/, '');
+    const script = [...lines, `console.log(JSON.stringify(${last}));`].join('\n');
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: engineDir, encoding: 'utf8' });
+    expect(JSON.parse(out)).toEqual([{ id: 1, title: 'milk' }]);
+  });
+
   it('runs against the built package and writes a file SQLite reads', () => {
     if (!existsSync(join(engineDir, 'dist', 'node.js'))) {
       const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
