@@ -183,7 +183,7 @@ class InsertProgram implements Program {
         w.reset();
         for (let i = 0; i < n; i++) {
           if (i === table.rowidAlias) w.pushNull();
-          else pushTyped(w, row.types[i] as ValueType, row.values[i]!);
+          else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
         }
         cursor.insert(rowid, w.toBytes());
         effects.changes++;
@@ -210,21 +210,6 @@ function nextRowid(cursor: BtCursor): Int64 {
   // SQLite then tries random rowids; Hearth does not yet.
   if (next > 9223372036854775807n) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
   return next;
-}
-
-function pushTyped(w: RecordWriter, type: ValueType, value: SqlValue): void {
-  switch (type) {
-    case ValueType.Null:
-      return w.pushNull();
-    case ValueType.Integer:
-      return w.pushInt(value as Int64);
-    case ValueType.Real:
-      return w.pushReal(value as number);
-    case ValueType.Text:
-      return w.pushText(value as string);
-    default:
-      return w.pushBlob(value as Uint8Array);
-  }
 }
 
 // ---- CREATE TABLE -------------------------------------------------------------------------------

@@ -253,6 +253,22 @@ export class RecordWriter {
     this.starts[i] = start;
   }
 
+  /** Appends `value` as storage class `type` (so a whole-number REAL stays REAL). */
+  pushTyped(type: ValueType, value: SqlValue): void {
+    switch (type) {
+      case ValueType.Null:
+        return this.pushNull();
+      case ValueType.Integer:
+        return this.pushInt(value as Int64);
+      case ValueType.Real:
+        return this.pushReal(value as number);
+      case ValueType.Text:
+        return this.pushText(value as string | Uint8Array);
+      default:
+        return this.pushBlob(value as Uint8Array);
+    }
+  }
+
   /** Appends `v` with the storage class its JavaScript type denotes (see value.ts). */
   pushValue(v: SqlValue): void {
     switch (typeof v) {
