@@ -162,11 +162,6 @@ export class Btree {
     }
   }
 
-  /** The number of open cursors (tests assert none leak). */
-  openCursorCount(): number {
-    return this.cursors.size;
-  }
-
   private releaseCursors(): void {
     for (const cursor of this.cursors) cursor.savePosition();
   }

@@ -189,17 +189,8 @@ export class BtCursor {
         else hi = mid;
       }
       if (type === LEAF_TABLE) {
-        this.infoValid = false;
-        if (n === 0) {
-          this.setEof();
-          return -1;
-        }
-        this.state = 'valid';
-        if (lo === n) {
-          this.idx[d] = n - 1;
-          return -1;
-        }
-        this.idx[d] = lo;
+        const c = this.landOnLeaf(lo, n);
+        if (c <= 0) return c;
         parseCell(data, cellOffset(data, hdr, type, lo), type, limits, info);
         return info.key === rowid ? 0 : 1;
       }
@@ -247,22 +238,26 @@ export class BtCursor {
         this.state = 'valid';
         return 0;
       }
-      if (type === LEAF_INDEX) {
-        if (n === 0) {
-          this.setEof();
-          return -1;
-        }
-        this.state = 'valid';
-        if (lo === n) {
-          this.idx[d] = n - 1;
-          return -1;
-        }
-        this.idx[d] = lo;
-        return 1;
-      }
+      if (type === LEAF_INDEX) return this.landOnLeaf(lo, n);
       this.idx[d] = lo;
       this.descend(this.childAt(d));
     }
+  }
+
+  /**
+   * Rests the cursor on cell `lo` of the `n`-cell leaf a search ended in (the first cell above the key):
+   * returns 1, or -1 on its last cell when every cell is below the key, or -1 and eof when it is empty.
+   */
+  private landOnLeaf(lo: number, n: number): number {
+    const d = this.depth;
+    this.infoValid = false;
+    if (n === 0) {
+      this.setEof();
+      return -1;
+    }
+    this.state = 'valid';
+    this.idx[d] = lo === n ? n - 1 : lo;
+    return lo === n ? -1 : 1;
   }
 
   /** Moves to the first entry with rowid ≥ `rowid`; false when there is none. */

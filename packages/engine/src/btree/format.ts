@@ -58,11 +58,6 @@ export function rightChild(data: Uint8Array, hdr: number): number {
   return get32(data, hdr + 8);
 }
 
-/** Offset of cell `i`'s pointer in the cell pointer array. */
-export function cellPointerAt(hdr: number, type: number, i: number): number {
-  return hdr + headerSize(type) + 2 * i;
-}
-
 /** Offset of cell `i`'s content. */
 export function cellOffset(data: Uint8Array, hdr: number, type: number, i: number): number {
   return get16(data, hdr + headerSize(type) + 2 * i);

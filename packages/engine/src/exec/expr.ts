@@ -56,11 +56,15 @@ export class Bindings {
   types = new Uint8Array(0);
   values: SqlValue[] = [];
 
-  /** Sizes the bindings for `count` parameters, all NULL. */
+  /** Sizes the bindings for `count` parameters, all NULL (reusing the arrays when the size is unchanged). */
   reset(count: number): void {
-    if (this.types.length !== count) this.types = new Uint8Array(count);
-    else this.types.fill(ValueType.Null);
-    this.values = new Array<SqlValue>(count).fill(null);
+    if (this.types.length !== count) {
+      this.types = new Uint8Array(count);
+      this.values = new Array<SqlValue>(count).fill(null);
+    } else {
+      this.types.fill(ValueType.Null);
+      this.values.fill(null);
+    }
   }
 }
 
@@ -191,13 +195,15 @@ function unary(op: '-' | '+' | '~' | 'NOT', operand: Compiled): Compiled {
       return operand;
     case '-':
       return plain(() => {
-        const v = arith.negate(evalTypeAfter(f), lastValue);
+        const operand = f();
+        const v = arith.negate(evalType, operand);
         evalType = arith.arithType;
         return v;
       });
     case '~':
       return plain(() => {
-        const v = arith.bitNot(evalTypeAfter(f), lastValue);
+        const operand = f();
+        const v = arith.bitNot(evalType, operand);
         evalType = arith.arithType;
         return v;
       });
@@ -212,13 +218,10 @@ function unary(op: '-' | '+' | '~' | 'NOT', operand: Compiled): Compiled {
   }
 }
 
-/** The value of the evaluator last run through `evalTypeAfter`. */
-let lastValue: SqlValue = null;
-
-/** Runs `f`, keeps its value in `lastValue` and returns its type. */
-function evalTypeAfter(f: Evaluator): ValueType {
-  lastValue = f();
-  return evalType;
+/** The truth value of `f`'s result: true, false, or null for NULL (SQLite's rules for text and blobs). */
+export function truth(f: Evaluator): boolean | null {
+  const v = f();
+  return truthValue(evalType, v);
 }
 
 type ArithFn = (ta: ValueType, a: SqlValue, tb: ValueType, b: SqlValue) => SqlValue;
@@ -253,18 +256,18 @@ function binary(op: string, left: Compiled, right: Compiled): Compiled {
   switch (op) {
     case 'AND':
       return plain(() => {
-        const a = truthValue(evalTypeOf(l), lastOf);
+        const a = truth(l);
         if (a === false) return setInt(0);
-        const b = truthValue(evalTypeOf(r), lastOf);
+        const b = truth(r);
         if (b === false) return setInt(0);
         if (a === null || b === null) return setNull();
         return setInt(1);
       });
     case 'OR':
       return plain(() => {
-        const a = truthValue(evalTypeOf(l), lastOf);
+        const a = truth(l);
         if (a === true) return setInt(1);
-        const b = truthValue(evalTypeOf(r), lastOf);
+        const b = truth(r);
         if (b === true) return setInt(1);
         if (a === null || b === null) return setNull();
         return setInt(0);
@@ -281,13 +284,6 @@ function binary(op: string, left: Compiled, right: Compiled): Compiled {
     default:
       throw notSupported(`the ${op} operator`);
   }
-}
-
-let lastOf: SqlValue = null;
-
-function evalTypeOf(f: Evaluator): ValueType {
-  lastOf = f();
-  return evalType;
 }
 
 function setInt(v: number): SqlValue {
@@ -352,7 +348,8 @@ function comparisonTest(op: string): (c: number) => boolean {
 function cast(operand: Compiled, affinity: Affinity): Compiled {
   const f = operand.fn;
   return plain(() => {
-    const v = castValue(affinity, evalTypeAfter(f), lastValue);
+    const operand = f();
+    const v = castValue(affinity, evalType, operand);
     evalType = convertedType;
     return v;
   }, affinity);
@@ -421,7 +418,7 @@ function caseExpr(expr: Extract<Expr, { kind: 'case' }>, cx: CompileContext): Co
         if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return then.fn();
       }
     } else {
-      for (const { when, then } of whens) if (truthValue(evalTypeOf(when.fn), lastOf) === true) return then.fn();
+      for (const { when, then } of whens) if (truth(when.fn) === true) return then.fn();
     }
     if (otherwise) return otherwise();
     return setNull();

@@ -20,8 +20,7 @@ import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select } 
 import type { ColumnInfo, TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
-import { truthValue } from '../value/convert.js';
-import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce } from './expr.js';
+import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
 import type { ColumnMeta, CompileEnv, Program } from './program.js';
 
 function notSupported(what: string): SqliteError {
@@ -196,7 +195,7 @@ class JoinLoop {
       } else {
         ok = false;
       }
-      if (ok && level.on && truthValue(evalTypeAfter(level.on), lastValue) !== true) continue;
+      if (ok && level.on && truth(level.on) !== true) continue;
       if (ok) {
         level.matched = true;
       } else if (level.state === 1 && level.left && !level.matched) {
@@ -219,15 +218,10 @@ class JoinLoop {
 
 /** Whether every filter is true for the current row. */
 function passes(filters: Evaluator[]): boolean {
-  for (let i = 0; i < filters.length; i++) if (truthValue(evalTypeAfter(filters[i]!), lastValue) !== true) return false;
+  for (let i = 0; i < filters.length; i++) if (truth(filters[i]!) !== true) return false;
   return true;
 }
 
-let lastValue: SqlValue = null;
-function evalTypeAfter(f: Evaluator): ValueType {
-  lastValue = f();
-  return evalType;
-}
 
 // ---- compiling ----------------------------------------------------------------------------------
 
@@ -397,7 +391,7 @@ function sortKey(term: OrderingTerm, names: string[], outputs: Compiled[], outpu
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
-    collation = collationOf(compileExpr(expr, cx));
+    collation = compileExpr(expr, cx).collation;
     expr = expr.operand;
   }
   let compiled: Compiled;
@@ -423,10 +417,6 @@ function sortKey(term: OrderingTerm, names: string[], outputs: Compiled[], outpu
 /** Whether result column `name` is an alias (not the column's own name), which ORDER BY may use. */
 function aliasOnly(expr: Expr, name: string): boolean {
   return !(expr.kind === 'column' && expr.column.name.toLowerCase() === name.toLowerCase());
-}
-
-function collationOf(compiled: Compiled): Collation {
-  return compiled.collation;
 }
 
 // ---- running ------------------------------------------------------------------------------------
@@ -521,7 +511,7 @@ class SelectProgram implements Program {
   /** Moves to the next joined row that passes WHERE. */
   private nextJoined(): boolean {
     while (this.loop.next()) {
-      if (!this.where || truthValue(evalTypeAfter(this.where), lastValue) === true) return true;
+      if (!this.where || truth(this.where) === true) return true;
     }
     return false;
   }

@@ -160,11 +160,6 @@ export class Pager {
     this.cache.setDirty(page.slot);
   }
 
-  /** Whether `page` was changed in the open transaction. */
-  isDirty(page: Page): boolean {
-    return this.cache.isDirty(page.slot);
-  }
-
   /** Adds a zeroed page at the end of the database, pinned and writable. */
   append(): Page {
     assert(this.state === 'write', 'pages are added only inside a write transaction');
