@@ -7,7 +7,20 @@ import { SqliteError } from '../common/errors.js';
 import { MemoryVfs } from '../vfs/memory.js';
 import { NodeVfs } from '../vfs/node.js';
 import { H, get32, put32 } from './header.js';
+import type { Vfs, VfsFile } from '../vfs/vfs.js';
 import { Pager, cacheSlots } from './pager.js';
+
+/** A file's methods bound to it, so a wrapper can replace some of them. */
+function pick(file: VfsFile): VfsFile {
+  return {
+    read: (buf, off) => file.read(buf, off),
+    write: (buf, off) => file.write(buf, off),
+    size: () => file.size(),
+    truncate: (n) => file.truncate(n),
+    sync: () => file.sync(),
+    close: () => file.close(),
+  };
+}
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-pager-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -165,6 +178,36 @@ describe('pager', () => {
     // Four pages exist only if SQLite replayed the WAL (the file itself holds page 1 alone).
     expect(db.pragma('page_count', { simple: true })).toBe(4);
     db.close();
+  });
+
+  it('syncs as synchronous says: FULL at every WAL commit, NORMAL only at checkpoints, OFF never', () => {
+    for (const synchronous of ['full', 'normal', 'off'] as const) {
+      const base = new MemoryVfs();
+      const syncs = new Map<string, number>();
+      const vfs: Vfs = {
+        name: 'counting',
+        exists: (path) => base.exists(path),
+        delete: (path) => base.delete(path),
+        open(path, options) {
+          const file = base.open(path, options);
+          return { ...pick(file), sync: () => syncs.set(path, (syncs.get(path) ?? 0) + 1) };
+        },
+      };
+      const pager = Pager.open(vfs, 's.db', { journalMode: 'wal', synchronous, walAutoCheckpoint: 0 });
+      fill(pager, 1, 1);
+      syncs.clear();
+      for (let t = 0; t < 5; t++) fill(pager, 1, t);
+      const walSyncs = syncs.get('s.db-wal') ?? 0;
+      expect(walSyncs).toBe(synchronous === 'full' ? 5 : 0);
+      expect(syncs.get('s.db') ?? 0).toBe(0);
+      syncs.clear();
+      pager.checkpoint();
+      expect((syncs.get('s.db-wal') ?? 0) + (syncs.get('s.db') ?? 0)).toBe(synchronous === 'off' ? 0 : 2);
+      pager.close();
+      const again = Pager.open(base, 's.db');
+      expect(again.pageCount).toBe(7);
+      again.close();
+    }
   });
 
   it('switches journal modes as PRAGMA journal_mode does', () => {
