@@ -5,37 +5,10 @@ import Oracle from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { NodeVfs } from '../vfs/node.js';
 import { Database } from './database.js';
+import { both } from '../../test/support/differential.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-db-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** Runs `sql` on both engines and returns [hearth, sqlite] outcomes: raw rows, or the error message. */
-function both(setup: string, sql: string, params: unknown[] = []): [unknown, unknown] {
-  const hearth = new Database();
-  const oracle = new Oracle(':memory:');
-  hearth.exec(setup);
-  oracle.exec(setup);
-  const run = (f: () => unknown): unknown => {
-    try {
-      return f();
-    } catch (err) {
-      return `error: ${(err as Error).message}`;
-    }
-  };
-  const h = run(() => {
-    const st = hearth.prepare(sql);
-    return st.reader ? st.raw().all(...params) : st.run(...params).changes;
-  });
-  const o = run(() => {
-    const st = oracle.prepare(sql);
-    if (!st.reader) return st.run(...params).changes;
-    // better-sqlite3 returns BLOBs as Node Buffers; Hearth returns plain Uint8Arrays.
-    return (st.raw().all(...params) as unknown[][]).map((row) => row.map((v) => (Buffer.isBuffer(v) ? new Uint8Array(v) : v)));
-  });
-  hearth.close();
-  oracle.close();
-  return [h, o];
-}
 
 const EXPRESSIONS = [
   '1', '1.0', '-0.0', '0x7fffffffffffffff', '0xffffffffffffffff', '9223372036854775807', '9223372036854775808',

@@ -14,15 +14,14 @@ import type { Collation } from '../record/compare.js';
 import { BINARY } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { Expr, ColumnRef } from '../sql/ast.js';
+import type { ColumnRef, Expr, FunctionCall } from '../sql/ast.js';
 import { lookupFunction } from '../func/registry.js';
-import type { FunctionContext, ScalarFunction } from '../func/types.js';
+import type { FunctionContext, FunctionDescriptor, ScalarFunction } from '../func/types.js';
 import { Affinity, affinityOfType, castValue, convertedType } from '../value/affinity.js';
-import type { Args } from '../value/args.js';
-import { CapturingResult } from '../value/args.js';
+import { CapturingResult, SlotArgs } from '../value/args.js';
 import * as arith from '../value/arith.js';
 import { compareWithAffinity } from '../value/compare.js';
-import { toBlob, toInt, toReal, toText, truthValue } from '../value/convert.js';
+import { truthValue } from '../value/convert.js';
 import { collationByName } from '../plan/catalog.js';
 
 /** Storage class of the value the last evaluator returned. */
@@ -68,11 +67,21 @@ export class Bindings {
   }
 }
 
+/** Compiles the aggregate calls of an aggregate query (exec/aggregate.ts). */
+export interface AggregateHost {
+  /** An evaluator of the call's result for the group being output. */
+  call(expr: FunctionCall, descriptor: AggregateDescriptor): Compiled;
+}
+
+export type AggregateDescriptor = Extract<FunctionDescriptor, { kind: 'aggregate' }>;
+
 /** What compilation needs besides the expression. */
 export interface CompileContext {
   scope: Scope | null;
   bindings: Bindings;
   functions: FunctionContext;
+  /** Where aggregate calls go; null where aggregates are not allowed (WHERE, ON, inside another aggregate). */
+  aggregates?: AggregateHost | null;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -99,6 +108,10 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     case 'column':
       return columnRef(expr, cx);
     case 'unary':
+      // -9223372036854775808 is the smallest INTEGER, though 9223372036854775808 alone is a REAL.
+      if (expr.op === '-' && expr.operand.kind === 'integer' && expr.operand.text === '9223372036854775808') {
+        return constant(ValueType.Integer, -9223372036854775808n);
+      }
       return unary(expr.op, compileExpr(expr.operand, cx));
     case 'binary':
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
@@ -435,42 +448,18 @@ function like(expr: Extract<Expr, { kind: 'like' }>, cx: CompileContext): Compil
 }
 
 function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileContext): Compiled {
-  if (expr.star || expr.distinct || expr.filter || expr.over || expr.orderBy.length > 0) {
-    throw notSupported('aggregate and window functions');
+  const name = expr.name.name;
+  if (expr.over) throw notSupported('window functions');
+  const argc = expr.star ? 0 : expr.args.length;
+  const descriptor = lookupFunction(name, argc);
+  if (descriptor?.kind === 'aggregate') {
+    if (!cx.aggregates) throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);
+    return cx.aggregates.call(expr, descriptor);
   }
-  return scalarCall(expr.name.name, expr.args.map((a) => compileExpr(a, cx)), cx.functions);
-}
-
-/** Arguments of one call site, evaluated into typed slots that `Args` reads. */
-class SlotArgs implements Args {
-  readonly count: number;
-  readonly types: Uint8Array;
-  readonly values: SqlValue[];
-
-  constructor(count: number) {
-    this.count = count;
-    this.types = new Uint8Array(count);
-    this.values = new Array<SqlValue>(count).fill(null);
-  }
-
-  type(i: number): ValueType {
-    return this.types[i] as ValueType;
-  }
-  int(i: number): Int64 {
-    return toInt(this.types[i] as ValueType, this.values[i]!);
-  }
-  real(i: number): number {
-    return toReal(this.types[i] as ValueType, this.values[i]!);
-  }
-  text(i: number): string {
-    return toText(this.types[i] as ValueType, this.values[i]!);
-  }
-  blob(i: number): Uint8Array {
-    return toBlob(this.types[i] as ValueType, this.values[i]!);
-  }
-  raw(i: number): SqlValue {
-    return this.values[i]!;
-  }
+  if (expr.star) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
+  if (expr.filter) throw new SqliteError('SQLITE_ERROR', `FILTER may not be used with non-aggregate ${name}()`);
+  if (expr.orderBy.length > 0) throw new SqliteError('SQLITE_ERROR', `ORDER BY may not be used with non-aggregate ${name}()`);
+  return scalarCall(name, expr.args.map((a) => compileExpr(a, cx)), cx.functions);
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
@@ -479,7 +468,7 @@ function scalarCall(name: string, args: Compiled[], functions: FunctionContext):
     if (anyArity(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
     throw new SqliteError('SQLITE_ERROR', `no such function: ${name}`);
   }
-  if (descriptor.kind !== 'scalar') throw notSupported('aggregate functions');
+  if (descriptor.kind !== 'scalar') throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);
   const impl: ScalarFunction = descriptor.implementation;
   const slots = new SlotArgs(args.length);
   const result = new CapturingResult();

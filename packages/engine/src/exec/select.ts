@@ -8,20 +8,24 @@
  * table straight from the page (`RecordReader` over the cursor's payload); nothing is copied until a
  * row is materialized.
  *
- * Not yet: aggregates and GROUP BY, subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
+ * Aggregate queries (GROUP BY, HAVING) replace the joined rows by their groups (aggregate.ts).
+ *
+ * Not yet: subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError } from '../common/errors.js';
-import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
+import { BINARY, type Collation } from '../record/compare.js';
 import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select } from '../sql/ast.js';
+import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
 import type { ColumnInfo, TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
 import type { ColumnMeta, CompileEnv, Program } from './program.js';
+import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
+import { rowKey } from './rowkey.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -223,6 +227,31 @@ function passes(filters: Evaluator[]): boolean {
 }
 
 
+/** The rows before projection, restartable. */
+interface RowStream {
+  reset(): void;
+  next(): boolean;
+}
+
+/** The joined rows that pass the WHERE terms not placed at a join level. */
+class FilteredJoin implements RowStream {
+  constructor(
+    private readonly loop: JoinLoop,
+    private readonly where: Evaluator | null,
+  ) {}
+
+  reset(): void {
+    this.loop.reset();
+  }
+
+  next(): boolean {
+    while (this.loop.next()) {
+      if (!this.where || truth(this.where) === true) return true;
+    }
+    return false;
+  }
+}
+
 // ---- compiling ----------------------------------------------------------------------------------
 
 interface SortKey {
@@ -236,15 +265,20 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   if (select.with || select.compounds.length > 0) throw notSupported('WITH and compound SELECT');
   const core = select.first;
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
-  if (core.groupBy.length > 0 || core.having || core.windows.length > 0) throw notSupported('GROUP BY, HAVING and windows');
+  if (core.windows.length > 0) throw notSupported('windows');
 
   const sources: TableSource[] = [];
   const scope = new FromScope(sources);
-  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions };
+  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, aggregates: null };
+  // WHERE, GROUP BY and HAVING may name a result column by its alias, when no table column has that name.
+  const aliases = new Map<string, Expr>();
+  for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
+  const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
   const fromOrder = core.from ? fromLevels(core.from, env, sources, cx) : [];
+  const whereCx = withAliases(cx);
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => {
     scope.used = 0;
-    const fn = compileExpr(expr, cx).fn;
+    const fn = compileExpr(expr, whereCx).fn;
     return { expr, fn, tables: scope.used };
   });
   const levels = joinOrder(fromOrder, terms);
@@ -262,19 +296,86 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
     levels[at]!.filters.push(term.fn);
   }
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
+  const join = new FilteredJoin(new JoinLoop(levels), where);
 
+  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy);
+  const plan = aggregated ? new AggregatePlan(cx) : null;
+  const outCx = plan ? plan.outputContext() : cx;
   const names: string[] = [];
   const meta: ColumnMeta[] = [];
   const outputs: Compiled[] = [];
   const outputExprs: (Expr | null)[] = [];
-  for (const column of core.columns) addResultColumn(column, scope, env.sql, cx, names, meta, outputs, outputExprs);
+  const rowColumns: (Compiled | null)[] = [];
+  for (const column of core.columns) addResultColumn(column, scope, env.sql, outCx, plan, names, meta, outputs, outputExprs, rowColumns);
 
-  const keys = select.orderBy.map((term) => sortKey(term, names, outputs, outputExprs, cx));
+  let stream: RowStream = join;
+  if (plan) {
+    const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
+    const keys = core.groupBy.map((term, i) => groupKey(term, i, outputExprs, rowColumns, groupCx));
+    const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
+    stream = new GroupStream(plan, () => join.next(), keys, having);
+  }
+
+  const keys = select.orderBy.map((term, i) => sortKey(term, i, names, outputs, outputExprs, outCx));
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
-  return new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, new JoinLoop(levels), sources, where, limit, offset);
+  return new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+}
+
+/** Scope that falls back to result-column aliases (compiled in place) for unqualified names. */
+class AliasScope implements Scope {
+  private readonly expanding = new Set<string>();
+
+  constructor(
+    private readonly inner: Scope,
+    private readonly aliases: Map<string, Expr>,
+    private readonly context: CompileContext,
+  ) {}
+
+  column(ref: ColumnRef): Compiled | undefined {
+    const found = this.inner.column(ref);
+    if (found || ref.table) return found;
+    const name = ref.column.name.toLowerCase();
+    const expr = this.aliases.get(name);
+    if (!expr || this.expanding.has(name)) return undefined;
+    this.expanding.add(name);
+    try {
+      return compileExpr(expr, { ...this.context, scope: this });
+    } finally {
+      this.expanding.delete(name);
+    }
+  }
+}
+
+/** A GROUP BY term: a result column number, or an expression over the input rows. */
+function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext): Compiled {
+  const bare = term.kind === 'collate' ? term.operand : term;
+  if (bare.kind === 'integer') {
+    const n = Number(bare.text);
+    if (!(n >= 1 && n <= outputExprs.length)) {
+      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+    }
+    const expr = outputExprs[n - 1];
+    const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
+    return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
+  }
+  return compileExpr(term, cx);
+}
+
+/** "1st", "2nd", "3rd", "4th", … as SQLite words its ORDER BY / GROUP BY errors. */
+function ordinal(n: number): string {
+  const tens = n % 100;
+  if (tens >= 11 && tens <= 13) return `${n}th`;
+  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
+}
+
+/** Whether the result columns, HAVING or ORDER BY call an aggregate function (outside subqueries). */
+function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[]): boolean {
+  for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr)) return true;
+  if (core.having && containsAggregate(core.having)) return true;
+  return orderBy.some((term) => containsAggregate(term.expr));
 }
 
 /** The nested-loop levels of a FROM clause (comma, CROSS, INNER and LEFT joins with ON). */
@@ -350,10 +451,12 @@ function addResultColumn(
   scope: FromScope,
   sql: string,
   cx: CompileContext,
+  plan: AggregatePlan | null,
   names: string[],
   meta: ColumnMeta[],
   outputs: Compiled[],
   outputExprs: (Expr | null)[],
+  rowColumns: (Compiled | null)[],
 ): void {
   if (column.kind === 'expr') {
     const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? column.expr.column.name : sql.slice(column.start, column.end);
@@ -362,6 +465,7 @@ function addResultColumn(
     meta.push(metaOf(name, described));
     outputs.push(compileExpr(column.expr, cx));
     outputExprs.push(column.expr);
+    rowColumns.push(null);
     return;
   }
   const sources = scope.sources;
@@ -372,8 +476,10 @@ function addResultColumn(
     source.table.columns.forEach((info, index) => {
       names.push(info.name);
       meta.push(metaOf(info.name, { source, info }));
-      outputs.push(source.column(index));
+      const value = source.column(index);
+      outputs.push(plan ? plan.capture(value) : value);
       outputExprs.push(null);
+      rowColumns.push(value);
     });
   }
 }
@@ -387,7 +493,7 @@ function metaOf(name: string, column: { source: TableSource; info: ColumnInfo } 
  * An ORDER BY term: a result column number, a result column alias, or an expression (a term that is
  * identical to a result column's expression uses that column).
  */
-function sortKey(term: OrderingTerm, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext): SortKey {
+function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext): SortKey {
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
@@ -398,7 +504,7 @@ function sortKey(term: OrderingTerm, names: string[], outputs: Compiled[], outpu
   if (expr.kind === 'integer') {
     const n = Number(expr.text);
     if (!(n >= 1 && n <= outputs.length)) {
-      throw new SqliteError('SQLITE_ERROR', `1st ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
     }
     compiled = outputs[n - 1]!;
   } else if (expr.kind === 'column' && expr.table === null && names.some((n, i) => outputExprs[i] !== null && n.toLowerCase() === expr.column.name.toLowerCase() && aliasOnly(outputExprs[i]!, n))) {
@@ -444,9 +550,10 @@ class SelectProgram implements Program {
     private readonly keys: SortKey[],
     /** The result columns' collations when DISTINCT, else null. */
     private readonly distinct: Collation[] | null,
-    private readonly loop: JoinLoop,
+    private readonly join: FilteredJoin,
+    /** The rows before projection: `join` itself, or the groups of an aggregate query. */
+    private readonly stream: RowStream,
     private readonly sources: TableSource[],
-    private readonly where: Evaluator | null,
     private readonly limit: Evaluator | null,
     private readonly offset: Evaluator | null,
   ) {
@@ -461,7 +568,8 @@ class SelectProgram implements Program {
     this.rows = null;
     this.position = 0;
     for (const source of this.sources) source.open(bt);
-    this.loop.reset();
+    this.join.reset();
+    if (this.stream !== this.join) this.stream.reset();
     if (!this.done && (this.keys.length > 0 || this.distinct !== null)) this.rows = this.materialize();
   }
 
@@ -500,20 +608,12 @@ class SelectProgram implements Program {
       }
       return true;
     }
-    if (!this.nextJoined()) return false;
+    if (!this.stream.next()) return false;
     for (let i = 0; i < this.outputs.length; i++) {
       this.values[i] = this.outputs[i]!();
       this.types[i] = evalType;
     }
     return true;
-  }
-
-  /** Moves to the next joined row that passes WHERE. */
-  private nextJoined(): boolean {
-    while (this.loop.next()) {
-      if (!this.where || truth(this.where) === true) return true;
-    }
-    return false;
   }
 
   /** Every result row with its sort keys, deduplicated (DISTINCT) and sorted (ORDER BY). */
@@ -524,7 +624,7 @@ class SelectProgram implements Program {
     const rows: Row[] = [];
     const distinct = this.distinct;
     const seen = distinct ? new Set<string>() : null;
-    while (this.nextJoined()) {
+    while (this.stream.next()) {
       const row: Row = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
       for (let i = 0; i < keys.length; i++) {
         row.values[i] = keys[i]!.fn();
@@ -535,7 +635,7 @@ class SelectProgram implements Program {
         row.types[keys.length + i] = evalType;
       }
       if (seen) {
-        const signature = distinctSignature(row, keys.length, distinct!);
+        const signature = rowKey(row.types, row.values, keys.length, width, distinct!);
         if (seen.has(signature)) continue;
         seen.add(signature);
       }
@@ -560,32 +660,6 @@ function compareRows(a: Row, b: Row, keys: SortKey[]): number {
     if (c !== 0) return key.desc ? -c : c;
   }
   return 0;
-}
-
-/**
- * A string equal for rows DISTINCT treats as the same: numbers by value (1 and 1.0 are one), text under
- * the column's collation (NOCASE folds ASCII case, RTRIM ignores trailing spaces).
- */
-function distinctSignature(row: Row, from: number, collations: Collation[]): string {
-  let s = '';
-  for (let i = from; i < row.types.length; i++) {
-    const t = row.types[i] as ValueType;
-    const v = row.values[i];
-    if (t === ValueType.Null) s += 'n|';
-    else if (t === ValueType.Integer || t === ValueType.Real) s += `#${Number(v)}${typeof v === 'bigint' ? `:${v}` : ''}|`;
-    else if (t === ValueType.Text) {
-      const text = collatedText(v as string, collations[i - from]!);
-      s += `t${text.length}:${text}|`;
-    } else s += `b${Array.from(v as Uint8Array).join(',')}|`;
-  }
-  return s;
-}
-
-/** Text in a form where equal strings under `collation` are identical. */
-function collatedText(text: string, collation: Collation): string {
-  if (collation === NOCASE) return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
-  if (collation === RTRIM) return text.replace(/ +$/, '');
-  return text;
 }
 
 /** A LIMIT or OFFSET value: an integer, as SQLite requires ("datatype mismatch" otherwise). */

@@ -116,6 +116,38 @@ export class ArrayArgs implements Args {
   }
 }
 
+/** Arguments evaluated into typed slots (`types[i]`, `values[i]`) that the caller fills before each call. */
+export class SlotArgs implements Args {
+  readonly count: number;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+
+  constructor(count: number) {
+    this.count = count;
+    this.types = new Uint8Array(count);
+    this.values = new Array<SqlValue>(count).fill(null);
+  }
+
+  type(i: number): ValueType {
+    return this.types[i] as ValueType;
+  }
+  int(i: number): Int64 {
+    return toInt(this.types[i] as ValueType, this.values[i]!);
+  }
+  real(i: number): number {
+    return toReal(this.types[i] as ValueType, this.values[i]!);
+  }
+  text(i: number): string {
+    return toText(this.types[i] as ValueType, this.values[i]!);
+  }
+  blob(i: number): Uint8Array {
+    return toBlob(this.types[i] as ValueType, this.values[i]!);
+  }
+  raw(i: number): SqlValue {
+    return this.values[i]!;
+  }
+}
+
 /** A `Result` that records what it was given. */
 export class CapturingResult implements Result {
   /** Storage class of the result (NULL until set). */
