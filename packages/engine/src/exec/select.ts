@@ -26,6 +26,8 @@ import { type Compiled, type CompileContext, type Evaluator, type Scope, compile
 import type { ColumnMeta, CompileEnv, Program } from './program.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowKey } from './rowkey.js';
+import { type Access, FullScan } from './access.js';
+import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -39,11 +41,15 @@ export class TableSource {
   readonly reader = new RecordReader();
   /** Set while a LEFT JOIN supplies this table's row of NULLs. */
   nullRow = false;
+  /** How the cursor visits rows (chosen by the planner; a full scan until then). */
+  access: Access;
 
   constructor(
     readonly table: TableInfo,
     readonly alias: string,
-  ) {}
+  ) {
+    this.access = new FullScan(`SCAN ${table.name}`);
+  }
 
   /** The table column `name` (case-insensitive), if any. */
   find(name: string): { index: number; info: ColumnInfo } | undefined {
@@ -84,11 +90,11 @@ export class TableSource {
 
   first(): boolean {
     this.nullRow = false;
-    return this.cursor!.first() && this.load();
+    return this.access.first(this.cursor!) && this.load();
   }
 
   next(): boolean {
-    return this.cursor!.next() && this.load();
+    return this.access.next(this.cursor!) && this.load();
   }
 
   close(): void {
@@ -106,11 +112,26 @@ export class TableSource {
 /** Name resolution over the tables of a FROM clause. */
 class FromScope implements Scope {
   /** The sources resolved since the last reset, as a bit set of source indexes, for placing WHERE terms. */
-  used = 0;
+  used: TableSet = 0n;
 
   constructor(readonly sources: TableSource[]) {}
 
   column(ref: ColumnRef): Compiled | undefined {
+    const found = this.resolve(ref);
+    if (!found) return undefined;
+    this.used |= bit(this.sources.indexOf(found.source));
+    return found.source.column(found.index);
+  }
+
+  /** The source and column (-1: the rowid) `expr` names when it is a column reference of this scope. */
+  locate(expr: Expr): { source: number; column: number } | undefined {
+    if (expr.kind !== 'column') return undefined;
+    const found = this.resolve(expr);
+    return found && { source: this.sources.indexOf(found.source), column: found.index };
+  }
+
+  /** The source and column `ref` names, or undefined; throws when it is ambiguous. */
+  private resolve(ref: ColumnRef): { source: TableSource; index: number } | undefined {
     if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
     const name = ref.column.name;
     const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
@@ -122,23 +143,13 @@ class FromScope implements Scope {
       if (found) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${ref.table ? `${ref.table.name}.${name}` : name}`);
       found = { source, index: hit.index };
     }
-    if (found) {
-      this.note(found.source);
-      return found.source.column(found.index);
-    }
+    if (found) return found;
     const lower = name.toLowerCase();
     if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
-      if (candidates.length === 1) {
-        this.note(candidates[0]!);
-        return candidates[0]!.column(-1);
-      }
+      if (candidates.length === 1) return { source: candidates[0]!, index: -1 };
       if (candidates.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
     }
     return undefined;
-  }
-
-  private note(source: TableSource): void {
-    this.used |= 2 ** Math.min(30, this.sources.indexOf(source));
   }
 
   /** The table column `ref` names directly, for `columns()`. */
@@ -274,14 +285,32 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const aliases = new Map<string, Expr>();
   for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
   const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
-  const fromOrder = core.from ? fromLevels(core.from, env, sources, cx) : [];
+  const from = core.from ? fromLevels(core.from, env, sources) : [];
   const whereCx = withAliases(cx);
-  const terms = (core.where ? conjuncts(core.where) : []).map((expr) => {
-    scope.used = 0;
-    const fn = compileExpr(expr, whereCx).fn;
-    return { expr, fn, tables: scope.used };
+  const term = (expr: Expr, context: CompileContext): Term => {
+    scope.used = 0n;
+    const fn = compileExpr(expr, context).fn;
+    const tables = scope.used;
+    const value = (e: Expr): { fn: Evaluator; tables: TableSet } => {
+      scope.used = 0n;
+      const compiled = compileExpr(e, context).fn;
+      return { fn: compiled, tables: scope.used };
+    };
+    return { expr, fn, tables, seeks: seeksOf(expr, (e) => scope.locate(e), value) };
+  };
+  const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
+  // ON of an inner join is a WHERE term; a LEFT JOIN's ON decides which rows match (and may seek).
+  const planTables: PlanTable[] = from.map(({ level, on }, index) => {
+    const onTerms = on && level.left ? conjuncts(on).map((expr) => term(expr, cx)) : [];
+    if (on && level.left) level.on = compileExpr(on, cx).fn;
+    else if (on) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
+    return { index, label: level.source.alias, rowidAlias: level.source.table.rowidAlias, left: level.left, onTerms };
   });
-  const levels = joinOrder(fromOrder, terms);
+  const levels = planJoin(planTables, terms).map(({ index, access }) => {
+    const level = from[index]!.level;
+    level.source.access = access;
+    return level;
+  });
   // Each AND term of WHERE is checked as soon as the tables it reads are positioned.
   const residual: Evaluator[] = [];
   for (const term of terms) {
@@ -291,7 +320,7 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
     }
     let at = 0;
     levels.forEach((level, i) => {
-      if (term.tables & (2 ** Math.min(30, sources.indexOf(level.source)))) at = i;
+      if (term.tables & bit(sources.indexOf(level.source))) at = i;
     });
     levels[at]!.filters.push(term.fn);
   }
@@ -378,10 +407,9 @@ function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[]): boolean {
   return orderBy.some((term) => containsAggregate(term.expr));
 }
 
-/** The nested-loop levels of a FROM clause (comma, CROSS, INNER and LEFT joins with ON). */
-function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], cx: CompileContext): Level[] {
-  const levels: Level[] = [];
-  const pending: { level: Level; on: Expr | null }[] = [];
+/** The nested-loop levels of a FROM clause in FROM order (comma, CROSS, INNER and LEFT joins), with their ON expressions. */
+function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[]): { level: Level; on: Expr | null }[] {
+  const levels: { level: Level; on: Expr | null }[] = [];
   for (const term of from.terms) {
     const ref = term.source;
     if (ref.kind !== 'table') throw notSupported('subqueries, table functions and parenthesized joins in FROM');
@@ -397,47 +425,9 @@ function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], c
     const source = new TableSource(table, alias);
     sources.push(source);
     const level: Level = { source, on: null, filters: [], left: join?.type === 'LEFT', state: 0, matched: false };
-    levels.push(level);
-    pending.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
+    levels.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
   }
-  // ON conditions are compiled once every table is known (they may name any table of the join).
-  for (const { level, on } of pending) if (on) level.on = compileExpr(on, cx).fn;
   return levels;
-}
-
-/**
- * The order of the nested loops. With only inner joins, tables are chosen greedily: next comes the
- * table that makes the most WHERE terms checkable (equalities weigh most), so restrictive tables are
- * scanned outermost and joins prune early; ties keep the FROM order. A LEFT JOIN keeps the FROM order.
- */
-function joinOrder(levels: Level[], terms: { expr: Expr; tables: number }[]): Level[] {
-  if (levels.length < 3 || levels.some((l) => l.left || l.on !== null)) return levels;
-  const bit = (i: number): number => 2 ** Math.min(30, i);
-  const weight = (expr: Expr): number => {
-    if (expr.kind === 'binary' && (expr.op === '=' || expr.op === 'IS')) return 8;
-    if (expr.kind === 'in' || (expr.kind === 'binary' && expr.op === 'OR')) return 4;
-    return 2;
-  };
-  const order: Level[] = [];
-  let placed = 0;
-  const left = levels.map((level, i) => ({ level, i }));
-  while (left.length > 0) {
-    let best = 0;
-    let bestScore = -1;
-    left.forEach(({ i }, k) => {
-      const with_ = placed | bit(i);
-      let score = 0;
-      for (const t of terms) if (t.tables & bit(i) && (t.tables & ~with_) === 0) score += weight(t.expr);
-      if (score > bestScore) {
-        bestScore = score;
-        best = k;
-      }
-    });
-    const [chosen] = left.splice(best, 1);
-    order.push(chosen!.level);
-    placed |= bit(chosen!.i);
-  }
-  return order;
 }
 
 /** The terms of an AND chain. */

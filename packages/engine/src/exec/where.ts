@@ -1,0 +1,185 @@
+/**
+ * The WHERE clause as the planner sees it: AND terms, what each can do to position a table's cursor
+ * (`Seek`: `column op value` where the value does not read that table), and the choice of the join
+ * order and of each table's access path.
+ *
+ * Costs are rough row counts without statistics: a full scan is assumed to visit SCAN_ROWS rows, a
+ * rowid lookup one, an IN list one per value, a range a quarter (or, bounded on both sides, a sixteenth)
+ * of a scan. Tables are placed greedily: next comes the cheapest table given those already placed (its
+ * seeks may use their columns), ties going to the table that makes the most terms checkable, then to
+ * FROM order. A LEFT JOIN fixes the FROM order, and its right table seeks only with its ON terms (a WHERE
+ * term must see the row of NULLs that an unmatched row gets).
+ */
+import type { Expr } from '../sql/ast.js';
+import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
+import type { Evaluator } from './expr.js';
+
+const SCAN_ROWS = 1_000_000;
+
+export type SeekOp = '=' | '<' | '<=' | '>' | '>=' | 'IN';
+
+/** `column op value(s)` on one source, usable to position that source's cursor. */
+export interface Seek {
+  /** Index of the source in FROM order. */
+  source: number;
+  /** The table column (-1 for the rowid). */
+  column: number;
+  op: SeekOp;
+  /** One value, or the items of an IN list. */
+  values: Evaluator[];
+  /** Sources the values read. */
+  valueTables: TableSet;
+}
+
+/** An AND term of WHERE (or of an ON clause), compiled. */
+export interface Term {
+  expr: Expr;
+  fn: Evaluator;
+  /** Sources the term reads. */
+  tables: TableSet;
+  seeks: Seek[];
+}
+
+/** What the planner knows of one FROM table. */
+export interface PlanTable {
+  /** Index in FROM order. */
+  index: number;
+  /** Name for EXPLAIN QUERY PLAN: the alias, or the table name. */
+  label: string;
+  /** The INTEGER PRIMARY KEY column, or -1. */
+  rowidAlias: number;
+  /** Right table of a LEFT JOIN: seeks only with `onTerms`, and keeps its place. */
+  left: boolean;
+  onTerms: Term[];
+}
+
+/** A set of sources as bits of FROM-order indexes (a bigint: a join may have 64 tables). */
+export type TableSet = bigint;
+
+/** The set of source `i` alone. */
+export function bit(i: number): TableSet {
+  return 1n << BigInt(i);
+}
+
+/** Finds the seeks a term offers, given a way to see whether an expression is a column of some source. */
+export function seeksOf(
+  expr: Expr,
+  locate: (e: Expr) => { source: number; column: number } | undefined,
+  value: (e: Expr) => { fn: Evaluator; tables: TableSet },
+): Seek[] {
+  const seeks: Seek[] = [];
+  const one = (col: Expr, op: SeekOp, other: Expr): void => {
+    const at = locate(col);
+    if (!at) return;
+    const v = value(other);
+    if (v.tables & bit(at.source)) return;
+    seeks.push({ source: at.source, column: at.column, op, values: [v.fn], valueTables: v.tables });
+  };
+  if (expr.kind === 'binary') {
+    const op = expr.op === 'IS' ? '=' : expr.op;
+    if (op === '=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
+      one(expr.left, op, expr.right);
+      one(expr.right, mirror(op), expr.left);
+    }
+  } else if (expr.kind === 'between' && !expr.not) {
+    one(expr.operand, '>=', expr.low);
+    one(expr.operand, '<=', expr.high);
+  } else if (expr.kind === 'in' && !expr.not && expr.values.kind === 'list') {
+    const at = locate(expr.operand);
+    if (!at) return seeks;
+    const items = expr.values.items.map(value);
+    const tables = items.reduce((t, v) => t | v.tables, 0n);
+    if (!(tables & bit(at.source))) seeks.push({ source: at.source, column: at.column, op: 'IN', values: items.map((v) => v.fn), valueTables: tables });
+  }
+  return seeks;
+}
+
+function mirror(op: '=' | '<' | '<=' | '>' | '>='): SeekOp {
+  switch (op) {
+    case '<':
+      return '>';
+    case '<=':
+      return '>=';
+    case '>':
+      return '<';
+    case '>=':
+      return '<=';
+    default:
+      return '=';
+  }
+}
+
+/** An access path with its estimated cost. */
+interface Choice {
+  access: Access;
+  cost: number;
+}
+
+/** The cheapest access path of `table` when the tables in `placed` are positioned. */
+function bestAccess(table: PlanTable, terms: Term[], placed: TableSet): Choice {
+  const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n && (s.column === -1 || s.column === table.rowidAlias);
+  const seeks = (table.left ? table.onTerms : terms).flatMap((t) => t.seeks.filter(usable));
+  const eq = seeks.find((s) => s.op === '=');
+  if (eq) return { access: new RowidEquals(`SEARCH ${table.label} USING INTEGER PRIMARY KEY (rowid=?)`, eq.values[0]!), cost: 1 };
+  const list = seeks.find((s) => s.op === 'IN');
+  if (list) return { access: new RowidIn(`SEARCH ${table.label} USING INTEGER PRIMARY KEY (rowid=?)`, list.values), cost: list.values.length };
+  const low = seeks.find((s) => s.op === '>' || s.op === '>=');
+  const high = seeks.find((s) => s.op === '<' || s.op === '<=');
+  if (low || high) {
+    const shown = [low ? 'rowid>?' : null, high ? 'rowid<?' : null].filter((x) => x !== null).join(' AND ');
+    return {
+      access: new RowidRange(
+        `SEARCH ${table.label} USING INTEGER PRIMARY KEY (${shown})`,
+        low ? { value: low.values[0]!, lower: true } : null,
+        high ? { value: high.values[0]!, lower: false } : null,
+      ),
+      cost: low && high ? SCAN_ROWS / 16 : SCAN_ROWS / 4,
+    };
+  }
+  return { access: new FullScan(`SCAN ${table.label}`), cost: SCAN_ROWS };
+}
+
+/** How much placing table `i` next makes checkable: equalities weigh most. */
+function checkableWeight(i: number, placed: TableSet, terms: Term[]): number {
+  const withIt = placed | bit(i);
+  let score = 0;
+  for (const t of terms) {
+    if (!(t.tables & bit(i)) || (t.tables & ~withIt) !== 0n) continue;
+    const e = t.expr;
+    if (e.kind === 'binary' && (e.op === '=' || e.op === 'IS')) score += 8;
+    else if (e.kind === 'in' || (e.kind === 'binary' && e.op === 'OR')) score += 4;
+    else score += 2;
+  }
+  return score;
+}
+
+/**
+ * Orders the tables and gives each its access path. Returns the FROM indexes in loop order, outermost
+ * first, with the access chosen for each.
+ */
+export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; access: Access }[] {
+  const fixed = tables.some((t) => t.left);
+  const order: { index: number; access: Access }[] = [];
+  let placed: TableSet = 0n;
+  const remaining = [...tables];
+  while (remaining.length > 0) {
+    let best = 0;
+    let bestChoice: Choice | null = null;
+    let bestScore = -1;
+    const candidates = fixed ? 1 : remaining.length;
+    for (let k = 0; k < candidates; k++) {
+      const table = remaining[k]!;
+      const choice = bestAccess(table, terms, placed);
+      const score = checkableWeight(table.index, placed, terms);
+      if (!bestChoice || choice.cost < bestChoice.cost || (choice.cost === bestChoice.cost && score > bestScore)) {
+        best = k;
+        bestChoice = choice;
+        bestScore = score;
+      }
+    }
+    const [chosen] = remaining.splice(best, 1);
+    order.push({ index: chosen!.index, access: bestChoice!.access });
+    placed |= bit(chosen!.index);
+  }
+  return order;
+}
