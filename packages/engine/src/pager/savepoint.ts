@@ -23,11 +23,12 @@
  */
 import { assert } from '../common/assert.js';
 
+/** One savepoint level. Level objects are reused (a statement savepoint opens and closes per statement). */
 interface Level {
   /** Database size in pages when the level opened. */
-  readonly pageCount: number;
+  pageCount: number;
   /** Index of the first record made after the level opened. */
-  readonly firstRecord: number;
+  firstRecord: number;
   /** Pages this level needs no (further) image of. */
   readonly saved: Set<number>;
 }
@@ -37,7 +38,9 @@ const POOL_LIMIT = 64;
 
 export class SubJournal {
   private readonly pageSize: number;
+  /** Open levels are `levels[0..count)`; the rest wait for reuse. */
   private readonly levels: Level[] = [];
+  private count = 0;
   private readonly recordPgnos: number[] = [];
   private readonly recordImages: Uint8Array[] = [];
   private readonly pool: Uint8Array[] = [];
@@ -48,7 +51,7 @@ export class SubJournal {
 
   /** Number of open levels. */
   get depth(): number {
-    return this.levels.length;
+    return this.count;
   }
 
   /** Records currently held (tests use it to check that nothing is copied needlessly). */
@@ -58,14 +61,22 @@ export class SubJournal {
 
   /** Database size when level `depth` opened. */
   pageCountAt(depth: number): number {
-    assert(depth >= 0 && depth < this.levels.length, 'savepoint level is open');
+    assert(depth >= 0 && depth < this.count, 'savepoint level is open');
     return this.levels[depth]!.pageCount;
   }
 
   /** Opens a level for a database of `pageCount` pages; returns its depth (0 for the outermost). */
   open(pageCount: number): number {
-    this.levels.push({ pageCount, firstRecord: this.recordPgnos.length, saved: new Set() });
-    return this.levels.length - 1;
+    const depth = this.count++;
+    const reused = this.levels[depth];
+    if (reused) {
+      reused.pageCount = pageCount;
+      reused.firstRecord = this.recordPgnos.length;
+      reused.saved.clear();
+    } else {
+      this.levels.push({ pageCount, firstRecord: this.recordPgnos.length, saved: new Set() });
+    }
+    return depth;
   }
 
   /**
@@ -74,9 +85,9 @@ export class SubJournal {
    */
   needsImage(pgno: number): boolean {
     const levels = this.levels;
-    const newest = levels[levels.length - 1]!;
+    const newest = levels[this.count - 1]!;
     if (newest.saved.has(pgno)) return false;
-    for (let i = 0; i < levels.length; i++) {
+    for (let i = 0; i < this.count; i++) {
       const level = levels[i]!;
       if (pgno <= level.pageCount && !level.saved.has(pgno)) return true;
     }
@@ -92,17 +103,17 @@ export class SubJournal {
     this.recordPgnos.push(pgno);
     this.recordImages.push(copy);
     const levels = this.levels;
-    for (let i = 0; i < levels.length; i++) {
+    for (let i = 0; i < this.count; i++) {
       const level = levels[i]!;
       if (pgno <= level.pageCount) level.saved.add(pgno);
     }
-    levels[levels.length - 1]!.saved.add(pgno);
+    levels[this.count - 1]!.saved.add(pgno);
   }
 
   /** Closes level `depth` and every newer one, keeping their changes. */
   release(depth: number): void {
-    assert(depth >= 0 && depth < this.levels.length, 'released savepoint level is open');
-    this.levels.length = depth;
+    assert(depth >= 0 && depth < this.count, 'released savepoint level is open');
+    this.count = depth;
     if (depth === 0) this.clear();
   }
 
@@ -112,8 +123,8 @@ export class SubJournal {
    * `depth` stays open.
    */
   rollback(depth: number, restore: (pgno: number, image: Uint8Array) => void): void {
-    assert(depth >= 0 && depth < this.levels.length, 'savepoint level rolled back to is open');
-    this.levels.length = depth + 1;
+    assert(depth >= 0 && depth < this.count, 'savepoint level rolled back to is open');
+    this.count = depth + 1;
     const level = this.levels[depth]!;
     const done = new Set<number>();
     for (let r = level.firstRecord; r < this.recordPgnos.length; r++) {
@@ -126,7 +137,7 @@ export class SubJournal {
 
   /** Drops every level and record (the transaction ended). */
   clear(): void {
-    this.levels.length = 0;
+    this.count = 0;
     for (const image of this.recordImages) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
     this.recordPgnos.length = 0;
     this.recordImages.length = 0;
