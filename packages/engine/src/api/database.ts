@@ -275,10 +275,13 @@ export class Database {
     } else bt.commit();
   }
 
-  /** Records a write's effects for changes() and last_insert_rowid(). */
-  recordEffects(effects: Effects): void {
-    this.changesCount = effects.changes;
-    this.totalChangesCount += effects.changes;
+  /**
+   * Records a write's effects for changes() and last_insert_rowid(). A statement that failed counts no
+   * changes, but as in SQLite the rowid of its last inserted row stays, though the row was undone.
+   */
+  recordEffects(effects: Effects, failed = false): void {
+    this.changesCount = failed ? 0 : effects.changes;
+    this.totalChangesCount += this.changesCount;
     if (effects.changes > 0) this.lastRowid = effects.lastInsertRowid;
   }
 
@@ -381,9 +384,14 @@ export class Statement {
   run(...params: unknown[]): RunResult {
     if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
     const effects: Effects = { changes: 0, lastInsertRowid: 0 };
-    this.execute(params, effects, (program) => {
-      while (program.step());
-    });
+    try {
+      this.execute(params, effects, (program) => {
+        while (program.step());
+      });
+    } catch (err) {
+      this.db.recordEffects(effects, true);
+      throw err;
+    }
     this.db.recordEffects(effects);
     return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, effects.lastInsertRowid) as number | bigint };
   }

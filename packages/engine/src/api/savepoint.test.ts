@@ -84,6 +84,8 @@ describe('savepoints against SQLite', () => {
     const scripts: string[][] = [
       // Statement-level rollback inside BEGIN: the failed INSERT's first rows go, earlier statements stay.
       [SETUP, 'BEGIN', "INSERT INTO t(k, v) VALUES (1, 'a')", "INSERT INTO t(k, v) VALUES (2, 'b'), (3, 'c'), (1, 'dup'), (4, 'd')", 'SELECT * FROM t', 'COMMIT'],
+      // changes() and total_changes() count no row of a failed statement; last_insert_rowid() keeps its last.
+      [SETUP, "INSERT INTO t(k, v) VALUES (1, 'a')", "INSERT INTO t(k, v) VALUES (7, 'b'), (1, 'c')", 'SELECT last_insert_rowid(), changes(), total_changes()', 'BEGIN', "INSERT INTO t(k, v) VALUES (8, 'b'), (9, NULL, NULL)", 'SELECT last_insert_rowid(), changes(), total_changes()', 'COMMIT'],
       [SETUP, 'BEGIN', "INSERT INTO t(k, v) VALUES (5, 'a'), (6, 'b'), (7, NULL)", "INSERT INTO t(v, n) VALUES ('x', 1), ('y', NULL)", 'SELECT * FROM t', 'COMMIT'],
       // SAVEPOINT outside a transaction starts one; releasing it commits; names fold ASCII case.
       [SETUP, 'SAVEPOINT one', "INSERT INTO t(v) VALUES ('a')", 'SAVEPOINT Two', "INSERT INTO t(v) VALUES ('b')", 'ROLLBACK TO two', 'SELECT * FROM t', 'RELEASE ONE', 'COMMIT'],
