@@ -4,13 +4,17 @@
  *
  * Transactions: outside BEGIN … COMMIT every statement runs in its own (autocommit). Inside one, the
  * first reading statement starts a read transaction and the first writing statement a write
- * transaction (BEGIN IMMEDIATE and EXCLUSIVE start writing at once). A statement that fails in
- * autocommit mode rolls back; inside an explicit transaction the transaction stays open — the
- * statements this executor runs check everything before they write, so a failed one leaves nothing.
+ * transaction (BEGIN IMMEDIATE and EXCLUSIVE start writing at once). SAVEPOINT outside a transaction
+ * starts one as BEGIN DEFERRED does, and releasing that outermost savepoint commits it. A statement that
+ * fails in autocommit mode rolls its transaction back; inside a transaction each writing statement runs
+ * in a savepoint of its own, rolled back to when it fails, so that it leaves nothing behind while the
+ * transaction stays open (SQLite's ON CONFLICT ABORT).
  *
- * Prepared statements are recompiled when the schema cookie shows the schema changed.
+ * Prepared statements are recompiled when the schema cookie shows the schema changed, and after a
+ * rollback (which may bring back a cookie that a rolled-back schema change had used).
  */
 import { Btree } from '../btree/btree.js';
+import { assert } from '../common/assert.js';
 import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
@@ -25,6 +29,8 @@ import { MemoryVfs } from '../vfs/memory.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { Bindings } from '../exec/expr.js';
 import { type ColumnMeta, type Effects, type Program, compileStatement } from '../exec/program.js';
+import { SavepointStack } from './savepoints.js';
+import { type TransactionFunction, makeTransaction } from './transaction.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -62,6 +68,9 @@ export class Database {
   private catalog: Catalog | null = null;
   /** Explicit transaction (BEGIN … COMMIT) and how far it has gone. */
   private tx: TxState = 'none';
+  private readonly savepoints = new SavepointStack();
+  /** Pager depth of the running writing statement's savepoint, or -1. */
+  private statementSavepoint = -1;
   private busy = false;
   private closed = false;
   private changesCount = 0;
@@ -128,22 +137,11 @@ export class Database {
   }
 
   /**
-   * Wraps `fn` in BEGIN … COMMIT: the returned function runs it in a transaction, committing when it
-   * returns and rolling back when it throws.
+   * Wraps `fn` in a transaction as better-sqlite3 does (see transaction.ts): BEGIN … COMMIT, or a
+   * savepoint when called inside a transaction; rolled back when `fn` throws.
    */
-  transaction<A extends unknown[], R>(fn: (...args: A) => R): (...args: A) => R {
-    return (...args: A): R => {
-      if (this.inTransaction) throw new SqliteError('SQLITE_MISUSE', 'nested transactions are not supported yet');
-      this.exec('BEGIN');
-      try {
-        const result = fn(...args);
-        this.exec('COMMIT');
-        return result;
-      } catch (err) {
-        if (this.inTransaction) this.exec('ROLLBACK');
-        throw err;
-      }
-    };
+  transaction<A extends unknown[], R>(fn: (...args: A) => R): TransactionFunction<A, R> {
+    return makeTransaction(this, fn);
   }
 
   /** Closes the connection; an open transaction is rolled back. */
@@ -151,6 +149,7 @@ export class Database {
     if (this.closed) return;
     this.closed = true;
     this.tx = 'none';
+    this.savepoints.clear();
     this.bt.close();
   }
 
@@ -161,6 +160,17 @@ export class Database {
     const bt = this.bt;
     switch (stmt.kind) {
       case 'begin':
+      case 'commit':
+      case 'rollback':
+      case 'savepoint':
+      case 'release':
+        this.checkIdle();
+        break;
+      default:
+        return false;
+    }
+    switch (stmt.kind) {
+      case 'begin':
         if (this.tx !== 'none') throw new SqliteError('SQLITE_ERROR', 'cannot start a transaction within a transaction');
         if (stmt.mode === 'IMMEDIATE' || stmt.mode === 'EXCLUSIVE') {
           bt.beginWrite();
@@ -168,27 +178,56 @@ export class Database {
         } else {
           this.tx = 'deferred';
         }
-        return true;
+        break;
       case 'commit':
         if (this.tx === 'none') throw new SqliteError('SQLITE_ERROR', 'cannot commit - no transaction is active');
-        if (this.tx === 'write') bt.commit();
-        else if (this.tx === 'read') bt.endRead();
-        this.tx = 'none';
-        return true;
+        this.commitTransaction();
+        break;
       case 'rollback':
-        if (stmt.savepoint) throw new SqliteError('SQLITE_ERROR', 'not supported yet: savepoints');
+        if (stmt.savepoint) {
+          const depth = this.savepoints.find(stmt.savepoint.name);
+          // The savepoint stays open; newer ones are gone. A transaction that never wrote has nothing to undo.
+          if (this.tx === 'write') {
+            bt.rollbackToSavepoint(depth);
+            this.catalog = null;
+          }
+          this.savepoints.truncate(depth + 1);
+          break;
+        }
         if (this.tx === 'none') throw new SqliteError('SQLITE_ERROR', 'cannot rollback - no transaction is active');
-        if (this.tx === 'write') bt.rollback();
-        else if (this.tx === 'read') bt.endRead();
-        this.tx = 'none';
-        return true;
-      default:
-        return false;
+        if (this.tx === 'write') {
+          bt.rollback();
+          this.catalog = null;
+        } else if (this.tx === 'read') bt.endRead();
+        this.endTransaction();
+        break;
+      case 'savepoint':
+        if (this.tx === 'none') {
+          this.tx = 'deferred';
+          this.savepoints.startedTransaction = true;
+        } else if (this.tx === 'write') {
+          bt.openSavepoint();
+        }
+        this.savepoints.push(stmt.name.name);
+        break;
+      case 'release': {
+        const depth = this.savepoints.find(stmt.name.name);
+        if (depth === 0 && this.savepoints.startedTransaction) {
+          this.commitTransaction();
+        } else {
+          if (this.tx === 'write') bt.releaseSavepoint(depth);
+          this.savepoints.truncate(depth);
+        }
+        break;
+      }
     }
+    assert(this.tx !== 'write' || bt.pager.savepointDepth === this.savepoints.length, 'each savepoint has its pager level');
+    return true;
   }
 
   /** The catalog as of the open transaction, reloaded when the schema cookie changed. */
   currentCatalog(): Catalog {
+    // After a rollback the catalog is dropped: the schema may be back at a cookie a newer one reused.
     const cookie = this.bt.getMeta(H.schemaCookie);
     if (!this.catalog || this.catalog.cookie !== cookie) this.catalog = Catalog.load(this.bt);
     return this.catalog;
@@ -202,31 +241,47 @@ export class Database {
     if (this.tx === 'none') {
       if (readonly) bt.beginRead();
       else bt.beginWrite();
-    } else if (this.tx === 'deferred') {
-      if (readonly) bt.beginRead();
-      else bt.beginWrite();
-      this.tx = readonly ? 'read' : 'write';
-    } else if (this.tx === 'read' && !readonly) {
-      bt.beginWrite();
-      this.tx = 'write';
+    } else if (this.tx === 'deferred' && readonly) {
+      bt.beginRead();
+      this.tx = 'read';
+    } else if (this.tx !== 'write' && !readonly) {
+      this.beginTransactionWrite();
     }
+    if (this.tx !== 'none' && !readonly) this.statementSavepoint = bt.openSavepoint();
     this.busy = true;
   }
 
-  /** Ends what `enter` started: commits (or, `failed`, rolls back) an autocommit transaction. */
+  /**
+   * Ends what `enter` started: commits (or, `failed`, rolls back) an autocommit transaction; inside a
+   * transaction, releases a writing statement's savepoint, rolling back to it first when `failed`.
+   */
   leave(readonly: boolean, failed: boolean): void {
     this.busy = false;
-    if (this.tx !== 'none') return;
     const bt = this.bt;
+    if (this.statementSavepoint >= 0) {
+      const depth = this.statementSavepoint;
+      this.statementSavepoint = -1;
+      if (failed) {
+        this.catalog = null;
+        bt.rollbackToSavepoint(depth);
+      }
+      bt.releaseSavepoint(depth);
+    }
+    if (this.tx !== 'none') return;
     if (readonly) bt.endRead();
-    else if (failed) bt.rollback();
-    else bt.commit();
+    else if (failed) {
+      this.catalog = null;
+      bt.rollback();
+    } else bt.commit();
   }
 
-  /** Records a write's effects for changes() and last_insert_rowid(). */
-  recordEffects(effects: Effects): void {
-    this.changesCount = effects.changes;
-    this.totalChangesCount += effects.changes;
+  /**
+   * Records a write's effects for changes() and last_insert_rowid(). A statement that failed counts no
+   * changes, but as in SQLite the rowid of its last inserted row stays, though the row was undone.
+   */
+  recordEffects(effects: Effects, failed = false): void {
+    this.changesCount = failed ? 0 : effects.changes;
+    this.totalChangesCount += this.changesCount;
     if (effects.changes > 0) this.lastRowid = effects.lastInsertRowid;
   }
 
@@ -236,6 +291,33 @@ export class Database {
 
   private checkOpen(): void {
     if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'The database connection is not open');
+  }
+
+  private checkIdle(): void {
+    this.checkOpen();
+    if (this.busy) throw new SqliteError('SQLITE_MISUSE', 'This database connection is busy executing a query');
+  }
+
+  /**
+   * The first write of an open transaction: the write transaction starts, and every savepoint opened
+   * so far gets its pager level (all at this state, since nothing was written before).
+   */
+  private beginTransactionWrite(): void {
+    this.bt.beginWrite();
+    for (let i = 0; i < this.savepoints.length; i++) this.bt.openSavepoint();
+    this.tx = 'write';
+  }
+
+  /** COMMIT, or RELEASE of a savepoint that started the transaction. */
+  private commitTransaction(): void {
+    if (this.tx === 'write') this.bt.commit();
+    else if (this.tx === 'read') this.bt.endRead();
+    this.endTransaction();
+  }
+
+  private endTransaction(): void {
+    this.tx = 'none';
+    this.savepoints.clear();
   }
 }
 
@@ -248,7 +330,8 @@ export class Statement {
   private readonly parameters: (string | null)[];
   private readonly bindings = new Bindings();
   private program: Program | null = null;
-  private programCookie = -1;
+  /** The catalog `program` was compiled against. */
+  private programCatalog: Catalog | null = null;
   private rawMode = false;
   private pluckMode = false;
   private safeInts = false;
@@ -301,9 +384,14 @@ export class Statement {
   run(...params: unknown[]): RunResult {
     if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
     const effects: Effects = { changes: 0, lastInsertRowid: 0 };
-    this.execute(params, effects, (program) => {
-      while (program.step());
-    });
+    try {
+      this.execute(params, effects, (program) => {
+        while (program.step());
+      });
+    } catch (err) {
+      this.db.recordEffects(effects, true);
+      throw err;
+    }
     this.db.recordEffects(effects);
     return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, effects.lastInsertRowid) as number | bigint };
   }
@@ -383,10 +471,10 @@ export class Statement {
   private current(): Program {
     const db = this.db;
     const catalog = db.currentCatalog();
-    if (!this.program || this.programCookie !== catalog.cookie) {
+    if (!this.program || this.programCatalog !== catalog) {
       this.bindings.reset(this.parameters.length);
       this.program = compileStatement(this.ast, { sql: this.source, catalog, bindings: this.bindings, functions: db.functionContext });
-      this.programCookie = catalog.cookie;
+      this.programCatalog = catalog;
     }
     return this.program;
   }

@@ -82,6 +82,25 @@ export class Btree {
     this.pager.rollback();
   }
 
+  /** Opens a savepoint inside the write transaction; returns its depth (0 for the outermost). */
+  openSavepoint(): number {
+    return this.pager.openSavepoint();
+  }
+
+  /** Closes the savepoint at `depth` and every newer one, keeping their changes. */
+  releaseSavepoint(depth: number): void {
+    this.pager.releaseSavepoint(depth);
+  }
+
+  /**
+   * Undoes every change made since the savepoint at `depth` opened; it stays open, newer ones close.
+   * Open cursors let go of their pages first and seek back when next used, as after a full rollback.
+   */
+  rollbackToSavepoint(depth: number): void {
+    this.releaseCursors();
+    this.pager.rollbackToSavepoint(depth);
+  }
+
   close(): void {
     for (const cursor of [...this.cursors]) cursor.close();
     this.pager.close();

@@ -124,66 +124,68 @@ class InsertProgram implements Program {
   readonly types = new Uint8Array(0);
   readonly values: SqlValue[] = [];
   private readonly writer = new RecordWriter();
+  /** The row being inserted: each column's storage class and value, and whether the statement gave it. */
+  private readonly rowTypes: Uint8Array;
+  private readonly rowValues: SqlValue[];
+  private readonly given: Uint8Array;
 
   constructor(
     private readonly table: TableInfo,
     private readonly targets: number[],
     private readonly rows: Evaluator[][],
     private readonly defaults: (Evaluator | null)[],
-  ) {}
+  ) {
+    const n = table.columns.length;
+    this.rowTypes = new Uint8Array(n);
+    this.rowValues = new Array<SqlValue>(n).fill(null);
+    this.given = new Uint8Array(n);
+  }
 
   open(bt: Btree, effects: Effects): void {
     const table = this.table;
     const n = table.columns.length;
-    // Every row is evaluated and checked before any is written, so a failing row leaves no trace.
-    const prepared: { rowid: Int64 | null; types: Uint8Array; values: SqlValue[] }[] = [];
-    for (const row of this.rows) {
-      const types = new Uint8Array(n);
-      const values = new Array<SqlValue>(n).fill(null);
-      const given = new Uint8Array(n);
-      for (let k = 0; k < row.length; k++) {
-        const i = this.targets[k]!;
-        values[i] = row[k]!();
-        types[i] = evalType;
-        given[i] = 1;
-      }
-      for (let i = 0; i < n; i++) {
-        if (!given[i] && this.defaults[i]) {
-          values[i] = this.defaults[i]!();
-          types[i] = evalType;
-        }
-        values[i] = applyAffinity(table.columns[i]!.affinity, types[i] as ValueType, values[i]!);
-        types[i] = convertedType;
-      }
-      let rowid: Int64 | null = null;
-      if (table.rowidAlias >= 0 && types[table.rowidAlias] !== ValueType.Null) {
-        if (types[table.rowidAlias] !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
-        rowid = toInt(ValueType.Integer, values[table.rowidAlias]!);
-      }
-      for (let i = 0; i < n; i++) {
-        if (i !== table.rowidAlias && table.columns[i]!.notNull && types[i] === ValueType.Null) {
-          throw new SqliteError('SQLITE_CONSTRAINT', `NOT NULL constraint failed: ${table.name}.${table.columns[i]!.name}`);
-        }
-      }
-      prepared.push({ rowid, types, values });
-    }
+    const { rowTypes: types, rowValues: values, given } = this;
+    // Rows are written as they are checked: a failing row aborts the statement, and the connection
+    // rolls back the rows written before it (the statement's savepoint, or its whole transaction).
     const cursor = bt.cursor(table.root);
     try {
-      const seen = new Set<Int64>();
-      for (const row of prepared) {
-        if (row.rowid !== null && (seen.has(row.rowid) || cursor.seekRowid(row.rowid) === 0)) {
+      for (const row of this.rows) {
+        given.fill(0);
+        for (let k = 0; k < row.length; k++) {
+          const i = this.targets[k]!;
+          values[i] = row[k]!();
+          types[i] = evalType;
+          given[i] = 1;
+        }
+        for (let i = 0; i < n; i++) {
+          if (!given[i]) {
+            const fallback = this.defaults[i];
+            values[i] = fallback ? fallback() : null;
+            types[i] = fallback ? evalType : ValueType.Null;
+          }
+          values[i] = applyAffinity(table.columns[i]!.affinity, types[i] as ValueType, values[i]!);
+          types[i] = convertedType;
+        }
+        let rowid: Int64 | null = null;
+        if (table.rowidAlias >= 0 && types[table.rowidAlias] !== ValueType.Null) {
+          if (types[table.rowidAlias] !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
+          rowid = toInt(ValueType.Integer, values[table.rowidAlias]!);
+        }
+        for (let i = 0; i < n; i++) {
+          if (i !== table.rowidAlias && table.columns[i]!.notNull && types[i] === ValueType.Null) {
+            throw new SqliteError('SQLITE_CONSTRAINT', `NOT NULL constraint failed: ${table.name}.${table.columns[i]!.name}`);
+          }
+        }
+        if (rowid !== null && cursor.seekRowid(rowid) === 0) {
           const pk = table.columns[table.rowidAlias]!.name;
           throw new SqliteError('SQLITE_CONSTRAINT', `UNIQUE constraint failed: ${table.name}.${pk}`);
         }
-        if (row.rowid !== null) seen.add(row.rowid);
-      }
-      for (const row of prepared) {
-        const rowid = row.rowid ?? nextRowid(cursor);
+        if (rowid === null) rowid = nextRowid(cursor);
         const w = this.writer;
         w.reset();
         for (let i = 0; i < n; i++) {
           if (i === table.rowidAlias) w.pushNull();
-          else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
+          else w.pushTyped(types[i] as ValueType, values[i]!);
         }
         cursor.insert(rowid, w.toBytes());
         effects.changes++;

@@ -6,8 +6,13 @@
  * it when done. A write transaction's changes stay in the cache (dirty, unevictable) until `commit`; when
  * the cache fills with dirty pages some are spilled early to the log (`PageLog.spill`) and become clean.
  *
+ * A write transaction can open nested savepoints (`openSavepoint`), and later release them or roll back
+ * to one: the sub-journal (savepoint.ts) keeps the images pages had before their first change under
+ * each savepoint, and a rollback puts those images back into the cache as dirty pages.
+ *
  * Invariants: `pageCount` is the database size the open transaction sees; every dirty page is numbered
- * ≤ pageCount; outside a write transaction no page is dirty; no page is pinned when a transaction ends.
+ * ≤ pageCount; outside a write transaction no page is dirty and no savepoint is open; no page is
+ * pinned when a transaction ends or rolls back to a savepoint.
  */
 import { assert } from '../common/assert.js';
 import { SqliteError } from '../common/errors.js';
@@ -16,6 +21,7 @@ import { PageCache } from './cache.js';
 import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPageSize, put32, validateHeader, WRITER_VERSION } from './header.js';
 import { JournalWriter, isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
 import { openPageLog } from './log.js';
+import { SubJournal } from './savepoint.js';
 import { SharedFile, acquireShared } from './shared.js';
 
 export type JournalMode = 'wal' | 'delete';
@@ -70,6 +76,7 @@ export class Pager {
   private readonly shared: SharedFile;
   private readonly cache: PageCache;
   private readonly pages: Page[];
+  private readonly subJournal: SubJournal;
   private committedPageCount: number;
   /** The shared file's commit count when this connection's cache was last known good. */
   private seenVersion: number;
@@ -88,6 +95,7 @@ export class Pager {
     const slots = cacheSlots(options.cacheSize ?? -2000, this.pageSize);
     this.cache = new PageCache(this.pageSize, slots, options.cacheBuffer);
     this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
+    this.subJournal = new SubJournal(this.pageSize);
     this.seenVersion = shared.version;
     this.committedPageCount = this.pageCount = shared.log.committedPageCount(shared.db, this.pageSize);
   }
@@ -157,6 +165,8 @@ export class Pager {
   write(page: Page): void {
     assert(this.state === 'write', 'pages change only inside a write transaction');
     assert(this.cache.isPinned(page.slot), 'a page being written is pinned');
+    const subJournal = this.subJournal;
+    if (subJournal.depth > 0 && subJournal.needsImage(page.pgno)) subJournal.save(page.pgno, page.data);
     this.cache.setDirty(page.slot);
   }
 
@@ -167,6 +177,7 @@ export class Pager {
     // The page holding byte offset 2^30 (SQLite's lock byte) is never used.
     if (pgno === lockBytePage(this.pageSize)) pgno++;
     if (pgno > 0xfffffffe) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
+    if (this.subJournal.depth > 0) assert(!this.subJournal.needsImage(pgno), 'pages past the end were saved when the database shrank');
     let slot = this.cache.lookup(pgno);
     if (slot < 0) slot = this.claimSlot(pgno);
     this.pageCount = pgno;
@@ -181,6 +192,14 @@ export class Pager {
   /** Shrinks the database to `pageCount` pages when the transaction commits. */
   truncate(pageCount: number): void {
     assert(this.state === 'write' && pageCount <= this.pageCount && pageCount >= 1, 'truncate within a write transaction');
+    // Savepoints that remember a larger database need the dropped pages' images to restore them.
+    const subJournal = this.subJournal;
+    for (let pgno = pageCount + 1; subJournal.depth > 0 && pgno <= this.pageCount; pgno++) {
+      if (!subJournal.needsImage(pgno)) continue;
+      const page = this.get(pgno);
+      subJournal.save(pgno, page.data);
+      this.release(page);
+    }
     this.cache.dropAbove(pageCount);
     this.pageCount = pageCount;
   }
@@ -209,6 +228,7 @@ export class Pager {
     this.checkOpen();
     if (this.readonly) throw new SqliteError('SQLITE_READONLY', 'attempt to write a readonly database');
     assert(this.state !== 'write', 'one write transaction at a time');
+    assert(this.subJournal.depth === 0, 'no savepoint outlives its transaction');
     const shared = this.shared;
     if (this.state === 'read' && shared.snapshotOf(this) !== shared.log.snapshot()) {
       throw new SqliteError('SQLITE_BUSY', 'database is locked (the read transaction\'s snapshot is no longer the newest)');
@@ -254,6 +274,7 @@ export class Pager {
       log.endWrite();
     }
     this.committedPageCount = this.pageCount;
+    this.subJournal.clear();
     this.finishWrite();
     if (log.mode === 'wal' && this.walAutoCheckpoint > 0 && log.backlog() >= this.walAutoCheckpoint) {
       this.checkpoint();
@@ -273,7 +294,48 @@ export class Pager {
       for (const slot of this.cache.dirtySlots()) this.cache.drop(slot);
     }
     this.pageCount = this.committedPageCount;
+    this.subJournal.clear();
     this.finishWrite();
+  }
+
+  /** Number of open savepoints. */
+  get savepointDepth(): number {
+    return this.subJournal.depth;
+  }
+
+  /**
+   * Opens a savepoint nested in the open ones (inside a write transaction) and returns its depth: 0 for
+   * the outermost. Nothing is copied until a page changes.
+   */
+  openSavepoint(): number {
+    assert(this.state === 'write', 'savepoints open inside a write transaction');
+    return this.subJournal.open(this.pageCount);
+  }
+
+  /** Closes the savepoint at `depth` and every newer one; their changes stay in the transaction. */
+  releaseSavepoint(depth: number): void {
+    assert(this.state === 'write', 'savepoints are released inside a write transaction');
+    this.subJournal.release(depth);
+  }
+
+  /**
+   * Undoes every page change made since the savepoint at `depth` opened, appended and dropped pages
+   * included, and closes the newer savepoints. The savepoint itself stays open.
+   */
+  rollbackToSavepoint(depth: number): void {
+    assert(this.state === 'write', 'rollback to a savepoint inside a write transaction');
+    assert(this.cache.pinnedTotal() === 0, 'no page is pinned at rollback to a savepoint');
+    const pageCount = this.subJournal.pageCountAt(depth);
+    this.cache.dropAbove(pageCount);
+    this.pageCount = pageCount;
+    const cache = this.cache;
+    this.subJournal.rollback(depth, (pgno, image) => {
+      // No spill here: a spill may fail (SQLITE_BUSY), and a rollback must not stop halfway.
+      let slot = cache.lookup(pgno);
+      if (slot < 0) slot = this.claimSlot(pgno, false);
+      cache.data[slot]!.set(image);
+      cache.setDirty(slot);
+    });
   }
 
   /**
@@ -374,12 +436,12 @@ export class Pager {
   /**
    * A cache slot for `pgno`. When every slot is pinned or dirty, a write transaction spills its dirty
    * pages to the log; if pinned pages still fill the cache, it grows (pins are bounded by the open
-   * cursors' depth, so this stays small).
+   * cursors' depth, so this stays small). Without `maySpill` the cache grows instead of spilling.
    */
-  private claimSlot(pgno: number): number {
+  private claimSlot(pgno: number, maySpill = true): number {
     let slot = this.cache.claim(pgno);
     if (slot >= 0) return slot;
-    if (this.state === 'write') {
+    if (this.state === 'write' && maySpill) {
       this.spill();
       slot = this.cache.claim(pgno);
       if (slot >= 0) return slot;
