@@ -285,7 +285,8 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const aliases = new Map<string, Expr>();
   for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
   const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
-  const from = core.from ? fromLevels(core.from, env, sources) : [];
+  const innerOn: Expr[] = [];
+  const from = core.from ? fromLevels(core.from, env, sources, innerOn) : [];
   const whereCx = withAliases(cx);
   const term = (expr: Expr, context: CompileContext): Term => {
     scope.used = 0n;
@@ -299,6 +300,7 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
     return { expr, fn, tables, seeks: seeksOf(expr, (e) => scope.locate(e), value) };
   };
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
+  for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
   // ON of an inner join is a WHERE term; a LEFT JOIN's ON decides which rows match (and may seek).
   const planTables: PlanTable[] = from.map(({ level, on }, index) => {
     const onTerms = on && level.left ? conjuncts(on).map((expr) => term(expr, cx)) : [];
@@ -407,11 +409,30 @@ function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[]): boolean {
   return orderBy.some((term) => containsAggregate(term.expr));
 }
 
-/** The nested-loop levels of a FROM clause in FROM order (comma, CROSS, INNER and LEFT joins), with their ON expressions. */
-function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[]): { level: Level; on: Expr | null }[] {
+/**
+ * The nested-loop levels of a FROM clause in FROM order (comma, CROSS, INNER and LEFT joins), with their
+ * ON expressions. A parenthesized join joined as an inner join is flattened into the list (its own ON
+ * expression goes to `innerOn`, to be checked like a WHERE term), as is a parenthesized single table.
+ */
+function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], innerOn: Expr[]): { level: Level; on: Expr | null }[] {
   const levels: { level: Level; on: Expr | null }[] = [];
   for (const term of from.terms) {
     const ref = term.source;
+    const join = term.join;
+    if (join && (join.natural || join.type === 'RIGHT' || join.type === 'FULL')) throw notSupported('NATURAL, RIGHT and FULL joins');
+    if (term.constraint?.kind === 'using') throw notSupported('USING');
+    const on = term.constraint?.kind === 'on' ? term.constraint.expr : null;
+    if (ref.kind === 'group' && ref.alias === null && join?.type !== 'LEFT') {
+      levels.push(...fromLevels(ref.from, env, sources, innerOn));
+      if (on) innerOn.push(on);
+      continue;
+    }
+    if (ref.kind === 'group' && ref.alias === null && ref.from.terms.length === 1) {
+      const [inner] = fromLevels(ref.from, env, sources, innerOn);
+      inner!.level.left = join?.type === 'LEFT';
+      levels.push({ level: inner!.level, on });
+      continue;
+    }
     if (ref.kind !== 'table') throw notSupported('subqueries, table functions and parenthesized joins in FROM');
     if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
     const table = env.catalog.table(ref.name.name);
@@ -419,13 +440,10 @@ function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[]): 
     if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
     const alias = ref.alias?.name ?? table.name;
     if (sources.some((s) => s.alias.toLowerCase() === alias.toLowerCase())) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${alias}`);
-    const join = term.join;
-    if (join && (join.natural || join.type === 'RIGHT' || join.type === 'FULL')) throw notSupported('NATURAL, RIGHT and FULL joins');
-    if (term.constraint?.kind === 'using') throw notSupported('USING');
     const source = new TableSource(table, alias);
     sources.push(source);
     const level: Level = { source, on: null, filters: [], left: join?.type === 'LEFT', state: 0, matched: false };
-    levels.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
+    levels.push({ level, on });
   }
   return levels;
 }

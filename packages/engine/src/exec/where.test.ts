@@ -60,6 +60,14 @@ const QUERIES = [
   'SELECT a.id, b.id FROM t a, t b WHERE b.id = a.id + 1 ORDER BY 1',
   'SELECT a.id, b.id, c.id FROM t a, t b, t c WHERE b.id = a.id + 1 AND c.id = b.id + 1 ORDER BY 1',
   'SELECT count(*) FROM t a, t b WHERE a.id IN (1, 2, 3) AND b.id > a.id',
+  // parenthesized joins
+  'SELECT * FROM (t CROSS JOIN u) ORDER BY 1, 3',
+  'SELECT * FROM (t JOIN u ON t.id = u.k) ORDER BY 1',
+  'SELECT * FROM u LEFT JOIN (t) ON t.id = u.k ORDER BY 1, 2',
+  'SELECT * FROM (u, t AS x) WHERE x.id = u.k ORDER BY 1',
+  'SELECT count(*) FROM (t AS a CROSS JOIN t AS b) JOIN u ON u.k = a.id',
+  'SELECT * FROM sqlite_schema ORDER BY name',
+  "SELECT name, rootpage FROM sqlite_master WHERE type = 'table' ORDER BY 1",
 ];
 
 describe('rowid access paths against SQLite', () => {

@@ -72,15 +72,26 @@ export class Catalog {
     return catalog;
   }
 
-  /** The table named `name` (case-insensitive), or undefined. */
+  /** The table named `name` (case-insensitive), or undefined. The schema table answers to its four names. */
   table(name: string): TableInfo | undefined {
-    return this.tables.get(name.toLowerCase());
+    const lower = name.toLowerCase();
+    return this.tables.get(lower) ?? (SCHEMA_TABLE_NAMES.has(lower) ? schemaTable(lower) : undefined);
   }
 
   /** Whether any schema object of the table namespace is called `name`. */
   hasTable(name: string): boolean {
     return this.tables.has(name.toLowerCase());
   }
+}
+
+const SCHEMA_TABLE_NAMES = new Set(['sqlite_schema', 'sqlite_master']);
+const SCHEMA_TABLE_SQL = 'CREATE TABLE sqlite_schema(type text, name text, tbl_name text, rootpage int, sql text)';
+
+/** The schema table itself (page 1), as SQLite describes it, under the name the query used. */
+function schemaTable(name: string): TableInfo {
+  const [stmt] = parse(SCHEMA_TABLE_SQL);
+  const info = tableInfo(stmt as CreateTableStmt, SCHEMA_TABLE_SQL, 1);
+  return { ...info, name };
 }
 
 /** Builds a table's description from its CREATE TABLE statement. */
