@@ -474,9 +474,9 @@ class SlotArgs implements Args {
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
-  const descriptor = lookupFunction(name, args.length);
+  const descriptor = functions.overrides?.find(name, args.length) ?? lookupFunction(name, args.length);
   if (!descriptor) {
-    if (anyArity(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
+    if (anyArity(name) || functions.overrides?.has(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
     throw new SqliteError('SQLITE_ERROR', `no such function: ${name}`);
   }
   if (descriptor.kind !== 'scalar') throw notSupported('aggregate functions');
