@@ -19,7 +19,7 @@ import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import { H } from '../pager/header.js';
-import type { JournalMode, Synchronous } from '../pager/pager.js';
+import type { JournalMode, PagerOptions, Synchronous } from '../pager/pager.js';
 import { Catalog } from '../plan/catalog.js';
 import type { Statement as AstStatement } from '../sql/ast.js';
 import { parseOne } from '../sql/index.js';
@@ -31,6 +31,8 @@ import { Bindings } from '../exec/expr.js';
 import { type ColumnMeta, type Effects, type Program, compileStatement } from '../exec/program.js';
 import { SavepointStack } from './savepoints.js';
 import { type TransactionFunction, makeTransaction } from './transaction.js';
+import { type PragmaHost, pragmaReturnsRows } from '../exec/pragma.js';
+import { ConnectionFunctions, type FunctionOptions } from './user-functions.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -59,12 +61,28 @@ export type BindValue = null | undefined | number | bigint | string | Uint8Array
 
 type TxState = 'none' | 'deferred' | 'read' | 'write';
 
+/**
+ * What a statement needs around it: a read or a write transaction the connection opens, or none
+ * (PRAGMA opens its own, as some pragmas must run outside any transaction).
+ */
+type Access = 'read' | 'write' | 'own';
+
+/** The options of `db.pragma`. */
+export interface PragmaOptions {
+  /** Return the first column of the first row instead of all rows. */
+  simple?: boolean;
+}
+
+const SYNCHRONOUS: Synchronous[] = ['off', 'normal', 'full'];
+
 export class Database {
   /** The path the database was opened with. */
   readonly name: string;
   readonly memory: boolean;
   readonly readonly: boolean;
-  private readonly bt: Btree;
+  private bt: Btree;
+  private readonly vfs: Vfs;
+  private readonly pagerOptions: PagerOptions;
   private catalog: Catalog | null = null;
   /** Explicit transaction (BEGIN … COMMIT) and how far it has gone. */
   private tx: TxState = 'none';
@@ -78,6 +96,15 @@ export class Database {
   private lastRowid: Int64 = 0;
   /** The connection as SQL functions see it (changes(), last_insert_rowid(), random()). */
   readonly functionContext: FunctionContext;
+  private readonly userFunctions = new ConnectionFunctions();
+  /** Counts `function` calls, so that prepared statements compile again to see new definitions. */
+  functionsVersion = 0;
+  /** Settings PRAGMA reads and writes. */
+  private foreignKeys = false;
+  private busyTimeout = 0;
+  private cacheSize: number;
+  private synchronousLevel: number;
+  private pragmaHostObject: PragmaHost | null = null;
 
   constructor(path = ':memory:', options: DatabaseOptions = {}) {
     const memory = path === ':memory:' || path === '';
@@ -86,14 +113,18 @@ export class Database {
     this.name = path;
     this.memory = memory;
     this.readonly = options.readonly === true;
-    this.bt = Btree.open(vfs, memory ? ':memory:' : path, {
+    this.vfs = vfs;
+    this.pagerOptions = {
       readonly: options.readonly,
       fileMustExist: options.fileMustExist,
       pageSize: options.pageSize,
       journalMode: options.journalMode ?? (memory ? 'delete' : 'wal'),
       synchronous: options.synchronous,
       cacheSize: options.cacheSize,
-    });
+    };
+    this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
+    this.cacheSize = options.cacheSize ?? -2000;
+    this.synchronousLevel = SYNCHRONOUS.indexOf(this.bt.pager.synchronous);
     const self = this;
     this.functionContext = {
       collation: BINARY,
@@ -103,6 +134,7 @@ export class Database {
         totalChanges: () => self.totalChangesCount,
       },
       random32: () => (Math.random() * 4294967296) >>> 0,
+      overrides: this.userFunctions,
     };
   }
 
@@ -123,6 +155,41 @@ export class Database {
     if (!stmt) throw new SqliteError('SQLITE_MISUSE', 'The supplied SQL string contains no statements');
     if (parseOne(sql, end).stmt) throw new SqliteError('SQLITE_MISUSE', 'The supplied SQL string contains more than one statement');
     return new Statement(this, sql, stmt, parameters);
+  }
+
+  /**
+   * Runs `PRAGMA source` and returns its rows, or with `simple` the first column of the first row
+   * (undefined when there is none), as better-sqlite3's `db.pragma`.
+   */
+  pragma(source: string, options: PragmaOptions = {}): unknown {
+    if (options == null) options = {};
+    if (typeof source !== 'string') throw new TypeError('Expected first argument to be a string');
+    if (typeof options !== 'object') throw new TypeError('Expected second argument to be an options object');
+    let simple = false;
+    if ('simple' in options && typeof (simple = options.simple as boolean) !== 'boolean') {
+      throw new TypeError('Expected the "simple" option to be a boolean');
+    }
+    const stmt = this.prepare(`PRAGMA ${source}`);
+    if (!stmt.reader) {
+      stmt.run();
+      return simple ? undefined : [];
+    }
+    return simple ? stmt.pluck().get() : stmt.all();
+  }
+
+  /**
+   * Defines (or replaces) the SQL function `name` as better-sqlite3's `db.function`: `fn` is called with
+   * the arguments as JavaScript values and its result becomes the SQL value. It takes `fn.length`
+   * arguments unless `varargs`; it is found before a built-in function of the same name and count.
+   */
+  function(name: string, fn: (...args: never[]) => unknown): this;
+  function(name: string, options: FunctionOptions, fn: (...args: never[]) => unknown): this;
+  function(name: unknown, optionsOrFn: unknown, fn?: unknown): this {
+    this.checkOpen();
+    if (this.busy) throw new TypeError('This database connection is busy executing a query');
+    this.userFunctions.define(name, optionsOrFn, fn);
+    this.functionsVersion++;
+    return this;
   }
 
   /** Runs every statement of `sql` in turn (no parameters, no results). */
@@ -233,21 +300,17 @@ export class Database {
     return this.catalog;
   }
 
-  /** Starts what `program` needs: a read or write transaction of its own, or within the explicit one. */
-  enter(readonly: boolean): void {
+  /**
+   * Starts what a statement needs: a read or write transaction of its own, or within the explicit one;
+   * inside a transaction a writing statement also gets a savepoint, so that a failure undoes only it.
+   */
+  enter(access: Access): void {
     this.checkOpen();
     if (this.busy) throw new SqliteError('SQLITE_MISUSE', 'This database connection is busy executing a query');
-    const bt = this.bt;
-    if (this.tx === 'none') {
-      if (readonly) bt.beginRead();
-      else bt.beginWrite();
-    } else if (this.tx === 'deferred' && readonly) {
-      bt.beginRead();
-      this.tx = 'read';
-    } else if (this.tx !== 'write' && !readonly) {
-      this.beginTransactionWrite();
+    if (access !== 'own') {
+      this.begin(access === 'read');
+      if (this.tx !== 'none' && access === 'write') this.statementSavepoint = this.bt.openSavepoint();
     }
-    if (this.tx !== 'none' && !readonly) this.statementSavepoint = bt.openSavepoint();
     this.busy = true;
   }
 
@@ -255,8 +318,9 @@ export class Database {
    * Ends what `enter` started: commits (or, `failed`, rolls back) an autocommit transaction; inside a
    * transaction, releases a writing statement's savepoint, rolling back to it first when `failed`.
    */
-  leave(readonly: boolean, failed: boolean): void {
+  leave(access: Access, failed: boolean): void {
     this.busy = false;
+    if (access === 'own') return;
     const bt = this.bt;
     if (this.statementSavepoint >= 0) {
       const depth = this.statementSavepoint;
@@ -267,12 +331,104 @@ export class Database {
       }
       bt.releaseSavepoint(depth);
     }
+    this.end(access === 'read', failed);
+  }
+
+  /** Opens a read or write transaction: one of its own in autocommit mode, else the explicit one. */
+  private begin(readonly: boolean): void {
+    const bt = this.bt;
+    if (this.tx === 'none') {
+      if (readonly) bt.beginRead();
+      else bt.beginWrite();
+    } else if (this.tx === 'deferred' && readonly) {
+      bt.beginRead();
+      this.tx = 'read';
+    } else if (this.tx !== 'write' && !readonly) {
+      this.beginTransactionWrite();
+    }
+  }
+
+  /** Ends what `begin` started: commits (or, `failed`, rolls back) an autocommit transaction. */
+  private end(readonly: boolean, failed: boolean): void {
     if (this.tx !== 'none') return;
+    const bt = this.bt;
     if (readonly) bt.endRead();
     else if (failed) {
       this.catalog = null;
       bt.rollback();
     } else bt.commit();
+  }
+
+  /** Runs `fn` inside a read (or write) transaction: the explicit one, or one of its own. */
+  within<T>(readonly: boolean, fn: () => T): T {
+    this.begin(readonly);
+    let failed = true;
+    try {
+      const result = fn();
+      failed = false;
+      return result;
+    } finally {
+      this.end(readonly, failed);
+    }
+  }
+
+  /** The connection as PRAGMA statements use it. */
+  get pragmaHost(): PragmaHost {
+    if (this.pragmaHostObject) return this.pragmaHostObject;
+    const db = this;
+    return (this.pragmaHostObject = {
+      get btree() {
+        return db.bt;
+      },
+      file: this.name,
+      memory: this.memory,
+      get inTransaction() {
+        return db.tx !== 'none';
+      },
+      get writing() {
+        return db.tx === 'write';
+      },
+      get foreignKeys() {
+        return db.foreignKeys;
+      },
+      set foreignKeys(on: boolean) {
+        db.foreignKeys = on;
+      },
+      get synchronous() {
+        return db.synchronousLevel;
+      },
+      set synchronous(level: number) {
+        db.synchronousLevel = level;
+        db.bt.pager.synchronous = SYNCHRONOUS[Math.min(level, 2)]!;
+      },
+      get busyTimeout() {
+        return db.busyTimeout;
+      },
+      set busyTimeout(ms: number) {
+        db.busyTimeout = ms;
+      },
+      tempOpened: false,
+      get cacheSize() {
+        return db.cacheSize;
+      },
+      set cacheSize(size: number) {
+        db.cacheSize = size;
+      },
+      read: (fn) => this.within(true, fn),
+      write: (fn) => this.within(false, fn),
+      catalog: () => this.currentCatalog(),
+      setPageSize: (size) => this.setPageSize(size),
+    });
+  }
+
+  /** PRAGMA page_size = N: a database not yet created is opened again with that page size. */
+  private setPageSize(size: number): void {
+    if (!isPageSize(size) || size === this.bt.pager.pageSize || this.tx !== 'none' || this.bt.pager.pageCount > 0) return;
+    this.bt.close();
+    this.pagerOptions.pageSize = size;
+    this.bt = Btree.open(this.vfs, this.memory ? ':memory:' : this.name, this.pagerOptions);
+    this.bt.pager.synchronous = SYNCHRONOUS[Math.min(this.synchronousLevel, 2)]!;
+    this.catalog = null;
   }
 
   /**
@@ -328,10 +484,12 @@ export class Statement {
   private readonly db: Database;
   private readonly ast: AstStatement;
   private readonly parameters: (string | null)[];
+  private readonly access: Access;
   private readonly bindings = new Bindings();
   private program: Program | null = null;
   /** The catalog `program` was compiled against. */
   private programCatalog: Catalog | null = null;
+  private programFunctions = -1;
   private rawMode = false;
   private pluckMode = false;
   private safeInts = false;
@@ -341,11 +499,12 @@ export class Statement {
     this.source = sql;
     this.ast = ast;
     this.parameters = parameters;
+    this.access = ast.kind === 'select' ? 'read' : ast.kind === 'pragma' ? 'own' : 'write';
   }
 
   /** Whether the statement returns rows. */
   get reader(): boolean {
-    return this.ast.kind === 'select';
+    return this.ast.kind === 'select' || (this.ast.kind === 'pragma' && pragmaReturnsRows(this.ast));
   }
 
   /** Rows as arrays of values instead of objects. */
@@ -372,11 +531,11 @@ export class Statement {
   columns(): ColumnMeta[] {
     if (!this.reader) throw new SqliteError('SQLITE_MISUSE', 'The columns() method is only for statements that return data');
     const db = this.db;
-    db.enter(true);
+    db.enter(this.access);
     try {
       return this.current().meta.map((m) => ({ ...m }));
     } finally {
-      db.leave(true, false);
+      db.leave(this.access, false);
     }
   }
 
@@ -420,7 +579,7 @@ export class Statement {
   *iterate(...params: unknown[]): IterableIterator<unknown> {
     this.checkReader();
     const db = this.db;
-    db.enter(true);
+    db.enter(this.access);
     let failed = true;
     try {
       const program = this.compiled(params);
@@ -432,7 +591,7 @@ export class Statement {
       }
       failed = false;
     } finally {
-      db.leave(true, failed);
+      db.leave(this.access, failed);
     }
   }
 
@@ -443,8 +602,7 @@ export class Statement {
   /** Compiles (again, if the schema changed), binds, and runs `body` inside the needed transaction. */
   private execute(params: unknown[], effects: Effects | null, body: (program: Program) => void): void {
     const db = this.db;
-    const readonly = this.ast.kind === 'select';
-    db.enter(readonly);
+    db.enter(this.access);
     let failed = true;
     try {
       const program = this.compiled(params);
@@ -456,7 +614,7 @@ export class Statement {
       }
       failed = false;
     } finally {
-      db.leave(readonly, failed);
+      db.leave(this.access, failed);
     }
   }
 
@@ -467,14 +625,21 @@ export class Statement {
     return program;
   }
 
-  /** The program for the current schema, compiled again when it changed. */
+  /** The program for the current schema and functions, compiled again when either changed. */
   private current(): Program {
     const db = this.db;
-    const catalog = db.currentCatalog();
-    if (!this.program || this.programCatalog !== catalog) {
+    const catalog = this.access === 'own' ? db.within(true, () => db.currentCatalog()) : db.currentCatalog();
+    if (!this.program || this.programCatalog !== catalog || this.programFunctions !== db.functionsVersion) {
       this.bindings.reset(this.parameters.length);
-      this.program = compileStatement(this.ast, { sql: this.source, catalog, bindings: this.bindings, functions: db.functionContext });
+      this.program = compileStatement(this.ast, {
+        sql: this.source,
+        catalog,
+        bindings: this.bindings,
+        functions: db.functionContext,
+        connection: db.pragmaHost,
+      });
       this.programCatalog = catalog;
+      this.programFunctions = db.functionsVersion;
     }
     return this.program;
   }
@@ -519,6 +684,10 @@ export class Statement {
     if (type === ValueType.Integer && this.safeInts) return BigInt(value as Int64);
     return value;
   }
+}
+
+function isPageSize(n: number): boolean {
+  return n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
 }
 
 function isPlainObject(v: unknown): boolean {

@@ -86,8 +86,12 @@ interface Group {
 }
 
 /** Whether `expr` calls an aggregate function (not as a window function, not inside a subquery). */
-export function containsAggregate(expr: Expr): boolean {
-  return someExpr(expr, (e) => e.kind === 'function' && e.over === null && lookupFunction(e.name.name, e.star ? 0 : e.args.length)?.kind === 'aggregate');
+export function containsAggregate(expr: Expr, functions: FunctionContext): boolean {
+  return someExpr(expr, (e) => {
+    if (e.kind !== 'function' || e.over !== null) return false;
+    const argc = e.star ? 0 : e.args.length;
+    return (functions.overrides?.find(e.name.name, argc) ?? lookupFunction(e.name.name, argc))?.kind === 'aggregate';
+  });
 }
 
 const misuseNested: AggregateHost = {

@@ -451,7 +451,7 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
   const name = expr.name.name;
   if (expr.over) throw notSupported('window functions');
   const argc = expr.star ? 0 : expr.args.length;
-  const descriptor = lookupFunction(name, argc);
+  const descriptor = cx.functions.overrides?.find(name, argc) ?? lookupFunction(name, argc);
   if (descriptor?.kind === 'aggregate') {
     if (!cx.aggregates) throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);
     return cx.aggregates.call(expr, descriptor);
@@ -463,9 +463,9 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
-  const descriptor = lookupFunction(name, args.length);
+  const descriptor = functions.overrides?.find(name, args.length) ?? lookupFunction(name, args.length);
   if (!descriptor) {
-    if (anyArity(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
+    if (anyArity(name) || functions.overrides?.has(name)) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
     throw new SqliteError('SQLITE_ERROR', `no such function: ${name}`);
   }
   if (descriptor.kind !== 'scalar') throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);

@@ -21,6 +21,7 @@ import { toInt } from '../value/convert.js';
 import type { Catalog, TableInfo } from '../plan/catalog.js';
 import { Bindings, type Evaluator, compileExpr, evalType } from './expr.js';
 import { compileSelect } from './select.js';
+import { type PragmaHost, compilePragma } from './pragma.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -60,6 +61,8 @@ export interface CompileEnv {
   catalog: Catalog;
   bindings: Bindings;
   functions: FunctionContext;
+  /** The connection, for PRAGMA. */
+  connection?: PragmaHost;
 }
 
 function notSupported(what: string): SqliteError {
@@ -75,6 +78,8 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileInsert(stmt, env);
     case 'createTable':
       return compileCreateTable(stmt, env);
+    case 'pragma':
+      return compilePragma(stmt, env);
     default:
       throw notSupported(`${stmt.kind} statements`);
   }

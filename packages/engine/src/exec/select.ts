@@ -24,6 +24,7 @@ import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
 import type { ColumnMeta, CompileEnv, Program } from './program.js';
+import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowKey } from './rowkey.js';
 import { type Access, FullScan } from './access.js';
@@ -329,7 +330,7 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 
-  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy);
+  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy, env.functions);
   const plan = aggregated ? new AggregatePlan(cx) : null;
   const outCx = plan ? plan.outputContext() : cx;
   const names: string[] = [];
@@ -403,10 +404,10 @@ function ordinal(n: number): string {
 }
 
 /** Whether the result columns, HAVING or ORDER BY call an aggregate function (outside subqueries). */
-function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[]): boolean {
-  for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr)) return true;
-  if (core.having && containsAggregate(core.having)) return true;
-  return orderBy.some((term) => containsAggregate(term.expr));
+function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: FunctionContext): boolean {
+  for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr, functions)) return true;
+  if (core.having && containsAggregate(core.having, functions)) return true;
+  return orderBy.some((term) => containsAggregate(term.expr, functions));
 }
 
 /**

@@ -25,6 +25,16 @@ export interface FunctionContext {
   readonly connection: ConnectionCounters;
   /** 32 random bits, for random() and randomblob(). */
   random32(): number;
+  /** Functions the connection defines itself (better-sqlite3's `db.function`), found before the built-ins. */
+  readonly overrides?: FunctionOverrides;
+}
+
+/** A connection's own functions, by name (case-insensitive) and argument count. */
+export interface FunctionOverrides {
+  /** The function `name` taking `argc` arguments (an exact count before a variadic one), or undefined. */
+  find(name: string, argc: number): FunctionDescriptor | undefined;
+  /** Whether a function `name` is defined for some argument count. */
+  has(name: string): boolean;
 }
 
 /** A scalar function. */

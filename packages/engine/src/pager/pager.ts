@@ -135,6 +135,11 @@ export class Pager {
     return this.state === 'write';
   }
 
+  /** Committed frames in the WAL not yet copied into the database file (0 in rollback mode). */
+  get walBacklog(): number {
+    return this.shared.log.backlog();
+  }
+
   /** Fetches page `pgno` (1 ≤ pgno ≤ pageCount) and pins it. Pages past the end read as zeros. */
   get(pgno: number): Page {
     this.checkOpen();
