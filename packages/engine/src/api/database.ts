@@ -25,6 +25,7 @@ import { MemoryVfs } from '../vfs/memory.js';
 import type { Vfs } from '../vfs/vfs.js';
 import { Bindings } from '../exec/expr.js';
 import { type ColumnMeta, type Effects, type Program, compileStatement } from '../exec/program.js';
+import { ConstraintError } from '../exec/rowwrite.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -223,11 +224,23 @@ export class Database {
     else bt.commit();
   }
 
-  /** Records a write's effects for changes() and last_insert_rowid(). */
-  recordEffects(effects: Effects): void {
-    this.changesCount = effects.changes;
-    this.totalChangesCount += effects.changes;
-    if (effects.changes > 0) this.lastRowid = effects.lastInsertRowid;
+  /**
+   * After a constraint violation raised under `resolution`: whether the statement's writes must be
+   * undone (not under FAIL, which keeps them). ROLLBACK also ends the explicit transaction, which
+   * `leave` then rolls back.
+   */
+  afterViolation(resolution: ConstraintError['resolution']): boolean {
+    if (resolution === 'ROLLBACK' && this.tx !== 'none') this.tx = 'none';
+    return resolution !== 'FAIL';
+  }
+
+  /** Records a write's effects for changes() and last_insert_rowid() (`counted`: it succeeded, so changes() too). */
+  recordEffects(effects: Effects, counted = true): void {
+    if (counted) {
+      this.changesCount = effects.changes;
+      this.totalChangesCount += effects.changes;
+    }
+    this.lastRowid = effects.lastInsertRowid;
   }
 
   get btree(): Btree {
@@ -300,12 +313,21 @@ export class Statement {
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
     if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
-    const effects: Effects = { changes: 0, lastInsertRowid: 0 };
-    this.execute(params, effects, (program) => {
-      while (program.step());
-    });
+    // A write starts from the connection's last insert rowid and moves it with each row it inserts.
+    const effects: Effects = { changes: 0, lastInsertRowid: this.db.functionContext.connection.lastInsertRowid() };
+    try {
+      this.execute(params, effects, (program) => {
+        while (program.step());
+      });
+    } catch (err) {
+      // Rows inserted before the failure still moved last_insert_rowid, as in SQLite.
+      this.db.recordEffects(effects, false);
+      throw err;
+    }
     this.db.recordEffects(effects);
-    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, effects.lastInsertRowid) as number | bigint };
+    // As sqlite3_last_insert_rowid(): the connection's, whatever the statement was.
+    const lastInsertRowid = this.db.functionContext.connection.lastInsertRowid();
+    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, lastInsertRowid) as number | bigint };
   }
 
   /** The first row, or undefined. */
@@ -367,6 +389,9 @@ export class Statement {
         program.close();
       }
       failed = false;
+    } catch (err) {
+      if (err instanceof ConstraintError) failed = db.afterViolation(err.resolution);
+      throw err;
     } finally {
       db.leave(readonly, failed);
     }

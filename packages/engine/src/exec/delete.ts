@@ -1,0 +1,30 @@
+/**
+ * DELETE FROM a rowid table: the rows WHERE accepts (all without WHERE) are collected first, then each
+ * is deleted with its index entries. `changes` counts the rows deleted.
+ */
+import type { DeleteStmt } from '../sql/ast.js';
+import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
+import { RowImage } from './rowscope.js';
+import { TableWriter } from './rowwrite.js';
+import { RowidScan, targetTable } from './scan.js';
+
+export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
+  if (stmt.with || stmt.returning || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, RETURNING, ORDER BY and LIMIT in DELETE');
+  const table = targetTable(stmt.table, env);
+  const scan = new RowidScan(table, stmt.table.alias?.name ?? table.name, stmt.where, env);
+  const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
+  return writeProgram((bt, effects) => {
+    const rowids = scan.collect(bt);
+    const row = new RowImage(table.columns.length);
+    writer.open(bt);
+    try {
+      for (const rowid of rowids) {
+        if (!writer.read(rowid, row)) continue;
+        writer.delete(row);
+        effects.changes++;
+      }
+    } finally {
+      writer.close();
+    }
+  });
+}
