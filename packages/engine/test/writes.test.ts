@@ -35,9 +35,10 @@ function agree(setup: string[], script: string[], tables: string[], sameRoots = 
     const [h, s] = pair.table(name);
     expect(h, `table ${name}`).toEqual(s);
   }
-  const { sqliteCheck, hearthCheck, schemas } = pair.finish();
+  const { sqliteCheck, hearthCheck, schemas, indexes } = pair.finish();
   expect(sqliteCheck).toEqual(['ok']);
   expect(hearthCheck).toEqual([]);
+  expect(indexes[0]).toEqual(indexes[1]);
   const withoutRoots = (rows: unknown[][]): unknown[][] => rows.map((row) => row.filter((_, i) => i !== 3));
   if (sameRoots) expect(schemas[0]).toEqual(schemas[1]);
   else expect(withoutRoots(schemas[0])).toEqual(withoutRoots(schemas[1]));
@@ -246,9 +247,10 @@ describe('files SQLite wrote', () => {
       const [h, s] = pair.table(name);
       expect(h).toEqual(s);
     }
-    const { sqliteCheck, hearthCheck, schemas } = pair.finish();
+    const { sqliteCheck, hearthCheck, schemas, indexes } = pair.finish();
     expect(sqliteCheck).toEqual(['ok']);
     expect(hearthCheck).toEqual([]);
+    expect(indexes[0]).toEqual(indexes[1]);
     expect(schemas[0]).toEqual(schemas[1]);
   });
 });
