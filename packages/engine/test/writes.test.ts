@@ -157,6 +157,33 @@ describe('constraints and conflict resolution', () => {
   });
 });
 
+describe('AUTOINCREMENT', () => {
+  it('keeps sqlite_sequence as SQLite does', () => {
+    agree(
+      ['CREATE TABLE t(a INTEGER PRIMARY KEY AUTOINCREMENT, b UNIQUE)', 'CREATE TABLE u(x INTEGER PRIMARY KEY AUTOINCREMENT, y)', 'CREATE TABLE w(z)'],
+      [
+        'INSERT INTO t(b) VALUES(1), (2)',
+        'INSERT INTO t VALUES(10, 3)',
+        'DELETE FROM t WHERE a = 10',
+        'INSERT INTO t(b) VALUES(4)',
+        'UPDATE t SET a = 100 WHERE b = 4',
+        'INSERT INTO t(b) VALUES(5)',
+        'INSERT INTO t(b) VALUES(5)',
+        'REPLACE INTO t(b) VALUES(5)',
+        'INSERT INTO u VALUES(-5, 1)',
+        'INSERT INTO u(y) VALUES(2)',
+        'DELETE FROM u',
+        'INSERT INTO u(y) VALUES(3)',
+        'CREATE TABLE v(a TEXT PRIMARY KEY AUTOINCREMENT)',
+        'CREATE TABLE v(a INT PRIMARY KEY AUTOINCREMENT)',
+        'DROP TABLE t',
+        'INSERT INTO u(y) SELECT z FROM w',
+      ],
+      ['u', 'sqlite_sequence'],
+    );
+  });
+});
+
 describe('DROP', () => {
   it('DROP TABLE frees its tree and its indexes; DROP INDEX frees the index', () => {
     const setup = [

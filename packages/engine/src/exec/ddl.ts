@@ -15,6 +15,7 @@ import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier } from '../
 import { type IndexInfo, type TableInfo, collationByName, tableInfo } from '../plan/catalog.js';
 import { createdIndex } from '../plan/indexes.js';
 import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
+import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
 import { IndexWriter } from './rowwrite.js';
 
@@ -43,6 +44,9 @@ export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Prog
   const exists = env.catalog.hasTable(name);
   // Deriving the table's description checks its constraints and names its automatic indexes.
   const info = tableInfo(stmt, env.sql, 0);
+  const autoincrement = stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement)) || stmt.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement);
+  if (autoincrement && !info.autoincrement) throw new SqliteError('SQLITE_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
+  const catalog = env.catalog;
   return writeProgram((bt) => {
     if (exists) {
       if (stmt.ifNotExists) return;
@@ -51,6 +55,7 @@ export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Prog
     if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
     createTable(bt, name, sql);
     for (const index of info.indexes) createIndex(bt, index.name, name, null);
+    if (info.autoincrement) ensureSequenceTable(bt, catalog);
   });
 }
 
@@ -139,7 +144,11 @@ export function compileDrop(stmt: DropStmt, env: CompileEnv): Program {
       throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
     }
     if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be dropped`);
-    return writeProgram((bt) => dropTable(bt, table));
+    const catalog = env.catalog;
+    return writeProgram((bt) => {
+      dropTable(bt, table);
+      if (table.autoincrement) forgetSequence(bt, catalog, table.name);
+    });
   }
   if (stmt.object === 'INDEX') {
     const index = env.catalog.index(name);

@@ -17,6 +17,7 @@ import type { TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
 import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { compileSelect } from './select.js';
@@ -42,7 +43,13 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : table.columns.map((_, i) => i);
   const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
-  return writeProgram((bt, effects) => insertRows(bt, effects, table, targets, source, writer, stmt.or));
+  const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
+  const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
+  return writeProgram((bt, effects) => {
+    autoincrement?.begin(bt);
+    insertRows(bt, effects, table, targets, source, writer, autoincrement, stmt.or);
+    autoincrement?.end(bt);
+  });
 }
 
 /** The table column `name` names, or the rowid. */
@@ -170,6 +177,7 @@ function insertRows(
   targets: number[],
   source: RowSource,
   writer: TableWriter,
+  autoincrement: Autoincrement | null,
   or: ConflictResolution | null,
 ): void {
   const n = table.columns.length;
@@ -196,12 +204,13 @@ function insertRows(
         const alias = table.rowidAlias;
         if (row.types[alias] !== ValueType.Null) rowid = rowidValue(row.types[alias] as ValueType, row.values[alias]!);
       }
-      row.rowid = rowid ?? writer.nextRowid();
+      row.rowid = rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid());
       if (table.rowidAlias >= 0) {
         row.types[table.rowidAlias] = ValueType.Integer;
         row.values[table.rowidAlias] = row.rowid;
       }
       if (writer.write(row, null, or)) {
+        autoincrement?.inserted(row.rowid);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
       }
