@@ -157,6 +157,28 @@ describe('constraints and conflict resolution', () => {
   });
 });
 
+describe('RETURNING', () => {
+  const statements = [
+    "INSERT INTO t(b, c) VALUES('x', 1), ('y', 2.5) RETURNING *",
+    "INSERT INTO t VALUES(NULL, 'z', '3') RETURNING a, c * 2 AS twice, typeof(c), rowid AS r",
+    "INSERT OR IGNORE INTO t(b) VALUES('x'), ('w') RETURNING a, b",
+    "UPDATE t SET c = c + 1 WHERE a > 1 RETURNING a, c, b || '!'",
+    'DELETE FROM t WHERE b < \'y\' RETURNING *, rowid AS r',
+  ];
+  it('returns the rows written, with their values after affinity', () => {
+    const pair = new WritePair(freshFile(dir, 'returning'));
+    for (const sql of ['CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT UNIQUE, c REAL)', ...statements]) {
+      const [h, s] = sql.startsWith('CREATE') ? pair.run(sql) : pair.query(sql);
+      expect(h, sql).toEqual(s);
+      if (!sql.startsWith('CREATE')) expect(pair.hearth.prepare(sql).columns().map((c) => c.name), sql).toEqual(pair.sqlite.prepare(sql).columns().map((c) => c.name));
+    }
+    const [h, s] = pair.run('DELETE FROM t RETURNING t.*');
+    expect(h).toBe(s);
+    const { sqliteCheck } = pair.finish();
+    expect(sqliteCheck).toEqual(['ok']);
+  });
+});
+
 describe('AUTOINCREMENT', () => {
   it('keeps sqlite_sequence as SQLite does', () => {
     agree(

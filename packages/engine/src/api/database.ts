@@ -275,7 +275,8 @@ export class Statement {
 
   /** Whether the statement returns rows. */
   get reader(): boolean {
-    return this.ast.kind === 'select';
+    const ast = this.ast;
+    return ast.kind === 'select' || ((ast.kind === 'insert' || ast.kind === 'update' || ast.kind === 'delete') && ast.returning !== null);
   }
 
   /** Rows as arrays of values instead of objects. */
@@ -354,7 +355,8 @@ export class Statement {
   *iterate(...params: unknown[]): IterableIterator<unknown> {
     this.checkReader();
     const db = this.db;
-    db.enter(true);
+    const readonly = this.ast.kind === 'select';
+    db.enter(readonly);
     let failed = true;
     try {
       const program = this.compiled(params);
@@ -366,7 +368,7 @@ export class Statement {
       }
       failed = false;
     } finally {
-      db.leave(true, failed);
+      db.leave(readonly, failed);
     }
   }
 

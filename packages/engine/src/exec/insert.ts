@@ -18,6 +18,7 @@ import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
 import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
 import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
+import { Returning } from './returning.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { compileSelect } from './select.js';
@@ -35,7 +36,7 @@ interface RowSource {
 }
 
 export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.upsert.length > 0 || stmt.returning) throw notSupported('WITH, upsert and RETURNING in INSERT');
+  if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
   if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
   const table = env.catalog.table(stmt.table.name);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
@@ -45,11 +46,13 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
-  return writeProgram((bt, effects) => {
+  const returning = stmt.returning ? new Returning(stmt.returning, table, stmt.alias?.name ?? table.name, env) : null;
+  const run = (bt: Btree, effects: Effects): void => {
     autoincrement?.begin(bt);
-    insertRows(bt, effects, table, targets, source, writer, autoincrement, stmt.or);
+    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, stmt.or);
     autoincrement?.end(bt);
-  });
+  };
+  return returning ? returning.program(run) : writeProgram(run);
 }
 
 /** The table column `name` names, or the rowid. */
@@ -178,6 +181,7 @@ function insertRows(
   source: RowSource,
   writer: TableWriter,
   autoincrement: Autoincrement | null,
+  returning: Returning | null,
   or: ConflictResolution | null,
 ): void {
   const n = table.columns.length;
@@ -211,6 +215,7 @@ function insertRows(
       }
       if (writer.write(row, null, or)) {
         autoincrement?.inserted(row.rowid);
+        returning?.capture(row);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
       }

@@ -74,18 +74,21 @@ export class RowScope implements Scope {
     if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
     const lower = ref.column.name.toLowerCase();
     const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
-    if (index >= 0) {
-      const info = this.table.columns[index]!;
-      return {
-        fn: () => produce(this.row.types[index] as ValueType, this.row.values[index]!),
-        affinity: info.affinity,
-        collation: info.collation,
-        explicitCollation: false,
-      };
-    }
+    if (index >= 0) return this.columnAt(index);
     if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
       return { fn: () => produce(ValueType.Integer, this.row.rowid), affinity: Affinity.Integer, collation: BINARY, explicitCollation: false };
     }
     return undefined;
+  }
+
+  /** An evaluator of column `index` of the row. */
+  columnAt(index: number): Compiled {
+    const info = this.table.columns[index]!;
+    return {
+      fn: () => produce(this.row.types[index] as ValueType, this.row.values[index]!),
+      affinity: info.affinity,
+      collation: info.collation,
+      explicitCollation: false,
+    };
   }
 }

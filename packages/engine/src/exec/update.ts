@@ -12,7 +12,9 @@ import type { TableInfo } from '../plan/catalog.js';
 import { applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
 import { rowidValue } from './insert.js';
-import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
+import type { Btree } from '../btree/btree.js';
+import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { Returning } from './returning.js';
 import { RowImage, RowScope } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { RowidScan, targetTable } from './scan.js';
@@ -21,9 +23,7 @@ import { RowidScan, targetTable } from './scan.js';
 const ROWID_TARGET = -1;
 
 export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.from || stmt.returning || stmt.orderBy.length > 0 || stmt.limit) {
-    throw notSupported('WITH, FROM, RETURNING, ORDER BY and LIMIT in UPDATE');
-  }
+  if (stmt.with || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, FROM, ORDER BY and LIMIT in UPDATE');
   const table = targetTable(stmt.table, env);
   const alias = stmt.table.alias?.name ?? table.name;
   const scan = new RowidScan(table, alias, stmt.where, env);
@@ -37,7 +37,8 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
     values.push(compileExpr(assignment.value, cx).fn);
   }
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
-  return writeProgram((bt, effects) => {
+  const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const run = (bt: Btree, effects: Effects): void => {
     const rowids = scan.collect(bt);
     const old = new RowImage(table.columns.length);
     const row = new RowImage(table.columns.length);
@@ -63,12 +64,16 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
           row.types[table.rowidAlias] = ValueType.Integer;
           row.values[table.rowidAlias] = row.rowid;
         }
-        if (writer.write(row, old, stmt.or)) effects.changes++;
+        if (writer.write(row, old, stmt.or)) {
+          effects.changes++;
+          returning?.capture(row);
+        }
       }
     } finally {
       writer.close();
     }
-  });
+  };
+  return returning ? returning.program(run) : writeProgram(run);
 }
 
 /** The table column `name` names, or the rowid. */
