@@ -148,6 +148,14 @@ describe('constraints and conflict resolution', () => {
     it(setup, () => agree(setup.split(';'), script, [setup.match(/CREATE TABLE (\w+)/)![1]!]));
   }
 
+  it('OR ROLLBACK ends the explicit transaction; OR FAIL keeps the rows before the failure', () => {
+    agree(
+      ['CREATE TABLE t(a UNIQUE)'],
+      ['BEGIN', 'INSERT INTO t VALUES(1)', 'INSERT OR ROLLBACK INTO t VALUES(2), (1)', 'COMMIT', 'INSERT INTO t VALUES(3)', 'INSERT OR FAIL INTO t VALUES(4), (3), (5)', 'BEGIN', 'UPDATE OR FAIL t SET a = 7 - a', 'COMMIT'],
+      ['t'],
+    );
+  });
+
   it('a failing statement in autocommit mode leaves nothing behind', () => {
     agree(
       ['CREATE TABLE t(a INTEGER PRIMARY KEY, b UNIQUE, c NOT NULL)', 'CREATE INDEX tc ON t(c)', "INSERT INTO t VALUES(1, 'x', 1)"],

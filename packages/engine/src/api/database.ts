@@ -313,9 +313,10 @@ export class Statement {
 
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
-    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
+    const connection = this.db.functionContext.connection;
+    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
     // A write starts from the connection's last insert rowid and moves it with each row it inserts.
-    const effects: Effects = { changes: 0, lastInsertRowid: this.db.functionContext.connection.lastInsertRowid() };
+    const effects: Effects = { changes: 0, lastInsertRowid: connection.lastInsertRowid() };
     try {
       this.execute(params, effects, (program) => {
         while (program.step());
@@ -327,8 +328,7 @@ export class Statement {
     }
     this.db.recordEffects(effects);
     // As sqlite3_last_insert_rowid(): the connection's, whatever the statement was.
-    const lastInsertRowid = this.db.functionContext.connection.lastInsertRowid();
-    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, lastInsertRowid) as number | bigint };
+    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
   }
 
   /** The first row, or undefined. */
