@@ -3,7 +3,8 @@
 // SQLite; each statement's outcome (changes and last insert rowid, or the error message) must agree,
 // the tables must hold the same values with the same storage classes, and Hearth's file must pass
 // SQLite's PRAGMA integrity_check (which verifies every index entry against the rows) and Hearth's own
-// check, with a sqlite_schema identical to SQLite's.
+// check, with a sqlite_schema identical to SQLite's and index B-trees holding the same entries.
+// WRITES_DEBUG=1 also compares the tables after every statement, to find where two runs part.
 import * as fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';

@@ -5,8 +5,9 @@
  * Transactions: outside BEGIN … COMMIT every statement runs in its own (autocommit). Inside one, the
  * first reading statement starts a read transaction and the first writing statement a write
  * transaction (BEGIN IMMEDIATE and EXCLUSIVE start writing at once). A statement that fails in
- * autocommit mode rolls back; inside an explicit transaction the transaction stays open — the
- * statements this executor runs check everything before they write, so a failed one leaves nothing.
+ * autocommit mode rolls back (except after a violation under OR FAIL, which keeps the rows written
+ * before it); inside an explicit transaction the transaction stays open (except under OR ROLLBACK),
+ * and until statements run in savepoints, what a failed statement wrote before failing stays too.
  *
  * Prepared statements are recompiled when the schema cookie shows the schema changed.
  */
