@@ -8,7 +8,8 @@
  * starts one as BEGIN DEFERRED does, and releasing that outermost savepoint commits it. A statement that
  * fails in autocommit mode rolls its transaction back; inside a transaction each writing statement runs
  * in a savepoint of its own, rolled back to when it fails, so that it leaves nothing behind while the
- * transaction stays open (SQLite's ON CONFLICT ABORT).
+ * transaction stays open (SQLite's ON CONFLICT ABORT). A violation under OR FAIL keeps what the statement
+ * wrote before it; one under OR ROLLBACK rolls the whole transaction back.
  *
  * Prepared statements are recompiled when the schema cookie shows the schema changed, and after a
  * rollback (which may bring back a cookie that a rolled-back schema change had used).
@@ -33,6 +34,7 @@ import { SavepointStack } from './savepoints.js';
 import { type TransactionFunction, makeTransaction } from './transaction.js';
 import { type PragmaHost, pragmaReturnsRows } from '../exec/pragma.js';
 import { ConnectionFunctions, type FunctionOptions } from './user-functions.js';
+import { ConstraintError } from '../exec/rowwrite.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -432,13 +434,23 @@ export class Database {
   }
 
   /**
+   * After a constraint violation raised under `resolution`: whether the statement's writes must be
+   * undone (not under FAIL, which keeps them). ROLLBACK also ends the explicit transaction, which
+   * `leave` then rolls back.
+   */
+  afterViolation(resolution: ConstraintError['resolution']): boolean {
+    if (resolution === 'ROLLBACK' && this.tx !== 'none') this.endTransaction();
+    return resolution !== 'FAIL';
+  }
+
+  /**
    * Records a write's effects for changes() and last_insert_rowid(). A statement that failed counts no
    * changes, but as in SQLite the rowid of its last inserted row stays, though the row was undone.
    */
   recordEffects(effects: Effects, failed = false): void {
     this.changesCount = failed ? 0 : effects.changes;
     this.totalChangesCount += this.changesCount;
-    if (effects.changes > 0) this.lastRowid = effects.lastInsertRowid;
+    this.lastRowid = effects.lastInsertRowid;
   }
 
   get btree(): Btree {
@@ -504,7 +516,10 @@ export class Statement {
 
   /** Whether the statement returns rows. */
   get reader(): boolean {
-    return this.ast.kind === 'select' || (this.ast.kind === 'pragma' && pragmaReturnsRows(this.ast));
+    const ast = this.ast;
+    if (ast.kind === 'select') return true;
+    if (ast.kind === 'pragma') return pragmaReturnsRows(ast);
+    return (ast.kind === 'insert' || ast.kind === 'update' || ast.kind === 'delete') && ast.returning !== null;
   }
 
   /** Rows as arrays of values instead of objects. */
@@ -541,18 +556,22 @@ export class Statement {
 
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
-    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: 0 };
-    const effects: Effects = { changes: 0, lastInsertRowid: 0 };
+    const connection = this.db.functionContext.connection;
+    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
+    // A write starts from the connection's last insert rowid and moves it with each row it inserts.
+    const effects: Effects = { changes: 0, lastInsertRowid: connection.lastInsertRowid() };
     try {
       this.execute(params, effects, (program) => {
         while (program.step());
       });
     } catch (err) {
+      // Rows inserted before the failure still moved last_insert_rowid, as in SQLite.
       this.db.recordEffects(effects, true);
       throw err;
     }
     this.db.recordEffects(effects);
-    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, effects.lastInsertRowid) as number | bigint };
+    // As sqlite3_last_insert_rowid(): the connection's, whatever the statement was.
+    return { changes: effects.changes, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
   }
 
   /** The first row, or undefined. */
@@ -613,6 +632,9 @@ export class Statement {
         program.close();
       }
       failed = false;
+    } catch (err) {
+      if (err instanceof ConstraintError) failed = db.afterViolation(err.resolution);
+      throw err;
     } finally {
       db.leave(this.access, failed);
     }

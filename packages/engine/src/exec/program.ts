@@ -4,24 +4,24 @@
  * `step` produces the next result row into `types`/`values`, `close` ends it. Writing statements do
  * their work in `open` and produce no rows.
  *
- * SELECT is in select.ts; this module has INSERT … VALUES and DEFAULT VALUES into rowid tables and
- * CREATE TABLE; other statements are reported as not supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
+ * This module is the interface and the dispatch: SELECT is in select.ts, INSERT in insert.ts, UPDATE in
+ * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts; other statements are reported as not
+ * supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';
-import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
-import { RecordWriter } from '../record/record.js';
-import { type SqlValue, ValueType } from '../record/value.js';
-import { createTable } from '../schema/schema.js';
-import type { CreateTableStmt, InsertStmt, Statement } from '../sql/ast.js';
+import type { SqlValue } from '../record/value.js';
+import type { Statement } from '../sql/ast.js';
 import type { FunctionContext } from '../func/types.js';
-import { applyAffinity, convertedType } from '../value/affinity.js';
-import { toInt } from '../value/convert.js';
-import type { Catalog, TableInfo } from '../plan/catalog.js';
-import { Bindings, type Evaluator, compileExpr, evalType } from './expr.js';
+import type { Catalog } from '../plan/catalog.js';
+import type { Bindings } from './expr.js';
+import { compileCreateIndex, compileCreateTable, compileDrop } from './ddl.js';
+import { compileDelete } from './delete.js';
+import { compileInsert } from './insert.js';
 import { compileSelect } from './select.js';
 import { type PragmaHost, compilePragma } from './pragma.js';
+import { compileUpdate } from './update.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -65,7 +65,7 @@ export interface CompileEnv {
   connection?: PragmaHost;
 }
 
-function notSupported(what: string): SqliteError {
+export function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
 }
 
@@ -76,176 +76,32 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileSelect(stmt, env);
     case 'insert':
       return compileInsert(stmt, env);
+    case 'update':
+      return compileUpdate(stmt, env);
+    case 'delete':
+      return compileDelete(stmt, env);
     case 'createTable':
       return compileCreateTable(stmt, env);
     case 'pragma':
       return compilePragma(stmt, env);
+    case 'createIndex':
+      return compileCreateIndex(stmt, env);
+    case 'drop':
+      return compileDrop(stmt, env);
     default:
       throw notSupported(`${stmt.kind} statements`);
   }
 }
 
-// ---- INSERT -------------------------------------------------------------------------------------
-
-function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.upsert.length > 0 || stmt.returning || (stmt.or && stmt.or !== 'ABORT')) {
-    throw notSupported('WITH, upsert, RETURNING and OR conflict clauses in INSERT');
-  }
-  const table = env.catalog.table(stmt.table.name);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
-  if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-  const targets = stmt.columns
-    ? stmt.columns.map((c) => {
-        const i = table.columns.findIndex((col) => col.name.toLowerCase() === c.name.toLowerCase());
-        if (i < 0) throw new SqliteError('SQLITE_ERROR', `table ${table.name} has no column named ${c.name}`);
-        return i;
-      })
-    : table.columns.map((_, i) => i);
-  const cx = { scope: null, bindings: env.bindings, functions: env.functions };
-  let rows: Evaluator[][] = [[]];
-  if (stmt.select) {
-    const core = stmt.select.first;
-    if (core.kind !== 'values' || stmt.select.compounds.length > 0 || stmt.select.orderBy.length > 0 || stmt.select.limit) {
-      throw notSupported('INSERT … SELECT');
-    }
-    const width = core.rows[0]!.length;
-    if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
-    if (width !== targets.length) {
-      throw new SqliteError(
-        'SQLITE_ERROR',
-        stmt.columns ? `${width} values for ${targets.length} columns` : `table ${table.name} has ${targets.length} columns but ${width} values were supplied`,
-      );
-    }
-    rows = core.rows.map((row) => row.map((e) => compileExpr(e, cx).fn));
-  }
-  const defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, cx).fn : null));
-  return new InsertProgram(table, targets, rows, defaults);
-}
-
-class InsertProgram implements Program {
-  readonly columns: readonly string[] = [];
-  readonly meta: readonly ColumnMeta[] = [];
-  readonly readonly = false;
-  readonly types = new Uint8Array(0);
-  readonly values: SqlValue[] = [];
-  private readonly writer = new RecordWriter();
-  /** The row being inserted: each column's storage class and value, and whether the statement gave it. */
-  private readonly rowTypes: Uint8Array;
-  private readonly rowValues: SqlValue[];
-  private readonly given: Uint8Array;
-
-  constructor(
-    private readonly table: TableInfo,
-    private readonly targets: number[],
-    private readonly rows: Evaluator[][],
-    private readonly defaults: (Evaluator | null)[],
-  ) {
-    const n = table.columns.length;
-    this.rowTypes = new Uint8Array(n);
-    this.rowValues = new Array<SqlValue>(n).fill(null);
-    this.given = new Uint8Array(n);
-  }
-
-  open(bt: Btree, effects: Effects): void {
-    const table = this.table;
-    const n = table.columns.length;
-    const { rowTypes: types, rowValues: values, given } = this;
-    // Rows are written as they are checked: a failing row aborts the statement, and the connection
-    // rolls back the rows written before it (the statement's savepoint, or its whole transaction).
-    const cursor = bt.cursor(table.root);
-    try {
-      for (const row of this.rows) {
-        given.fill(0);
-        for (let k = 0; k < row.length; k++) {
-          const i = this.targets[k]!;
-          values[i] = row[k]!();
-          types[i] = evalType;
-          given[i] = 1;
-        }
-        for (let i = 0; i < n; i++) {
-          if (!given[i]) {
-            const fallback = this.defaults[i];
-            values[i] = fallback ? fallback() : null;
-            types[i] = fallback ? evalType : ValueType.Null;
-          }
-          values[i] = applyAffinity(table.columns[i]!.affinity, types[i] as ValueType, values[i]!);
-          types[i] = convertedType;
-        }
-        let rowid: Int64 | null = null;
-        if (table.rowidAlias >= 0 && types[table.rowidAlias] !== ValueType.Null) {
-          if (types[table.rowidAlias] !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
-          rowid = toInt(ValueType.Integer, values[table.rowidAlias]!);
-        }
-        for (let i = 0; i < n; i++) {
-          if (i !== table.rowidAlias && table.columns[i]!.notNull && types[i] === ValueType.Null) {
-            throw new SqliteError('SQLITE_CONSTRAINT', `NOT NULL constraint failed: ${table.name}.${table.columns[i]!.name}`);
-          }
-        }
-        if (rowid !== null && cursor.seekRowid(rowid) === 0) {
-          const pk = table.columns[table.rowidAlias]!.name;
-          throw new SqliteError('SQLITE_CONSTRAINT', `UNIQUE constraint failed: ${table.name}.${pk}`);
-        }
-        if (rowid === null) rowid = nextRowid(cursor);
-        const w = this.writer;
-        w.reset();
-        for (let i = 0; i < n; i++) {
-          if (i === table.rowidAlias) w.pushNull();
-          else w.pushTyped(types[i] as ValueType, values[i]!);
-        }
-        cursor.insert(rowid, w.toBytes());
-        effects.changes++;
-        effects.lastInsertRowid = rowid;
-      }
-    } finally {
-      cursor.close();
-    }
-  }
-
-  step(): boolean {
-    return false;
-  }
-
-  close(): void {}
-}
-
-/** The rowid SQLite picks for a row without one: one more than the largest, 1 in an empty table. */
-function nextRowid(cursor: BtCursor): Int64 {
-  if (!cursor.last()) return 1;
-  const max = cursor.rowid();
-  if (typeof max === 'number' && max < Number.MAX_SAFE_INTEGER) return max + 1;
-  const next = BigInt(max) + 1n;
-  // SQLite then tries random rowids; Hearth does not yet.
-  if (next > 9223372036854775807n) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
-  return next;
-}
-
-// ---- CREATE TABLE -------------------------------------------------------------------------------
-
-function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
-  if (stmt.temp || stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('TEMP, AS SELECT, WITHOUT ROWID and STRICT tables');
-  if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${stmt.schema.name}`);
-  const needsIndex =
-    stmt.constraints.some((c) => c.kind === 'unique' || c.kind === 'primaryKey') ||
-    stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'unique' || (k.kind === 'primaryKey' && c.type?.text.toUpperCase() !== 'INTEGER')));
-  if (needsIndex) throw notSupported('UNIQUE and non-INTEGER PRIMARY KEY constraints (they need indexes)');
-  const name = stmt.name.name;
-  // SQLite stores the statement from the table name on, behind a normalized "CREATE TABLE ".
-  const sql = `CREATE TABLE ${env.sql.slice(stmt.name.start, stmt.end)}`;
-  const exists = env.catalog.hasTable(name);
+/** A program that does its work in `open` and returns no rows. */
+export function writeProgram(run: (bt: Btree, effects: Effects) => void): Program {
   return {
     columns: [],
     meta: [],
     readonly: false,
     types: new Uint8Array(0),
     values: [],
-    open(bt: Btree): void {
-      if (exists) {
-        if (stmt.ifNotExists) return;
-        throw new SqliteError('SQLITE_ERROR', `table ${name} already exists`);
-      }
-      if (name.toLowerCase().startsWith('sqlite_')) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
-      createTable(bt, name, sql);
-    },
+    open: run,
     step: () => false,
     close(): void {},
   };

@@ -111,7 +111,7 @@ export class TableSource {
 }
 
 /** Name resolution over the tables of a FROM clause. */
-class FromScope implements Scope {
+export class FromScope implements Scope {
   /** The sources resolved since the last reset, as a bit set of source indexes, for placing WHERE terms. */
   used: TableSet = 0n;
 

@@ -1,19 +1,24 @@
 /**
  * The catalog: what the planner knows of the schema, built from `sqlite_schema` by parsing each
  * object's CREATE statement. Tables carry their columns with declared type, affinity, collation,
- * NOT NULL, default, and which column (if any) is the rowid alias.
+ * NOT NULL, default, and which column (if any) is the rowid alias; their CHECK constraints; and their
+ * indexes (`IndexInfo`, plan/indexes.ts), automatic and created, in creation order.
  *
  * The catalog is a snapshot: it is rebuilt whenever the schema cookie in the header changes, so a
  * schema change made by another connection (or by `sqlite3`) is seen by the next statement.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, corrupt } from '../common/errors.js';
 import { H } from '../pager/header.js';
 import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
 import { readSchema } from '../schema/schema.js';
-import type { ColumnDef, CreateTableStmt, Expr, TableConstraint } from '../sql/ast.js';
+import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, TableConstraint } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
+import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
+
+export type { IndexColumn, IndexInfo, IndexOrigin } from './indexes.js';
+export { IndexSource } from './indexes.js';
 
 export interface ColumnInfo {
   name: string;
@@ -22,6 +27,8 @@ export interface ColumnInfo {
   affinity: Affinity;
   collation: Collation;
   notNull: boolean;
+  /** The NOT NULL constraint's ON CONFLICT clause, else null. */
+  notNullConflict: ConflictResolution | null;
   /** The DEFAULT expression, or null. */
   defaultValue: Expr | null;
   /** The SQL text the default was parsed from. */
@@ -35,6 +42,21 @@ export interface TableInfo {
   /** Index of the INTEGER PRIMARY KEY column that aliases the rowid, or -1. */
   rowidAlias: number;
   withoutRowid: boolean;
+  /** The INTEGER PRIMARY KEY's ON CONFLICT clause, else null. */
+  rowidConflict: ConflictResolution | null;
+  /** Whether the INTEGER PRIMARY KEY is AUTOINCREMENT. */
+  autoincrement: boolean;
+  /** CHECK constraints, column ones and table ones in the order written. */
+  checks: CheckInfo[];
+  /** Indexes in creation order: the constraints' automatic ones, then CREATE INDEX ones. */
+  indexes: IndexInfo[];
+}
+
+/** A CHECK constraint. */
+export interface CheckInfo {
+  /** What a violation reports: the constraint's name, else its expression's text. */
+  name: string;
+  expr: Expr;
 }
 
 /** Looks a collation up by name (case-insensitive); SQLite's three built-ins. */
@@ -55,6 +77,7 @@ export class Catalog {
   /** The schema cookie this snapshot was built at. */
   readonly cookie: number;
   private readonly tables = new Map<string, TableInfo>();
+  private readonly indexes = new Map<string, IndexInfo>();
 
   private constructor(cookie: number) {
     this.cookie = cookie;
@@ -63,16 +86,47 @@ export class Catalog {
   /** Reads and parses the schema (the caller holds a read or write transaction). */
   static load(bt: Btree): Catalog {
     const catalog = new Catalog(bt.getMeta(H.schemaCookie));
-    for (const entry of readSchema(bt)) {
+    const entries = readSchema(bt);
+    for (const entry of entries) {
       if (entry.type !== 'table' || entry.sql === null) continue;
       const [stmt] = parse(entry.sql);
       if (stmt?.kind !== 'createTable') continue;
       catalog.tables.set(entry.name.toLowerCase(), tableInfo(stmt, entry.sql, entry.rootpage));
     }
+    for (const entry of entries) {
+      if (entry.type === 'index') catalog.addIndex(entry.name, entry.tblName, entry.rootpage, entry.sql);
+    }
+    for (const table of catalog.tables.values()) {
+      const missing = table.indexes.find((index) => index.root === 0);
+      if (missing) throw corrupt(`no schema row for ${missing.name}`);
+    }
     return catalog;
   }
 
-  /** The table named `name` (case-insensitive), or undefined. The schema table answers to its four names. */
+  /** Files the index of a schema row under its table: an automatic one (sql NULL) or a created one. */
+  private addIndex(name: string, tableName: string, root: number, sql: string | null): void {
+    const table = this.table(tableName);
+    if (!table) return;
+    let index: IndexInfo | undefined;
+    if (sql === null) {
+      index = table.indexes.find((ix) => ix.origin !== 'c' && ix.name.toLowerCase() === name.toLowerCase());
+      if (!index) throw corrupt(`${name} matches no UNIQUE or PRIMARY KEY constraint of ${table.name}`);
+      index.root = root;
+    } else {
+      const [stmt] = parse(sql);
+      if (stmt?.kind !== 'createIndex') return;
+      index = createdIndex(stmt, table, root, collationByName);
+      table.indexes.push(index);
+    }
+    this.indexes.set(name.toLowerCase(), index);
+  }
+
+  /** The index named `name` (case-insensitive), or undefined. */
+  index(name: string): IndexInfo | undefined {
+    return this.indexes.get(name.toLowerCase());
+  }
+
+  /** The table named `name` (case-insensitive), or undefined. The schema table answers to its two names. */
   table(name: string): TableInfo | undefined {
     const lower = name.toLowerCase();
     return this.tables.get(lower) ?? (SCHEMA_TABLE_NAMES.has(lower) ? schemaTable(lower) : undefined);
@@ -97,30 +151,59 @@ function schemaTable(name: string): TableInfo {
 /** Builds a table's description from its CREATE TABLE statement. */
 export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): TableInfo {
   const columns = stmt.columns.map((def) => columnInfo(def, sql));
+  const rowidAlias = stmt.withoutRowid ? -1 : rowidAliasOf(stmt, columns);
+  const name = stmt.name.name;
   return {
-    name: stmt.name.name,
+    name,
     root,
     columns,
-    rowidAlias: stmt.withoutRowid ? -1 : rowidAliasOf(stmt, columns),
+    rowidAlias,
     withoutRowid: stmt.withoutRowid,
+    ...rowidKeyOptions(stmt, rowidAlias),
+    checks: checksOf(stmt, sql),
+    indexes: stmt.withoutRowid ? [] : constraintIndexes(stmt, { name, columns, rowidAlias }, collationByName),
   };
+}
+
+/** The ON CONFLICT and AUTOINCREMENT of the INTEGER PRIMARY KEY, wherever it is declared. */
+function rowidKeyOptions(stmt: CreateTableStmt, rowidAlias: number): { rowidConflict: ConflictResolution | null; autoincrement: boolean } {
+  if (rowidAlias < 0) return { rowidConflict: null, autoincrement: false };
+  const own = stmt.columns[rowidAlias]!.constraints.find((c) => c.kind === 'primaryKey');
+  if (own?.kind === 'primaryKey') return { rowidConflict: own.conflict, autoincrement: own.autoincrement };
+  const table = stmt.constraints.find((c) => c.kind === 'primaryKey');
+  return table?.kind === 'primaryKey' ? { rowidConflict: table.conflict, autoincrement: table.autoincrement } : { rowidConflict: null, autoincrement: false };
+}
+
+/** The CHECK constraints; an unnamed one is reported by its expression's source text. */
+function checksOf(stmt: CreateTableStmt, sql: string): CheckInfo[] {
+  const checks: CheckInfo[] = [];
+  const add = (c: TableConstraint | ColumnDef['constraints'][number]): void => {
+    if (c.kind === 'check') checks.push({ name: c.name ? c.name.name : sql.slice(c.expr.start, c.expr.end).trim(), expr: c.expr });
+  };
+  for (const def of stmt.columns) def.constraints.forEach(add);
+  stmt.constraints.forEach(add);
+  return checks;
 }
 
 function columnInfo(def: ColumnDef, sql: string): ColumnInfo {
   const declaredType = def.type ? sql.slice(def.type.start, def.type.end) : '';
   let collation = BINARY;
   let notNull = false;
+  let notNullConflict: ConflictResolution | null = null;
   let defaultValue: Expr | null = null;
   let defaultSql = '';
   for (const c of def.constraints) {
     if (c.kind === 'collate') collation = collationByName(c.collation.name);
-    else if (c.kind === 'notNull') notNull = true;
+    else if (c.kind === 'notNull') {
+      notNull = true;
+      notNullConflict = c.conflict;
+    }
     else if (c.kind === 'default') {
       defaultValue = c.value;
       defaultSql = sql.slice(c.value.start, c.value.end);
     }
   }
-  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, notNull, defaultValue, defaultSql };
+  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, notNull, notNullConflict, defaultValue, defaultSql };
 }
 
 /**

@@ -1,0 +1,176 @@
+/**
+ * Schema changes: CREATE TABLE (with the automatic indexes of its UNIQUE and PRIMARY KEY constraints),
+ * CREATE [UNIQUE] INDEX (filled from the table's rows), DROP TABLE and DROP INDEX.
+ *
+ * What reaches `sqlite_schema` is what SQLite writes: the table's row and root page first, then one row
+ * (sql NULL) and root page per automatic index in the constraints' order; CREATE INDEX's text is stored
+ * as "CREATE [UNIQUE] INDEX " followed by the statement from the index name up to its `;` (or the end
+ * of the text). Every change bumps the schema cookie, so prepared statements are compiled again.
+ */
+import type { Btree } from '../btree/btree.js';
+import { SqliteError } from '../common/errors.js';
+import { RecordReader } from '../record/record.js';
+import { createIndex, createTable, removeSchemaEntry } from '../schema/schema.js';
+import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier } from '../sql/ast.js';
+import { type IndexInfo, type TableInfo, collationByName, tableInfo } from '../plan/catalog.js';
+import { createdIndex } from '../plan/indexes.js';
+import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
+import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
+import { RowScope } from './rowscope.js';
+import { IndexWriter } from './rowwrite.js';
+
+function checkMainSchema(schema: Identifier | null): void {
+  if (schema && schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${schema.name}`);
+}
+
+function isReserved(name: string): boolean {
+  return name.toLowerCase().startsWith('sqlite_');
+}
+
+/** Whether `name` is the schema table's (which the catalog does not list). */
+function isSchemaTable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'sqlite_master' || lower === 'sqlite_schema';
+}
+
+// ---- CREATE TABLE -------------------------------------------------------------------------------
+
+export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
+  if (stmt.temp || stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('TEMP, AS SELECT, WITHOUT ROWID and STRICT tables');
+  checkMainSchema(stmt.schema);
+  const name = stmt.name.name;
+  // SQLite stores the statement from the table name on, behind a normalized "CREATE TABLE ".
+  const sql = `CREATE TABLE ${env.sql.slice(stmt.name.start, stmt.end)}`;
+  const exists = env.catalog.hasTable(name);
+  // Deriving the table's description checks its constraints and names its automatic indexes.
+  const info = tableInfo(stmt, env.sql, 0);
+  const autoincrement = stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement)) || stmt.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement);
+  if (autoincrement && !info.autoincrement) throw new SqliteError('SQLITE_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
+  const catalog = env.catalog;
+  return writeProgram((bt) => {
+    if (exists) {
+      if (stmt.ifNotExists) return;
+      throw new SqliteError('SQLITE_ERROR', `table ${name} already exists`);
+    }
+    if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+    createTable(bt, name, sql);
+    for (const index of info.indexes) createIndex(bt, index.name, name, null);
+    if (info.autoincrement) ensureSequenceTable(bt, catalog);
+  });
+}
+
+// ---- CREATE INDEX -------------------------------------------------------------------------------
+
+export function compileCreateIndex(stmt: CreateIndexStmt, env: CompileEnv): Program {
+  checkMainSchema(stmt.schema);
+  const name = stmt.name.name;
+  if (isSchemaTable(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `table ${stmt.table.name} may not be indexed`);
+  const table = env.catalog.table(stmt.table.name);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: main.${stmt.table.name}`);
+  if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be indexed`);
+  if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
+  if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+  if (env.catalog.index(name)) {
+    if (stmt.ifNotExists) return writeProgram(() => {});
+    throw new SqliteError('SQLITE_ERROR', `index ${name} already exists`);
+  }
+  const sql = `CREATE ${stmt.unique ? 'UNIQUE ' : ''}INDEX ${env.sql.slice(stmt.name.start, statementTextEnd(env.sql, stmt.end))}`;
+  const info = createdIndex(stmt, table, 0, collationByName);
+  // Compiling the writer resolves the names in expression columns and WHERE (and reports unknown ones).
+  const scope = new RowScope(table);
+  const writer = new IndexWriter(info, table, scope, { bindings: env.bindings, functions: env.functions });
+  return writeProgram((bt) => {
+    info.root = createIndex(bt, name, table.name, sql);
+    fillIndex(bt, table, writer);
+  });
+}
+
+/** Adds an entry for every row of `table` to the new, empty index `writer` keeps. */
+function fillIndex(bt: Btree, table: TableInfo, writer: IndexWriter): void {
+  const reader = new RecordReader();
+  const row = new RowScope(table).row;
+  const cursor = bt.cursor(table.root);
+  writer.open(bt);
+  try {
+    for (let ok = cursor.first(); ok; ok = cursor.next()) {
+      const payload = cursor.payload();
+      reader.init(payload, 0, payload.length);
+      row.load(table, cursor.rowid(), reader);
+      const key = writer.key(row);
+      if (key === null) continue;
+      if (writer.info.unique && writer.conflict(key) !== null) throw writer.violation('ABORT');
+      writer.insert(key);
+    }
+  } finally {
+    cursor.close();
+    writer.close();
+  }
+}
+
+/**
+ * Where the text SQLite stores for a CREATE INDEX ends: at the `;` after the statement, or at the end
+ * of the text; whitespace and comments before it are kept.
+ */
+function statementTextEnd(sql: string, end: number): number {
+  let i = end;
+  while (i < sql.length) {
+    const c = sql[i]!;
+    if (c === ';') return i;
+    if (c === '-' && sql[i + 1] === '-') {
+      const eol = sql.indexOf('\n', i);
+      i = eol < 0 ? sql.length : eol + 1;
+    } else if (c === '/' && sql[i + 1] === '*') {
+      const close = sql.indexOf('*/', i + 2);
+      i = close < 0 ? sql.length : close + 2;
+    } else if (/\s/.test(c)) {
+      i++;
+    } else {
+      return end;
+    }
+  }
+  return sql.length;
+}
+
+// ---- DROP ---------------------------------------------------------------------------------------
+
+export function compileDrop(stmt: DropStmt, env: CompileEnv): Program {
+  checkMainSchema(stmt.schema);
+  const name = stmt.name.name;
+  if (stmt.object === 'TABLE') {
+    if (isSchemaTable(name)) throw new SqliteError('SQLITE_ERROR', `table ${name} may not be dropped`);
+    const table = env.catalog.table(name);
+    if (!table) {
+      if (stmt.ifExists) return writeProgram(() => {});
+      throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
+    }
+    if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be dropped`);
+    const catalog = env.catalog;
+    return writeProgram((bt) => {
+      dropTable(bt, table);
+      if (table.autoincrement) forgetSequence(bt, catalog, table.name);
+    });
+  }
+  if (stmt.object === 'INDEX') {
+    const index = env.catalog.index(name);
+    if (!index) {
+      if (stmt.ifExists) return writeProgram(() => {});
+      throw new SqliteError('SQLITE_ERROR', `no such index: ${name}`);
+    }
+    if (index.origin !== 'c') throw new SqliteError('SQLITE_ERROR', 'index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped');
+    return writeProgram((bt) => dropIndex(bt, index));
+  }
+  throw notSupported(`DROP ${stmt.object}`);
+}
+
+/** Frees the table's tree and its indexes' (largest root page first, as SQLite does) and their schema rows. */
+function dropTable(bt: Btree, table: TableInfo): void {
+  const roots = [table.root, ...table.indexes.map((index) => index.root)].sort((a, b) => b - a);
+  for (const root of roots) bt.dropTree(root);
+  for (const index of table.indexes) removeSchemaEntry(bt, 'index', index.name);
+  removeSchemaEntry(bt, 'table', table.name);
+}
+
+function dropIndex(bt: Btree, index: IndexInfo): void {
+  bt.dropTree(index.root);
+  removeSchemaEntry(bt, 'index', index.name);
+}

@@ -1,0 +1,94 @@
+/**
+ * A table row held in memory (`RowImage`), and name resolution over it (`RowScope`), for the
+ * expressions a write evaluates over a row that is not (or no longer) under a cursor: CHECK
+ * constraints, expression index columns, partial index WHERE clauses, and UPDATE's SET values.
+ *
+ * Invariant of an image: `types[i]`/`values[i]` hold column i with its affinity applied (REAL columns
+ * hold REALs even where the record stores a whole number as INTEGER), and the INTEGER PRIMARY KEY
+ * column, if any, holds the rowid.
+ */
+import { BINARY } from '../record/compare.js';
+import type { Int64 } from '../record/int64.js';
+import { RecordReader } from '../record/record.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import type { ColumnRef } from '../sql/ast.js';
+import type { TableInfo } from '../plan/catalog.js';
+import { Affinity } from '../value/affinity.js';
+import { type Compiled, type Scope, produce } from './expr.js';
+
+/** One row of a table: its rowid and every column's value with its storage class. */
+export class RowImage {
+  rowid: Int64 = 0;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+
+  constructor(width: number) {
+    this.types = new Uint8Array(width);
+    this.values = new Array<SqlValue>(width).fill(null);
+  }
+
+  /** Copies `other` (of the same table) into this image. */
+  copyFrom(other: RowImage): void {
+    this.rowid = other.rowid;
+    this.types.set(other.types);
+    for (let i = 0; i < this.values.length; i++) this.values[i] = other.values[i]!;
+  }
+
+  /** Fills the image from row `rowid` of `table`, whose record `reader` holds. */
+  load(table: TableInfo, rowid: Int64, reader: RecordReader): void {
+    this.rowid = rowid;
+    const columns = table.columns;
+    for (let i = 0; i < columns.length; i++) {
+      if (i === table.rowidAlias) {
+        this.types[i] = ValueType.Integer;
+        this.values[i] = rowid;
+        continue;
+      }
+      // Columns added by ALTER TABLE are missing from older records: they read as NULL here.
+      const t = i < reader.count ? reader.type(i) : ValueType.Null;
+      if (t === ValueType.Integer && columns[i]!.affinity === Affinity.Real) {
+        this.types[i] = ValueType.Real;
+        this.values[i] = reader.getReal(i);
+      } else {
+        this.types[i] = t;
+        this.values[i] = t === ValueType.Null ? null : reader.getValue(i);
+      }
+    }
+  }
+}
+
+/** Resolves the columns of one table (by its name or `alias`) to the values of `row`. */
+export class RowScope implements Scope {
+  /** The row the compiled evaluators read; set it before evaluating. */
+  row: RowImage;
+
+  constructor(
+    readonly table: TableInfo,
+    readonly alias: string = table.name,
+  ) {
+    this.row = new RowImage(table.columns.length);
+  }
+
+  column(ref: ColumnRef): Compiled | undefined {
+    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
+    if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
+    const lower = ref.column.name.toLowerCase();
+    const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
+    if (index >= 0) return this.columnAt(index);
+    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
+      return { fn: () => produce(ValueType.Integer, this.row.rowid), affinity: Affinity.Integer, collation: BINARY, explicitCollation: false };
+    }
+    return undefined;
+  }
+
+  /** An evaluator of column `index` of the row. */
+  columnAt(index: number): Compiled {
+    const info = this.table.columns[index]!;
+    return {
+      fn: () => produce(this.row.types[index] as ValueType, this.row.values[index]!),
+      affinity: info.affinity,
+      collation: info.collation,
+      explicitCollation: false,
+    };
+  }
+}

@@ -1,0 +1,326 @@
+/**
+ * Writing rows of one rowid table with everything that comes with it: NOT NULL and CHECK
+ * constraints, the uniqueness of the rowid and of every UNIQUE index, conflict resolution (ABORT,
+ * FAIL, ROLLBACK, IGNORE, REPLACE), and keeping every index in step with the table.
+ *
+ * An index entry is the record of the index's columns, each as the row stores it (an expression
+ * column with the expression's affinity applied), followed by the rowid — byte for byte what SQLite
+ * writes. Constraints are checked in SQLite's order: NOT NULL column by column, CHECK constraints,
+ * the rowid, then the UNIQUE indexes, the most recently created first and those resolved by REPLACE
+ * last (so an IGNORE never comes after a REPLACE has deleted rows). A violation resolved by ABORT,
+ * FAIL or ROLLBACK throws; undoing what the statement already wrote is the caller's (the statement's
+ * savepoint, or the autocommit transaction).
+ */
+import type { Btree } from '../btree/btree.js';
+import type { BtCursor } from '../btree/cursor.js';
+import { SqliteError, type SqliteErrorCode, corrupt } from '../common/errors.js';
+import { BINARY, type KeyInfo, UnpackedKey, compareKeyToRecord } from '../record/compare.js';
+import type { Int64 } from '../record/int64.js';
+import { RecordReader, RecordWriter } from '../record/record.js';
+import { ValueType } from '../record/value.js';
+import type { ConflictResolution } from '../sql/ast.js';
+import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js';
+import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
+import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
+import { RowImage, RowScope } from './rowscope.js';
+
+/**
+ * A constraint violation, with the conflict resolution it was raised under: the caller keeps what the
+ * statement wrote before it under FAIL, undoes the statement under ABORT, and the whole transaction
+ * under ROLLBACK.
+ */
+export class ConstraintError extends SqliteError {
+  constructor(
+    code: SqliteErrorCode,
+    message: string,
+    readonly resolution: 'ABORT' | 'FAIL' | 'ROLLBACK',
+  ) {
+    super(code, message);
+  }
+}
+
+/** The resolution a violation raises under: IGNORE and REPLACE are handled before, or fall back to ABORT. */
+function raised(resolution: ConflictResolution): 'ABORT' | 'FAIL' | 'ROLLBACK' {
+  return resolution === 'FAIL' || resolution === 'ROLLBACK' ? resolution : 'ABORT';
+}
+
+/** Bindings and functions, for the expressions of a table's schema. */
+export type WriteContext = Omit<CompileContext, 'scope'>;
+
+const INT64_MAX = 9223372036854775807n;
+
+/** One index of the table: builds its keys from a row image and keeps its B-tree in step. */
+export class IndexWriter {
+  readonly keyInfo: KeyInfo;
+  private cursor: BtCursor | null = null;
+  /** Per column: the evaluator of an expression column, else null. */
+  private readonly expressions: (Evaluator | null)[];
+  private readonly affinities: Affinity[];
+  private readonly partial: Evaluator | null;
+  private readonly writer = new RecordWriter();
+  private readonly probe = new UnpackedKey();
+  private readonly reader = new RecordReader();
+
+  constructor(
+    readonly info: IndexInfo,
+    private readonly table: TableInfo,
+    private readonly scope: RowScope,
+    cx: WriteContext,
+  ) {
+    const n = info.columns.length;
+    const desc = new Uint8Array(n + 1);
+    info.columns.forEach((c, i) => (desc[i] = c.desc ? 1 : 0));
+    this.keyInfo = { nField: n + 1, desc, collations: [...info.columns.map((c) => c.collation), BINARY] };
+    const ecx: CompileContext = { ...cx, scope };
+    const compiled = info.columns.map((c) => (c.expr ? compileExpr(c.expr, ecx) : null));
+    this.expressions = compiled.map((c) => c?.fn ?? null);
+    this.affinities = compiled.map((c) => c?.affinity ?? Affinity.None);
+    this.partial = info.partial ? compileExpr(info.partial, ecx).fn : null;
+  }
+
+  open(bt: Btree): void {
+    this.cursor = bt.cursor(this.info.root, this.keyInfo);
+  }
+
+  close(): void {
+    this.cursor?.close();
+    this.cursor = null;
+  }
+
+  /** The index entry of `row`, or null when a partial index leaves the row out. */
+  key(row: RowImage): Uint8Array | null {
+    this.scope.row = row;
+    if (this.partial && truth(this.partial) !== true) return null;
+    const w = this.writer;
+    w.reset();
+    const columns = this.info.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!.column;
+      if (c >= 0) w.pushTyped(row.types[c] as ValueType, row.values[c]!);
+      else if (c === IndexSource.Rowid) w.pushInt(row.rowid);
+      else {
+        const value = this.expressions[i]!();
+        const v = applyAffinity(this.affinities[i]!, evalType, value);
+        w.pushTyped(convertedType, v);
+      }
+    }
+    w.pushInt(row.rowid);
+    return w.toBytes();
+  }
+
+  /** The rowid of the row whose entry has the same key columns as `key` (none NULL), else null. */
+  conflict(key: Uint8Array): Int64 | null {
+    const n = this.info.columns.length;
+    const reader = this.reader;
+    reader.init(key, 0, key.length);
+    for (let i = 0; i < n; i++) if (reader.type(i) === ValueType.Null) return null;
+    const probe = this.probe.fromRecord(key, 0, key.length);
+    probe.nField = n;
+    const cursor = this.cursor!;
+    if (!cursor.seekGE(probe)) return null;
+    const payload = cursor.payload();
+    if (compareKeyToRecord(probe, payload, 0, payload.length, this.keyInfo) !== 0) return null;
+    reader.init(payload, 0, payload.length);
+    return reader.getInt(reader.count - 1);
+  }
+
+  insert(key: Uint8Array): void {
+    this.cursor!.insertKey(key);
+  }
+
+  /** Removes the entry `key`, which must be present. */
+  remove(key: Uint8Array): void {
+    const cursor = this.cursor!;
+    if (cursor.seek(this.probe.fromRecord(key, 0, key.length), 0) !== 0) {
+      throw corrupt(`index ${this.info.name} has no entry for row ${this.scope.row.rowid} of ${this.table.name}`);
+    }
+    cursor.delete();
+  }
+
+  /** A UNIQUE violation, reporting the columns as `table.column`, or the index's name. */
+  violation(resolution: ConflictResolution): ConstraintError {
+    const table = this.table;
+    const columns = this.info.columns;
+    const what = columns.some((c) => c.column === IndexSource.Expression)
+      ? `index '${this.info.name}'`
+      : columns.map((c) => `${table.name}.${c.column === IndexSource.Rowid ? 'rowid' : table.columns[c.column]!.name}`).join(', ');
+    const code = this.info.origin === 'pk' ? 'SQLITE_CONSTRAINT_PRIMARYKEY' : 'SQLITE_CONSTRAINT_UNIQUE';
+    return new ConstraintError(code, `UNIQUE constraint failed: ${what}`, raised(resolution));
+  }
+}
+
+/** Writes rows of one table, maintaining its indexes and enforcing its constraints. */
+export class TableWriter {
+  /** Resolves the table's columns to the row being checked. */
+  readonly scope: RowScope;
+  /** The indexes, in the order their uniqueness is checked. */
+  readonly indexes: IndexWriter[];
+  private readonly checks: { name: string; fn: Evaluator }[];
+  private readonly defaults: (Evaluator | null)[];
+  private cursor: BtCursor | null = null;
+  private readonly record = new RecordWriter();
+  private readonly reader = new RecordReader();
+  /** A row deleted to resolve a conflict by REPLACE. */
+  private readonly victim: RowImage;
+  private readonly keys: (Uint8Array | null)[];
+
+  constructor(
+    readonly table: TableInfo,
+    cx: WriteContext,
+  ) {
+    this.scope = new RowScope(table);
+    const ecx: CompileContext = { ...cx, scope: this.scope };
+    const order = [...table.indexes].reverse();
+    order.sort((a, b) => Number(a.onConflict === 'REPLACE') - Number(b.onConflict === 'REPLACE'));
+    this.indexes = order.map((info) => new IndexWriter(info, table, this.scope, cx));
+    this.checks = table.checks.map((c) => ({ name: c.name, fn: compileExpr(c.expr, ecx).fn }));
+    const constant: CompileContext = { ...cx, scope: null };
+    this.defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, constant).fn : null));
+    this.victim = new RowImage(table.columns.length);
+    this.keys = new Array<Uint8Array | null>(this.indexes.length).fill(null);
+  }
+
+  open(bt: Btree): void {
+    this.cursor = bt.cursor(this.table.root);
+    for (const index of this.indexes) index.open(bt);
+  }
+
+  close(): void {
+    this.cursor?.close();
+    this.cursor = null;
+    for (const index of this.indexes) index.close();
+  }
+
+  /** Loads row `rowid` into `image`; false when there is no such row. */
+  read(rowid: Int64, image: RowImage): boolean {
+    const cursor = this.cursor!;
+    if (cursor.seekRowid(rowid) !== 0) return false;
+    const payload = cursor.payload();
+    this.reader.init(payload, 0, payload.length);
+    image.load(this.table, rowid, this.reader);
+    return true;
+  }
+
+  /** The value column `i` takes when none is given: its DEFAULT, with the column's affinity applied. */
+  defaultValue(i: number, image: RowImage): void {
+    const fn = this.defaults[i];
+    const v = fn ? fn() : null;
+    image.values[i] = applyAffinity(this.table.columns[i]!.affinity, fn ? evalType : ValueType.Null, v);
+    image.types[i] = convertedType;
+  }
+
+  /** The rowid SQLite picks for a new row: one more than the largest, 1 in an empty table. */
+  nextRowid(): Int64 {
+    const cursor = this.cursor!;
+    if (!cursor.last()) return 1;
+    const max = cursor.rowid();
+    if (typeof max === 'number' && max < Number.MAX_SAFE_INTEGER) return max + 1;
+    const next = BigInt(max) + 1n;
+    // SQLite then tries random rowids; Hearth does not yet.
+    if (next > INT64_MAX) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
+    return next;
+  }
+
+  /**
+   * Writes `row`: a new row when `old` is null, else the new version of `old`. `or` is the statement's
+   * conflict clause (it overrides the constraints' own). Returns false when a violation resolved by
+   * IGNORE dropped the row.
+   */
+  write(row: RowImage, old: RowImage | null, or: ConflictResolution | null): boolean {
+    const table = this.table;
+    const columns = table.columns;
+    for (let i = 0; i < columns.length; i++) {
+      if (i === table.rowidAlias || !columns[i]!.notNull || row.types[i] !== ValueType.Null) continue;
+      const resolution = or ?? columns[i]!.notNullConflict ?? 'ABORT';
+      if (resolution === 'IGNORE') return false;
+      if (resolution === 'REPLACE' && this.defaults[i]) this.defaultValue(i, row);
+      if (row.types[i] === ValueType.Null) {
+        throw new ConstraintError('SQLITE_CONSTRAINT_NOTNULL', `NOT NULL constraint failed: ${table.name}.${columns[i]!.name}`, raised(resolution));
+      }
+    }
+    if (this.checks.length > 0) {
+      this.scope.row = row;
+      for (const check of this.checks) {
+        if (truth(check.fn) !== false) continue;
+        const resolution = or ?? 'ABORT';
+        if (resolution === 'IGNORE') return false;
+        throw new ConstraintError('SQLITE_CONSTRAINT_CHECK', `CHECK constraint failed: ${check.name}`, raised(resolution));
+      }
+    }
+    const cursor = this.cursor!;
+    if ((old === null || old.rowid !== row.rowid) && cursor.seekRowid(row.rowid) === 0) {
+      const resolution = or ?? table.rowidConflict ?? 'ABORT';
+      if (resolution === 'IGNORE') return false;
+      if (resolution !== 'REPLACE') {
+        const name = table.rowidAlias >= 0 ? columns[table.rowidAlias]!.name : 'rowid';
+        throw new ConstraintError('SQLITE_CONSTRAINT_PRIMARYKEY', `UNIQUE constraint failed: ${table.name}.${name}`, raised(resolution));
+      }
+      this.deleteConflicting(row.rowid);
+    }
+    const indexes = this.indexes;
+    const keys = this.keys;
+    const self = old ? old.rowid : null;
+    for (let k = 0; k < indexes.length; k++) {
+      const index = indexes[k]!;
+      const key = index.key(row);
+      keys[k] = key;
+      if (!index.info.unique || key === null) continue;
+      const other = index.conflict(key);
+      if (other === null || other === self) continue;
+      const resolution = or ?? index.info.onConflict ?? 'ABORT';
+      if (resolution === 'IGNORE') return false;
+      if (resolution !== 'REPLACE') throw index.violation(resolution);
+      this.deleteConflicting(other);
+    }
+    if (old) {
+      for (let k = 0; k < indexes.length; k++) {
+        const index = indexes[k]!;
+        const before = index.key(old);
+        const after = keys[k]!;
+        if (before !== null && after !== null && sameBytes(before, after)) continue;
+        if (before !== null) index.remove(before);
+        if (after !== null) index.insert(after);
+      }
+      if (old.rowid !== row.rowid && cursor.seekRowid(old.rowid) === 0) cursor.delete();
+    } else {
+      for (let k = 0; k < indexes.length; k++) if (keys[k]) indexes[k]!.insert(keys[k]!);
+    }
+    cursor.insert(row.rowid, this.encode(row));
+    return true;
+  }
+
+  /** Deletes `row` (as loaded by `read`) and its index entries. */
+  delete(row: RowImage): void {
+    for (const index of this.indexes) {
+      const key = index.key(row);
+      if (key !== null) index.remove(key);
+    }
+    const cursor = this.cursor!;
+    if (cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
+    cursor.delete();
+  }
+
+  /** Deletes the row a REPLACE conflict resolution removes. */
+  private deleteConflicting(rowid: Int64): void {
+    if (!this.read(rowid, this.victim)) throw corrupt(`index of ${this.table.name} names missing row ${rowid}`);
+    this.delete(this.victim);
+  }
+
+  /** The table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it). */
+  private encode(row: RowImage): Uint8Array {
+    const w = this.record;
+    w.reset();
+    const alias = this.table.rowidAlias;
+    for (let i = 0; i < row.types.length; i++) {
+      if (i === alias) w.pushNull();
+      else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
+    }
+    return w.toBytes();
+  }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}

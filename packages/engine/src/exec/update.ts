@@ -1,0 +1,86 @@
+/**
+ * UPDATE of a rowid table: the rows WHERE accepts are collected first; then, row by row, the SET values
+ * are evaluated over the row as it is at that moment (a REPLACE while updating an earlier row may have
+ * deleted it: it is then skipped), given their columns' affinity, and written through `TableWriter`,
+ * which checks the constraints and moves index entries. Setting the INTEGER PRIMARY KEY (or `rowid`)
+ * moves the row. `changes` counts the rows updated, whether or not a value changed.
+ */
+import { SqliteError } from '../common/errors.js';
+import { ValueType } from '../record/value.js';
+import type { UpdateStmt } from '../sql/ast.js';
+import type { TableInfo } from '../plan/catalog.js';
+import { applyAffinity, convertedType } from '../value/affinity.js';
+import { type Evaluator, compileExpr, evalType } from './expr.js';
+import { rowidValue } from './insert.js';
+import type { Btree } from '../btree/btree.js';
+import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { Returning } from './returning.js';
+import { RowImage, RowScope } from './rowscope.js';
+import { TableWriter } from './rowwrite.js';
+import { RowidScan, targetTable } from './scan.js';
+
+/** Assignment target meaning the rowid itself (`SET rowid = …` in a table without such a column). */
+const ROWID_TARGET = -1;
+
+export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
+  if (stmt.with || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, FROM, ORDER BY and LIMIT in UPDATE');
+  const table = targetTable(stmt.table, env);
+  const alias = stmt.table.alias?.name ?? table.name;
+  const scan = new RowidScan(table, alias, stmt.where, env);
+  const scope = new RowScope(table, alias);
+  const cx = { scope, bindings: env.bindings, functions: env.functions };
+  const targets: number[] = [];
+  const values: Evaluator[] = [];
+  for (const assignment of stmt.set) {
+    if (assignment.columns.length !== 1) throw notSupported('row values in SET');
+    targets.push(targetOf(table, assignment.columns[0]!.name));
+    values.push(compileExpr(assignment.value, cx).fn);
+  }
+  const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
+  const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const run = (bt: Btree, effects: Effects): void => {
+    const rowids = scan.collect(bt);
+    const old = new RowImage(table.columns.length);
+    const row = new RowImage(table.columns.length);
+    scope.row = old;
+    writer.open(bt);
+    try {
+      for (const rowid of rowids) {
+        if (!writer.read(rowid, old)) continue;
+        row.copyFrom(old);
+        for (let k = 0; k < targets.length; k++) {
+          const value = values[k]!();
+          const i = targets[k]!;
+          if (i === ROWID_TARGET || i === table.rowidAlias) {
+            const moved = rowidValue(evalType, value);
+            if (moved === null) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
+            row.rowid = moved;
+            if (i === ROWID_TARGET) continue;
+          }
+          row.values[i] = applyAffinity(table.columns[i]!.affinity, evalType, value);
+          row.types[i] = convertedType;
+        }
+        if (table.rowidAlias >= 0) {
+          row.types[table.rowidAlias] = ValueType.Integer;
+          row.values[table.rowidAlias] = row.rowid;
+        }
+        if (writer.write(row, old, stmt.or)) {
+          effects.changes++;
+          returning?.capture(row);
+        }
+      }
+    } finally {
+      writer.close();
+    }
+  };
+  return returning ? returning.program(run) : writeProgram(run);
+}
+
+/** The table column `name` names, or the rowid. */
+function targetOf(table: TableInfo, name: string): number {
+  const lower = name.toLowerCase();
+  const i = table.columns.findIndex((col) => col.name.toLowerCase() === lower);
+  if (i >= 0) return i;
+  if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') return ROWID_TARGET;
+  throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
+}
