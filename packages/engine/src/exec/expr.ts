@@ -24,6 +24,7 @@ import * as arith from '../value/arith.js';
 import { compareWithAffinity } from '../value/compare.js';
 import { toBlob, toInt, toReal, toText, truthValue } from '../value/convert.js';
 import { collationByName } from '../plan/catalog.js';
+import type { CompileEnv } from './program.js';
 
 /** Storage class of the value the last evaluator returned. */
 export let evalType: ValueType = ValueType.Null;
@@ -73,6 +74,8 @@ export interface CompileContext {
   scope: Scope | null;
   bindings: Bindings;
   functions: FunctionContext;
+  /** The statement's compile environment, where subqueries may appear. */
+  env?: CompileEnv;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -101,6 +104,7 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     case 'unary':
       return unary(expr.op, compileExpr(expr.operand, cx));
     case 'binary':
+      if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -119,9 +123,10 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       });
     }
     case 'between':
+      if (holdsVector(expr.operand)) return nested(expr, cx);
       return between(compileExpr(expr.operand, cx), compileExpr(expr.low, cx), compileExpr(expr.high, cx), expr.not);
     case 'in':
-      if (expr.values.kind !== 'list') throw notSupported('IN with a subquery or table');
+      if (expr.values.kind !== 'list' || holdsVector(expr.operand)) return nested(expr, cx);
       return inList(compileExpr(expr.operand, cx), expr.values.items.map((e) => compileExpr(e, cx)), expr.not);
     case 'case':
       return caseExpr(expr, cx);
@@ -129,9 +134,27 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return like(expr, cx);
     case 'function':
       return functionCall(expr, cx);
+    case 'subquery':
+    case 'exists':
+    case 'row':
+      return nested(expr, cx);
     default:
       throw notSupported(`${expr.kind} expressions`);
   }
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=', 'IS', 'IS NOT']);
+
+/** Whether `expr` may stand for several values (a row value or a subquery), which nested.ts compiles. */
+function holdsVector(expr: Expr): boolean {
+  return expr.kind === 'row' || expr.kind === 'subquery';
+}
+
+/** Subqueries and row values, compiled by the statement's nested-query compiler. */
+function nested(expr: Expr, cx: CompileContext): Compiled {
+  const queries = cx.env?.nested;
+  if (!queries) throw notSupported('subqueries and row values here');
+  return queries.expression(expr, cx);
 }
 
 // ---- leaves -------------------------------------------------------------------------------------
@@ -297,14 +320,15 @@ function setNull(): SqlValue {
 }
 
 /** The collation a comparison of `left` and `right` uses (datatype3.html §7.1). */
-function comparisonCollation(left: Compiled, right: Compiled): Collation {
+export function comparisonCollation(left: Pick<Compiled, 'collation' | 'explicitCollation'>, right: Pick<Compiled, 'collation' | 'explicitCollation'>): Collation {
   if (left.explicitCollation) return left.collation;
   if (right.explicitCollation) return right.collation;
   if (left.collation !== BINARY) return left.collation;
   return right.collation;
 }
 
-function comparison(op: string, left: Compiled, right: Compiled): Compiled {
+/** `left op right` for a comparison operator (=, !=, <, <=, >, >=, IS, IS NOT). */
+export function comparison(op: string, left: Compiled, right: Compiled): Compiled {
   const l = left.fn;
   const r = right.fn;
   const affA = left.affinity;

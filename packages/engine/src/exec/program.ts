@@ -20,7 +20,9 @@ import { applyAffinity, convertedType } from '../value/affinity.js';
 import { toInt } from '../value/convert.js';
 import type { Catalog, TableInfo } from '../plan/catalog.js';
 import { Bindings, type Evaluator, compileExpr, evalType } from './expr.js';
-import { compileSelect } from './select.js';
+import type { NestedQueries } from './nested.js';
+import { compileTopQuery } from './query.js';
+import { compileCreateView, compileDropView } from './view.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -60,6 +62,8 @@ export interface CompileEnv {
   catalog: Catalog;
   bindings: Bindings;
   functions: FunctionContext;
+  /** Subqueries, CTEs and views: set by `compileStatement` for the statements that can hold them. */
+  nested?: NestedQueries;
 }
 
 function notSupported(what: string): SqliteError {
@@ -70,11 +74,16 @@ function notSupported(what: string): SqliteError {
 export function compileStatement(stmt: Statement, env: CompileEnv): Program {
   switch (stmt.kind) {
     case 'select':
-      return compileSelect(stmt, env);
+      return compileTopQuery(stmt, env);
     case 'insert':
       return compileInsert(stmt, env);
     case 'createTable':
       return compileCreateTable(stmt, env);
+    case 'createView':
+      return compileCreateView(stmt, env);
+    case 'drop':
+      if (stmt.object === 'VIEW') return compileDropView(stmt, env);
+      throw notSupported(`DROP ${stmt.object}`);
     default:
       throw notSupported(`${stmt.kind} statements`);
   }
@@ -87,6 +96,7 @@ function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
     throw notSupported('WITH, upsert, RETURNING and OR conflict clauses in INSERT');
   }
   const table = env.catalog.table(stmt.table.name);
+  if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   const targets = stmt.columns
@@ -232,10 +242,8 @@ function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
     types: new Uint8Array(0),
     values: [],
     open(bt: Btree): void {
-      if (exists) {
-        if (stmt.ifNotExists) return;
-        throw new SqliteError('SQLITE_ERROR', `table ${name} already exists`);
-      }
+      // A name taken by another object is reported by createTable, worded by that object's type.
+      if (exists && stmt.ifNotExists) return;
       if (name.toLowerCase().startsWith('sqlite_')) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
       createTable(bt, name, sql);
     },

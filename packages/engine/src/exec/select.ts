@@ -11,217 +11,22 @@
  * Not yet: aggregates and GROUP BY, subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
  */
 import type { Btree } from '../btree/btree.js';
-import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError } from '../common/errors.js';
-import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
-import { RecordReader } from '../record/record.js';
+import { NOCASE, RTRIM, type Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select } from '../sql/ast.js';
-import type { ColumnInfo, TableInfo } from '../plan/catalog.js';
+import type { ColumnRef, Expr, OrderingTerm, ResultColumn, Select } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
-import type { ColumnMeta, CompileEnv, Program } from './program.js';
+import { FromScope, buildFrom, expandStar } from './from.js';
+import { JoinLoop, type Level, passes } from './join.js';
+import type { ColumnTraits, QueryProgram } from './nested.js';
+import type { ColumnMeta, CompileEnv } from './program.js';
+import type { RowSource, SourceColumn } from './source.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
 }
-
-// ---- table sources ------------------------------------------------------------------------------
-
-/** A table scanned by a cursor. Its column evaluators read the current row, or NULL on a null row. */
-export class TableSource {
-  cursor: BtCursor | null = null;
-  readonly reader = new RecordReader();
-  /** Set while a LEFT JOIN supplies this table's row of NULLs. */
-  nullRow = false;
-
-  constructor(
-    readonly table: TableInfo,
-    readonly alias: string,
-  ) {}
-
-  /** The table column `name` (case-insensitive), if any. */
-  find(name: string): { index: number; info: ColumnInfo } | undefined {
-    const lower = name.toLowerCase();
-    const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
-    return index < 0 ? undefined : { index, info: this.table.columns[index]! };
-  }
-
-  /** An evaluator of column `index` of the table (-1: the rowid). */
-  column(index: number): Compiled {
-    const table = this.table;
-    if (index < 0 || index === table.rowidAlias) {
-      const info = index < 0 ? null : table.columns[index]!;
-      return {
-        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
-        affinity: info ? info.affinity : Affinity.Integer,
-        collation: info ? info.collation : BINARY,
-        explicitCollation: false,
-      };
-    }
-    const info = table.columns[index]!;
-    const reader = this.reader;
-    // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
-    const real = info.affinity === Affinity.Real;
-    const fn = (): SqlValue => {
-      if (this.nullRow) return produce(ValueType.Null, null);
-      const t = reader.type(index);
-      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
-      return produce(t, reader.getValue(index));
-    };
-    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
-  }
-
-  open(bt: Btree): void {
-    this.cursor = bt.cursor(this.table.root);
-    this.nullRow = false;
-  }
-
-  first(): boolean {
-    this.nullRow = false;
-    return this.cursor!.first() && this.load();
-  }
-
-  next(): boolean {
-    return this.cursor!.next() && this.load();
-  }
-
-  close(): void {
-    this.cursor?.close();
-    this.cursor = null;
-  }
-
-  private load(): boolean {
-    const payload = this.cursor!.payload();
-    this.reader.init(payload, 0, payload.length);
-    return true;
-  }
-}
-
-/** Name resolution over the tables of a FROM clause. */
-class FromScope implements Scope {
-  /** The sources resolved since the last reset, as a bit set of source indexes, for placing WHERE terms. */
-  used = 0;
-
-  constructor(readonly sources: TableSource[]) {}
-
-  column(ref: ColumnRef): Compiled | undefined {
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
-    const name = ref.column.name;
-    const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
-    if (ref.table && candidates.length === 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${ref.table.name}.${name}`);
-    let found: { source: TableSource; index: number } | undefined;
-    for (const source of candidates) {
-      const hit = source.find(name);
-      if (!hit) continue;
-      if (found) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${ref.table ? `${ref.table.name}.${name}` : name}`);
-      found = { source, index: hit.index };
-    }
-    if (found) {
-      this.note(found.source);
-      return found.source.column(found.index);
-    }
-    const lower = name.toLowerCase();
-    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
-      if (candidates.length === 1) {
-        this.note(candidates[0]!);
-        return candidates[0]!.column(-1);
-      }
-      if (candidates.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
-    }
-    return undefined;
-  }
-
-  private note(source: TableSource): void {
-    this.used |= 2 ** Math.min(30, this.sources.indexOf(source));
-  }
-
-  /** The table column `ref` names directly, for `columns()`. */
-  describe(ref: ColumnRef): { source: TableSource; info: ColumnInfo } | undefined {
-    for (const source of this.sources) {
-      if (ref.table && source.alias.toLowerCase() !== ref.table.name.toLowerCase()) continue;
-      const hit = source.find(ref.column.name);
-      if (hit) return { source, info: hit.info };
-    }
-    return undefined;
-  }
-}
-
-// ---- joins --------------------------------------------------------------------------------------
-
-/** One table of the nested loop, with its ON condition and whether it is the right side of a LEFT JOIN. */
-interface Level {
-  source: TableSource;
-  on: Evaluator | null;
-  /** WHERE terms whose tables are all positioned once this level has its row. */
-  filters: Evaluator[];
-  left: boolean;
-  /** 0: not started; 1: scanning; 2: supplying its null row. */
-  state: number;
-  matched: boolean;
-}
-
-/** Nested loops over the levels; `next` positions every table on the next joined row. */
-class JoinLoop {
-  private started = false;
-
-  constructor(private readonly levels: Level[]) {}
-
-  reset(): void {
-    this.started = false;
-    for (const level of this.levels) level.state = 0;
-  }
-
-  next(): boolean {
-    const levels = this.levels;
-    const last = levels.length - 1;
-    if (last < 0) {
-      if (this.started) return false;
-      this.started = true;
-      return true;
-    }
-    let d = this.started ? last : 0;
-    this.started = true;
-    for (;;) {
-      const level = levels[d]!;
-      let ok: boolean;
-      if (level.state === 0) {
-        level.matched = false;
-        level.state = 1;
-        ok = level.source.first();
-      } else if (level.state === 1) {
-        ok = level.source.next();
-      } else {
-        ok = false;
-      }
-      if (ok && level.on && truth(level.on) !== true) continue;
-      if (ok) {
-        level.matched = true;
-      } else if (level.state === 1 && level.left && !level.matched) {
-        level.state = 2;
-        level.source.nullRow = true;
-        level.matched = true;
-      } else {
-        level.state = 0;
-        level.source.nullRow = false;
-        if (d === 0) return false;
-        d--;
-        continue;
-      }
-      if (!passes(level.filters)) continue;
-      if (d === last) return true;
-      levels[++d]!.state = 0;
-    }
-  }
-}
-
-/** Whether every filter is true for the current row. */
-function passes(filters: Evaluator[]): boolean {
-  for (let i = 0; i < filters.length; i++) if (truth(filters[i]!) !== true) return false;
-  return true;
-}
-
 
 // ---- compiling ----------------------------------------------------------------------------------
 
@@ -232,16 +37,16 @@ interface SortKey {
   nullsFirst: boolean;
 }
 
-export function compileSelect(select: Select, env: CompileEnv): Program {
+export function compileSelect(select: Select, env: CompileEnv, outer: Scope | null = null): QueryProgram {
   if (select.with || select.compounds.length > 0) throw notSupported('WITH and compound SELECT');
   const core = select.first;
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
   if (core.groupBy.length > 0 || core.having || core.windows.length > 0) throw notSupported('GROUP BY, HAVING and windows');
 
-  const sources: TableSource[] = [];
-  const scope = new FromScope(sources);
-  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions };
-  const fromOrder = core.from ? fromLevels(core.from, env, sources, cx) : [];
+  const sources: RowSource[] = [];
+  const scope = new FromScope(sources, outer);
+  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env };
+  const fromOrder = core.from ? buildFrom(core.from, env, cx, scope, outer) : [];
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => {
     scope.used = 0;
     const fn = compileExpr(expr, cx).fn;
@@ -250,8 +55,9 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const levels = joinOrder(fromOrder, terms);
   // Each AND term of WHERE is checked as soon as the tables it reads are positioned.
   const residual: Evaluator[] = [];
+  const outerJoined = levels.some((level) => level.right);
   for (const term of terms) {
-    if (levels.length === 0) {
+    if (levels.length === 0 || outerJoined) {
       residual.push(term.fn);
       continue;
     }
@@ -274,34 +80,12 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
-  return new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, new JoinLoop(levels), sources, where, limit, offset);
+  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, new JoinLoop(levels), sources, where, limit, offset);
+  return Object.assign(program, { traits: outputs.map(traitsOf) });
 }
 
-/** The nested-loop levels of a FROM clause (comma, CROSS, INNER and LEFT joins with ON). */
-function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], cx: CompileContext): Level[] {
-  const levels: Level[] = [];
-  const pending: { level: Level; on: Expr | null }[] = [];
-  for (const term of from.terms) {
-    const ref = term.source;
-    if (ref.kind !== 'table') throw notSupported('subqueries, table functions and parenthesized joins in FROM');
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
-    const table = env.catalog.table(ref.name.name);
-    if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
-    if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-    const alias = ref.alias?.name ?? table.name;
-    if (sources.some((s) => s.alias.toLowerCase() === alias.toLowerCase())) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${alias}`);
-    const join = term.join;
-    if (join && (join.natural || join.type === 'RIGHT' || join.type === 'FULL')) throw notSupported('NATURAL, RIGHT and FULL joins');
-    if (term.constraint?.kind === 'using') throw notSupported('USING');
-    const source = new TableSource(table, alias);
-    sources.push(source);
-    const level: Level = { source, on: null, filters: [], left: join?.type === 'LEFT', state: 0, matched: false };
-    levels.push(level);
-    pending.push({ level, on: term.constraint?.kind === 'on' ? term.constraint.expr : null });
-  }
-  // ON conditions are compiled once every table is known (they may name any table of the join).
-  for (const { level, on } of pending) if (on) level.on = compileExpr(on, cx).fn;
-  return levels;
+function traitsOf(c: Compiled): ColumnTraits {
+  return { affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation };
 }
 
 /**
@@ -310,7 +94,7 @@ function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], c
  * scanned outermost and joins prune early; ties keep the FROM order. A LEFT JOIN keeps the FROM order.
  */
 function joinOrder(levels: Level[], terms: { expr: Expr; tables: number }[]): Level[] {
-  if (levels.length < 3 || levels.some((l) => l.left || l.on !== null)) return levels;
+  if (levels.length < 3 || levels.some((l) => l.left || l.right || l.on !== null)) return levels;
   const bit = (i: number): number => 2 ** Math.min(30, i);
   const weight = (expr: Expr): number => {
     if (expr.kind === 'binary' && (expr.op === '=' || expr.op === 'IS')) return 8;
@@ -364,23 +148,17 @@ function addResultColumn(
     outputExprs.push(column.expr);
     return;
   }
-  const sources = scope.sources;
-  if (sources.length === 0) throw new SqliteError('SQLITE_ERROR', 'no tables specified');
-  const chosen = column.kind === 'tableStar' ? sources.filter((s) => s.alias.toLowerCase() === column.table.name.toLowerCase()) : sources;
-  if (chosen.length === 0) throw new SqliteError('SQLITE_ERROR', `no such table: ${column.kind === 'tableStar' ? column.table.name : ''}`);
-  for (const source of chosen) {
-    source.table.columns.forEach((info, index) => {
-      names.push(info.name);
-      meta.push(metaOf(info.name, { source, info }));
-      outputs.push(source.column(index));
-      outputExprs.push(null);
-    });
-  }
+  expandStar(scope, column.kind === 'tableStar' ? column.table.name : null, (name, described, compiled, expr) => {
+    names.push(name);
+    meta.push(metaOf(name, described));
+    outputs.push(compiled);
+    outputExprs.push(expr);
+  });
 }
 
-function metaOf(name: string, column: { source: TableSource; info: ColumnInfo } | undefined): ColumnMeta {
+function metaOf(name: string, column: SourceColumn | undefined): ColumnMeta {
   if (!column) return { name, column: null, table: null, database: null, type: null };
-  return { name, column: column.info.name, table: column.source.table.name, database: 'main', type: column.info.declaredType || null };
+  return { name, ...column.meta };
 }
 
 /**
@@ -427,7 +205,7 @@ interface Row {
   values: SqlValue[];
 }
 
-class SelectProgram implements Program {
+class SelectProgram implements Omit<QueryProgram, 'traits'> {
   readonly readonly = true;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
@@ -445,7 +223,7 @@ class SelectProgram implements Program {
     /** The result columns' collations when DISTINCT, else null. */
     private readonly distinct: Collation[] | null,
     private readonly loop: JoinLoop,
-    private readonly sources: TableSource[],
+    private readonly sources: RowSource[],
     private readonly where: Evaluator | null,
     private readonly limit: Evaluator | null,
     private readonly offset: Evaluator | null,

@@ -1,0 +1,53 @@
+/**
+ * Whole-row comparisons for set operations (UNION, INTERSECT, EXCEPT, recursive CTEs, IN sets):
+ * a signature string that is equal exactly for rows SQLite treats as duplicates (numbers by value, so
+ * 1 and 1.0 are one; text under each column's collation; NULL equal to NULL), and an ordering of rows
+ * by every column in turn (NULLs first), as SQLite's ephemeral indexes order them.
+ */
+import { type Collation, NOCASE, RTRIM } from '../record/compare.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import { compareValues } from '../value/compare.js';
+
+/** A row of values with their storage classes. */
+export interface TypedRow {
+  types: Uint8Array;
+  values: SqlValue[];
+}
+
+/** A string equal for rows that are duplicates under `collations` (one per column). */
+export function rowSignature(types: Uint8Array, values: readonly SqlValue[], collations: readonly Collation[]): string {
+  let s = '';
+  for (let i = 0; i < collations.length; i++) {
+    const t = types[i] as ValueType;
+    const v = values[i];
+    if (t === ValueType.Null) s += 'n|';
+    else if (t === ValueType.Integer || t === ValueType.Real) s += `#${Number(v)}${typeof v === 'bigint' ? `:${v}` : ''}|`;
+    else if (t === ValueType.Text) {
+      const text = collatedText(v as string, collations[i]!);
+      s += `t${text.length}:${text}|`;
+    } else s += `b${Array.from(v as Uint8Array).join(',')}|`;
+  }
+  return s;
+}
+
+/** Text in a form where equal strings under `collation` are identical. */
+function collatedText(text: string, collation: Collation): string {
+  if (collation === NOCASE) return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (collation === RTRIM) return text.replace(/ +$/, '');
+  return text;
+}
+
+/** Orders two rows column by column (NULL first) under `collations`. */
+export function compareRows(a: TypedRow, b: TypedRow, collations: readonly Collation[]): number {
+  for (let i = 0; i < collations.length; i++) {
+    const ta = a.types[i] as ValueType;
+    const tb = b.types[i] as ValueType;
+    if (ta === ValueType.Null || tb === ValueType.Null) {
+      if (ta === tb) continue;
+      return ta === ValueType.Null ? -1 : 1;
+    }
+    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, collations[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
+}
