@@ -410,6 +410,7 @@ function inList(x: Compiled, items: Compiled[], not: boolean): Compiled {
   return plain(() => {
     const v = fx();
     const tv = evalType;
+    if (items.length === 0) return setInt(not ? 1 : 0);
     if (tv === ValueType.Null) return setNull();
     let sawNull = false;
     for (const item of items) {
