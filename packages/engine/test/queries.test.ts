@@ -151,6 +151,12 @@ check('subqueries in FROM and CTEs', [
   'WITH c AS (SELECT a FROM t) SELECT a FROM u WHERE a IN c',
   'WITH t AS (SELECT 42 AS a) SELECT a FROM t',
   'SELECT * FROM (SELECT a FROM t ORDER BY a DESC LIMIT 2)',
+  'SELECT * FROM (SELECT NULL, NULL, a, a, a AS "a:1" FROM t)',
+  'SELECT a IS NOT (SELECT e FROM u UNION SELECT \'1\' ORDER BY 1 LIMIT 1) FROM t',
+  "SELECT a, a IN (SELECT e FROM u UNION SELECT '2') FROM t",
+  'SELECT a FROM t LIMIT -1',
+  'SELECT a FROM t ORDER BY a LIMIT -5 OFFSET 2',
+  'SELECT * FROM (SELECT 1 AS x) WHERE x IN (SELECT 1)',
 ]);
 
 describe('views', () => {

@@ -267,17 +267,33 @@ function cteSource(cte: CteDef, alias: string, env: CompileEnv, outer: Scope | n
 }
 
 function querySource(alias: string, names: string[] | null, program: QueryProgram): QuerySource {
-  const columns = program.columns.map((name, i) => {
+  const unique = uniqueNames(names ?? program.columns);
+  const columns = program.columns.map((_, i) => {
     const traits = program.traits[i]!;
     const meta = program.meta[i]!;
     return {
-      name: names ? names[i]! : name,
+      name: unique[i]!,
       affinity: traits.affinity,
       collation: traits.collation,
       meta: { column: meta.column, table: meta.table, database: meta.database, type: meta.type },
     };
   });
   return new QuerySource(alias, columns, program);
+}
+
+/**
+ * Column names made unique as SQLite makes a subquery's: a name already taken (ignoring case) gets
+ * ":1", ":2", … appended, in place of any ":digits" it already ends with.
+ */
+function uniqueNames(names: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return names.map((name) => {
+    let chosen = name;
+    const base = name.replace(/:[0-9]+$/, '');
+    for (let n = 1; taken.has(chosen.toLowerCase()); n++) chosen = `${base}:${n}`;
+    taken.add(chosen.toLowerCase());
+    return chosen;
+  });
 }
 
 /** Expands `*` or `table.*` into evaluators and metadata, merging USING columns as SQLite does. */

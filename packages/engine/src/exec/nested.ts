@@ -43,7 +43,13 @@ export interface ColumnTraits {
 
 /** A compiled query whose rows other queries read (FROM subqueries, IN, scalar subqueries). */
 export interface QueryProgram extends Program {
+  /** The columns as a FROM clause sees them. */
   readonly traits: readonly ColumnTraits[];
+  /**
+   * The columns as an expression operand (scalar subquery, IN) sees them, when that differs: SQLite
+   * takes a compound's from its last SELECT there.
+   */
+  readonly operandTraits?: readonly ColumnTraits[];
 }
 
 /** A common table expression in scope: its definition, or the working table of a recursive one. */

@@ -292,6 +292,8 @@ abstract class RowsProgram implements QueryProgram {
 // ---- compound SELECT ------------------------------------------------------------------------------
 
 class CompoundProgram extends RowsProgram {
+  readonly operandTraits: readonly ColumnTraits[];
+
   constructor(
     private readonly arms: QueryProgram[],
     private readonly parts: CompoundPart[],
@@ -300,6 +302,8 @@ class CompoundProgram extends RowsProgram {
     limit: CompiledLimit | null,
   ) {
     super(arms[0]!.columns, arms[0]!.meta, compoundTraits(arms, collations), limit);
+    const last = arms[arms.length - 1]!;
+    this.operandTraits = last.operandTraits ?? last.traits;
   }
 
   protected produce(bt: Btree): TypedRow[] {

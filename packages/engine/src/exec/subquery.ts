@@ -49,6 +49,10 @@ function compileSubquery(select: Select, cx: CompileContext): Subquery {
   return { program, correlated: probe.correlated, runtime: nested.runtime };
 }
 
+function operandTraits(program: QueryProgram): readonly ColumnTraits[] {
+  return program.operandTraits ?? program.traits;
+}
+
 function columnsError(got: number, expected: number): SqliteError {
   return new SqliteError('SQLITE_ERROR', `sub-select returns ${got} columns - expected ${expected}`);
 }
@@ -107,7 +111,7 @@ function scalar(sub: Subquery): Compiled {
     return produce(type, value);
   };
   // A scalar subquery carries its column's affinity but no collation.
-  return { fn, affinity: program.traits[0]!.affinity, collation: BINARY, explicitCollation: false };
+  return { fn, affinity: operandTraits(program)[0]!.affinity, collation: BINARY, explicitCollation: false };
 }
 
 /** 1 when the query has a row, else 0; it stops at the first row. */
@@ -200,7 +204,7 @@ function firstRow(sub: Subquery): Operand {
   const op: Operand = {
     width,
     scalar: null,
-    traits: program.traits,
+    traits: operandTraits(program),
     types: new Uint8Array(width),
     values: new Array<SqlValue>(width).fill(null),
     load() {
@@ -393,8 +397,9 @@ interface InSet {
 function inSubquery(not: boolean, left: Operand, sub: Subquery): Compiled {
   const { program, runtime } = sub;
   const width = left.width;
-  const affinities = program.traits.map((t, i) => inAffinity(t.affinity, left.traits[i]!.affinity));
-  const collations = left.traits.map((t, i) => comparisonCollation(t, program.traits[i]!));
+  const rightTraits = operandTraits(program);
+  const affinities = rightTraits.map((t, i) => inAffinity(t.affinity, left.traits[i]!.affinity));
+  const collations = left.traits.map((t, i) => comparisonCollation(t, rightTraits[i]!));
   const probe: TypedRow = { types: new Uint8Array(width), values: new Array<SqlValue>(width).fill(null) };
   let set: InSet | null = null;
   let epoch = -1;
