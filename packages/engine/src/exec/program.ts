@@ -4,7 +4,7 @@
  * `step` produces the next result row into `types`/`values`, `close` ends it. Writing statements do
  * their work in `open` and produce no rows.
  *
- * SELECT is in select.ts; this module has INSERT … VALUES and DEFAULT VALUES into rowid tables and
+ * Queries are in query.ts and select.ts, views in view.ts; this module has INSERT … VALUES and DEFAULT VALUES into rowid tables and
  * CREATE TABLE; other statements are reported as not supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';

@@ -1,14 +1,15 @@
 /**
- * SELECT: rows from the FROM clause's tables, joined by nested loops (each table scanned with a
- * cursor; LEFT JOIN supplies a row of NULLs where nothing matched), filtered by WHERE, projected,
- * then — when asked — made DISTINCT, sorted by ORDER BY, and cut by LIMIT/OFFSET.
+ * A simple SELECT: rows from the FROM clause's sources (from.ts), joined by nested loops (join.ts),
+ * filtered by WHERE, projected, then — when asked — made DISTINCT, sorted by ORDER BY, and cut by
+ * LIMIT/OFFSET. Compounds, VALUES and WITH are query.ts's; names this SELECT's sources lack resolve in
+ * the `outer` scope of an enclosing query.
  *
  * Without ORDER BY or DISTINCT rows stream: each `step` produces the next one. With them the result is
  * materialized at `open` (sorting needs every row). Column evaluators read the current row of their
  * table straight from the page (`RecordReader` over the cursor's payload); nothing is copied until a
  * row is materialized.
  *
- * Not yet: aggregates and GROUP BY, subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
+ * Not yet: aggregates and GROUP BY.
  */
 import type { Btree } from '../btree/btree.js';
 import { SqliteError } from '../common/errors.js';
