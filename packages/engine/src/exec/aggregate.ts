@@ -2,7 +2,7 @@
  * Aggregate queries: aggregate functions, GROUP BY and HAVING.
  *
  * The input rows (the FROM clause's joined rows that pass WHERE) are grouped in a hash map by their
- * GROUP BY key (`rowKey`: keys equal under the key's collation share a group). A group holds one
+ * GROUP BY key (`rowSignature`: keys equal under the key's collation share a group). A group holds one
  * running `Aggregate` per aggregate call of the query and copies of the "bare" columns that the
  * output reads outside any aggregate: from the group's first row or, when the query calls min() or
  * max(), from the last row that set the value of the last such call (a NULL argument counts while the
@@ -39,7 +39,7 @@ import {
   produce,
   truth,
 } from './expr.js';
-import { rowKey } from './rowkey.js';
+import { rowSignature } from './rowkey.js';
 
 /** One aggregate call of the query, compiled over the input rows. */
 interface AggregateCall {
@@ -256,7 +256,7 @@ export class GroupStream {
           this.keyValues[i] = keys[i]!.fn();
           this.keyTypes[i] = evalType;
         }
-        const key = rowKey(this.keyTypes, this.keyValues, 0, keys.length, this.keyCollations);
+        const key = rowSignature(this.keyTypes, this.keyValues, this.keyCollations);
         let found = byKey.get(key);
         if (!found) {
           found = this.newGroup();

@@ -50,7 +50,7 @@ export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Prog
   return writeProgram((bt) => {
     if (exists) {
       if (stmt.ifNotExists) return;
-      throw new SqliteError('SQLITE_ERROR', `table ${name} already exists`);
+      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name) ? 'view' : 'table'} ${name} already exists`);
     }
     if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
     createTable(bt, name, sql);

@@ -23,6 +23,7 @@ import * as arith from '../value/arith.js';
 import { compareWithAffinity } from '../value/compare.js';
 import { truthValue } from '../value/convert.js';
 import { collationByName } from '../plan/catalog.js';
+import type { CompileEnv } from './program.js';
 
 /** Storage class of the value the last evaluator returned. */
 export let evalType: ValueType = ValueType.Null;
@@ -82,6 +83,8 @@ export interface CompileContext {
   functions: FunctionContext;
   /** Where aggregate calls go; null where aggregates are not allowed (WHERE, ON, inside another aggregate). */
   aggregates?: AggregateHost | null;
+  /** The statement's compile environment, where subqueries may appear. */
+  env?: CompileEnv;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -114,6 +117,7 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       }
       return unary(expr.op, compileExpr(expr.operand, cx));
     case 'binary':
+      if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -132,9 +136,10 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       });
     }
     case 'between':
+      if (holdsVector(expr.operand)) return nested(expr, cx);
       return between(compileExpr(expr.operand, cx), compileExpr(expr.low, cx), compileExpr(expr.high, cx), expr.not);
     case 'in':
-      if (expr.values.kind !== 'list') throw notSupported('IN with a subquery or table');
+      if (expr.values.kind !== 'list' || holdsVector(expr.operand)) return nested(expr, cx);
       return inList(compileExpr(expr.operand, cx), expr.values.items.map((e) => compileExpr(e, cx)), expr.not);
     case 'case':
       return caseExpr(expr, cx);
@@ -142,9 +147,27 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return like(expr, cx);
     case 'function':
       return functionCall(expr, cx);
+    case 'subquery':
+    case 'exists':
+    case 'row':
+      return nested(expr, cx);
     default:
       throw notSupported(`${expr.kind} expressions`);
   }
+}
+
+const COMPARISONS: ReadonlySet<string> = new Set(['=', '!=', '<', '<=', '>', '>=', 'IS', 'IS NOT']);
+
+/** Whether `expr` may stand for several values (a row value or a subquery), which nested.ts compiles. */
+function holdsVector(expr: Expr): boolean {
+  return expr.kind === 'row' || expr.kind === 'subquery';
+}
+
+/** Subqueries and row values, compiled by the statement's nested-query compiler. */
+function nested(expr: Expr, cx: CompileContext): Compiled {
+  const queries = cx.env?.nested;
+  if (!queries) throw notSupported('subqueries and row values here');
+  return queries.expression(expr, cx);
 }
 
 // ---- leaves -------------------------------------------------------------------------------------
@@ -310,14 +333,15 @@ function setNull(): SqlValue {
 }
 
 /** The collation a comparison of `left` and `right` uses (datatype3.html §7.1). */
-function comparisonCollation(left: Compiled, right: Compiled): Collation {
+export function comparisonCollation(left: Pick<Compiled, 'collation' | 'explicitCollation'>, right: Pick<Compiled, 'collation' | 'explicitCollation'>): Collation {
   if (left.explicitCollation) return left.collation;
   if (right.explicitCollation) return right.collation;
   if (left.collation !== BINARY) return left.collation;
   return right.collation;
 }
 
-function comparison(op: string, left: Compiled, right: Compiled): Compiled {
+/** `left op right` for a comparison operator (=, !=, <, <=, >, >=, IS, IS NOT). */
+export function comparison(op: string, left: Compiled, right: Compiled): Compiled {
   const l = left.fn;
   const r = right.fn;
   const affA = left.affinity;
@@ -399,6 +423,7 @@ function inList(x: Compiled, items: Compiled[], not: boolean): Compiled {
   return plain(() => {
     const v = fx();
     const tv = evalType;
+    if (items.length === 0) return setInt(not ? 1 : 0);
     if (tv === ValueType.Null) return setNull();
     let sawNull = false;
     for (const item of items) {

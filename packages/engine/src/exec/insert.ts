@@ -21,7 +21,6 @@ import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
-import { compileSelect } from './select.js';
 
 /** Target position meaning the rowid itself (`INSERT INTO t(rowid, …)`). */
 const ROWID_TARGET = -1;
@@ -39,6 +38,7 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
   if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
   const table = env.catalog.table(stmt.table.name);
+  if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : table.columns.map((_, i) => i);
@@ -78,10 +78,10 @@ function rowSource(select: Select, table: TableInfo, targets: number[], listed: 
     const width = core.rows[0]!.length;
     if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
     checkWidth(width, table, targets, listed);
-    const cx = { scope: null, bindings: env.bindings, functions: env.functions };
+    const cx = { scope: null, bindings: env.bindings, functions: env.functions, env };
     return valuesSource(core.rows.map((row) => row.map((e) => compileExpr(e, cx).fn)), width);
   }
-  const program = compileSelect(select, env);
+  const program = env.nested!.compileQuery(select, env, null);
   checkWidth(program.columns.length, table, targets, listed);
   return selectSource(program, readsTable(select, table.name));
 }

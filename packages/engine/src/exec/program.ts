@@ -4,7 +4,8 @@
  * `step` produces the next result row into `types`/`values`, `close` ends it. Writing statements do
  * their work in `open` and produce no rows.
  *
- * This module is the interface and the dispatch: SELECT is in select.ts, INSERT in insert.ts, UPDATE in
+ * This module is the interface and the dispatch: queries are in query.ts and select.ts, views in
+ * view.ts, INSERT in insert.ts, UPDATE in
  * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts; other statements are reported as not
  * supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
@@ -19,7 +20,9 @@ import type { Bindings } from './expr.js';
 import { compileCreateIndex, compileCreateTable, compileDrop } from './ddl.js';
 import { compileDelete } from './delete.js';
 import { compileInsert } from './insert.js';
-import { compileSelect } from './select.js';
+import type { NestedQueries } from './nested.js';
+import { compileTopQuery, compileWithQueries } from './query.js';
+import { compileCreateView, compileDropView } from './view.js';
 import { type PragmaHost, compilePragma } from './pragma.js';
 import { compileUpdate } from './update.js';
 
@@ -63,6 +66,8 @@ export interface CompileEnv {
   functions: FunctionContext;
   /** The connection, for PRAGMA. */
   connection?: PragmaHost;
+  /** Subqueries, CTEs and views: set by `compileStatement` for the statements that can hold them. */
+  nested?: NestedQueries;
 }
 
 export function notSupported(what: string): SqliteError {
@@ -73,20 +78,23 @@ export function notSupported(what: string): SqliteError {
 export function compileStatement(stmt: Statement, env: CompileEnv): Program {
   switch (stmt.kind) {
     case 'select':
-      return compileSelect(stmt, env);
+      return compileTopQuery(stmt, env);
     case 'insert':
-      return compileInsert(stmt, env);
+      return compileWithQueries(env, (withQueries) => compileInsert(stmt, withQueries));
     case 'update':
-      return compileUpdate(stmt, env);
+      return compileWithQueries(env, (withQueries) => compileUpdate(stmt, withQueries));
     case 'delete':
-      return compileDelete(stmt, env);
+      return compileWithQueries(env, (withQueries) => compileDelete(stmt, withQueries));
     case 'createTable':
       return compileCreateTable(stmt, env);
     case 'pragma':
       return compilePragma(stmt, env);
     case 'createIndex':
       return compileCreateIndex(stmt, env);
+    case 'createView':
+      return compileCreateView(stmt, env);
     case 'drop':
+      if (stmt.object === 'VIEW') return compileDropView(stmt, env);
       return compileDrop(stmt, env);
     default:
       throw notSupported(`${stmt.kind} statements`);

@@ -21,7 +21,7 @@ export class Returning {
 
   constructor(columns: ResultColumn[], table: TableInfo, alias: string, env: CompileEnv) {
     this.scope = new RowScope(table, alias);
-    const cx = { scope: this.scope, bindings: env.bindings, functions: env.functions };
+    const cx = { scope: this.scope, bindings: env.bindings, functions: env.functions, env };
     for (const column of columns) {
       if (column.kind === 'expr') {
         const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? column.expr.column.name : env.sql.slice(column.start, column.end);

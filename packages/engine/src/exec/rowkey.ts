@@ -1,26 +1,44 @@
 /**
- * Keys for sets of rows: a string that is equal for two lists of values exactly when SQL treats them
- * as the same (DISTINCT, GROUP BY, UNION). Numbers compare by value (INTEGER 1 and REAL 1.0 are one),
- * text under each column's collation (NOCASE folds ASCII case, RTRIM ignores trailing spaces), NULLs
- * are equal to each other, and values of different storage classes never match.
+ * Whole-row comparisons for set operations (UNION, INTERSECT, EXCEPT, recursive CTEs, IN sets):
+ * a signature string that is equal exactly for rows SQLite treats as duplicates (numbers by value, so
+ * 1 and 1.0 are one; text under each column's collation; NULL equal to NULL), and an ordering of rows
+ * by every column in turn (NULLs first), as SQLite's ephemeral indexes order them.
  */
 import { type Collation, NOCASE, RTRIM } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
+import { compareValues } from '../value/compare.js';
 
-/** The key of `types[from..to)`/`values[from..to)`, with `collations[i - from]` for text. */
-export function rowKey(types: Uint8Array, values: SqlValue[], from: number, to: number, collations: readonly Collation[]): string {
+/** A row of values with their storage classes. */
+export interface TypedRow {
+  types: Uint8Array;
+  values: SqlValue[];
+}
+
+/**
+ * A string equal for rows that are duplicates under `collations`: columns `from` to
+ * `from + collations.length - 1`, one collation each.
+ */
+export function rowSignature(types: Uint8Array, values: readonly SqlValue[], collations: readonly Collation[], from = 0): string {
   let s = '';
-  for (let i = from; i < to; i++) {
+  for (let k = 0; k < collations.length; k++) {
+    const i = from + k;
     const t = types[i] as ValueType;
     const v = values[i];
     if (t === ValueType.Null) s += 'n|';
     else if (t === ValueType.Integer || t === ValueType.Real) s += `#${numberKey(v as number | bigint)}|`;
     else if (t === ValueType.Text) {
-      const text = collatedText(v as string, collations[i - from]!);
+      const text = collatedText(v as string, collations[k]!);
       s += `t${text.length}:${text}|`;
     } else s += `b${(v as Uint8Array).join(',')}|`;
   }
   return s;
+}
+
+/** A number's key: its double value, plus the exact digits of a big INTEGER that no double equals. */
+function numberKey(v: number | bigint): string {
+  if (typeof v === 'number') return String(v);
+  const approx = Number(v);
+  return BigInt(approx) === v ? String(approx) : `${approx}:${v}`;
 }
 
 /** Text in a form where equal strings under `collation` are identical. */
@@ -30,9 +48,17 @@ function collatedText(text: string, collation: Collation): string {
   return text;
 }
 
-/** A number's key: its double value, plus the exact digits of a big INTEGER no double equals. */
-function numberKey(v: number | bigint): string {
-  if (typeof v === 'number') return String(v);
-  const approx = Number(v);
-  return BigInt(approx) === v ? String(approx) : `${approx}:${v}`;
+/** Orders two rows column by column (NULL first) under `collations`. */
+export function compareRows(a: TypedRow, b: TypedRow, collations: readonly Collation[]): number {
+  for (let i = 0; i < collations.length; i++) {
+    const ta = a.types[i] as ValueType;
+    const tb = b.types[i] as ValueType;
+    if (ta === ValueType.Null || tb === ValueType.Null) {
+      if (ta === tb) continue;
+      return ta === ValueType.Null ? -1 : 1;
+    }
+    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, collations[i]!);
+    if (c !== 0) return c;
+  }
+  return 0;
 }

@@ -10,7 +10,8 @@ import type { Expr, TableRef } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { type Evaluator, compileExpr, truth } from './expr.js';
 import { type CompileEnv, notSupported } from './program.js';
-import { FromScope, TableSource } from './select.js';
+import { FromScope } from './from.js';
+import { TableSource } from './source.js';
 
 /** A compiled `table WHERE …` scan. */
 export class RowidScan {
@@ -20,7 +21,7 @@ export class RowidScan {
   constructor(table: TableInfo, alias: string, where: Expr | null, env: CompileEnv) {
     this.source = new TableSource(table, alias);
     const scope = new FromScope([this.source]);
-    this.where = where ? compileExpr(where, { scope, bindings: env.bindings, functions: env.functions }).fn : null;
+    this.where = where ? compileExpr(where, { scope, bindings: env.bindings, functions: env.functions, env }).fn : null;
   }
 
   /** The rowids of the rows WHERE accepts, in rowid order. */
@@ -43,6 +44,7 @@ export class RowidScan {
 export function targetTable(ref: TableRef, env: CompileEnv): TableInfo {
   if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
   const table = env.catalog.table(ref.name.name);
+  if (!table && env.catalog.view(ref.name.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${ref.name.name} because it is a view`);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   return table;

@@ -1,243 +1,38 @@
 /**
- * SELECT: rows from the FROM clause's tables, joined by nested loops (each table scanned with a
- * cursor; LEFT JOIN supplies a row of NULLs where nothing matched), filtered by WHERE, projected,
- * then — when asked — made DISTINCT, sorted by ORDER BY, and cut by LIMIT/OFFSET.
+ * A simple SELECT: rows from the FROM clause's sources (from.ts), joined by nested loops (join.ts),
+ * filtered by WHERE, projected, then — when asked — made DISTINCT, sorted by ORDER BY, and cut by
+ * LIMIT/OFFSET. Compounds, VALUES and WITH are query.ts's; names this SELECT's sources lack resolve in
+ * the `outer` scope of an enclosing query.
  *
  * Without ORDER BY or DISTINCT rows stream: each `step` produces the next one. With them the result is
  * materialized at `open` (sorting needs every row). Column evaluators read the current row of their
  * table straight from the page (`RecordReader` over the cursor's payload); nothing is copied until a
  * row is materialized.
  *
- * Aggregate queries (GROUP BY, HAVING) replace the joined rows by their groups (aggregate.ts).
- *
- * Not yet: subqueries, compound SELECT, RIGHT/FULL/NATURAL joins and USING.
+ * Aggregate queries (GROUP BY, HAVING) replace the joined rows by their groups (aggregate.ts). The
+ * planner (where.ts) orders the joined sources and gives each stored table its access path (access.ts).
  */
 import type { Btree } from '../btree/btree.js';
-import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError } from '../common/errors.js';
-import { BINARY, type Collation } from '../record/compare.js';
-import { RecordReader } from '../record/record.js';
+import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { ColumnRef, Expr, FromClause, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
-import type { ColumnInfo, TableInfo } from '../plan/catalog.js';
+import type { ColumnRef, Expr, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
-import type { ColumnMeta, CompileEnv, Program } from './program.js';
+import { FromScope, buildFrom, expandStar } from './from.js';
+import { JoinLoop, passes } from './join.js';
+import type { ColumnTraits, QueryProgram } from './nested.js';
+import type { ColumnMeta, CompileEnv } from './program.js';
+import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
-import { rowKey } from './rowkey.js';
-import { type Access, FullScan } from './access.js';
+import { rowSignature } from './rowkey.js';
 import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
 }
-
-// ---- table sources ------------------------------------------------------------------------------
-
-/** A table scanned by a cursor. Its column evaluators read the current row, or NULL on a null row. */
-export class TableSource {
-  cursor: BtCursor | null = null;
-  readonly reader = new RecordReader();
-  /** Set while a LEFT JOIN supplies this table's row of NULLs. */
-  nullRow = false;
-  /** How the cursor visits rows (chosen by the planner; a full scan until then). */
-  access: Access;
-
-  constructor(
-    readonly table: TableInfo,
-    readonly alias: string,
-  ) {
-    this.access = new FullScan(`SCAN ${table.name}`);
-  }
-
-  /** The table column `name` (case-insensitive), if any. */
-  find(name: string): { index: number; info: ColumnInfo } | undefined {
-    const lower = name.toLowerCase();
-    const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
-    return index < 0 ? undefined : { index, info: this.table.columns[index]! };
-  }
-
-  /** An evaluator of column `index` of the table (-1: the rowid). */
-  column(index: number): Compiled {
-    const table = this.table;
-    if (index < 0 || index === table.rowidAlias) {
-      const info = index < 0 ? null : table.columns[index]!;
-      return {
-        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
-        affinity: info ? info.affinity : Affinity.Integer,
-        collation: info ? info.collation : BINARY,
-        explicitCollation: false,
-      };
-    }
-    const info = table.columns[index]!;
-    const reader = this.reader;
-    // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
-    const real = info.affinity === Affinity.Real;
-    const fn = (): SqlValue => {
-      if (this.nullRow) return produce(ValueType.Null, null);
-      const t = reader.type(index);
-      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
-      return produce(t, reader.getValue(index));
-    };
-    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
-  }
-
-  open(bt: Btree): void {
-    this.cursor = bt.cursor(this.table.root);
-    this.nullRow = false;
-  }
-
-  first(): boolean {
-    this.nullRow = false;
-    return this.access.first(this.cursor!) && this.load();
-  }
-
-  next(): boolean {
-    return this.access.next(this.cursor!) && this.load();
-  }
-
-  close(): void {
-    this.cursor?.close();
-    this.cursor = null;
-  }
-
-  private load(): boolean {
-    const payload = this.cursor!.payload();
-    this.reader.init(payload, 0, payload.length);
-    return true;
-  }
-}
-
-/** Name resolution over the tables of a FROM clause. */
-export class FromScope implements Scope {
-  /** The sources resolved since the last reset, as a bit set of source indexes, for placing WHERE terms. */
-  used: TableSet = 0n;
-
-  constructor(readonly sources: TableSource[]) {}
-
-  column(ref: ColumnRef): Compiled | undefined {
-    const found = this.resolve(ref);
-    if (!found) return undefined;
-    this.used |= bit(this.sources.indexOf(found.source));
-    return found.source.column(found.index);
-  }
-
-  /** The source and column (-1: the rowid) `expr` names when it is a column reference of this scope. */
-  locate(expr: Expr): { source: number; column: number } | undefined {
-    if (expr.kind !== 'column') return undefined;
-    const found = this.resolve(expr);
-    return found && { source: this.sources.indexOf(found.source), column: found.index };
-  }
-
-  /** The source and column `ref` names, or undefined; throws when it is ambiguous. */
-  private resolve(ref: ColumnRef): { source: TableSource; index: number } | undefined {
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
-    const name = ref.column.name;
-    const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
-    if (ref.table && candidates.length === 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${ref.table.name}.${name}`);
-    let found: { source: TableSource; index: number } | undefined;
-    for (const source of candidates) {
-      const hit = source.find(name);
-      if (!hit) continue;
-      if (found) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${ref.table ? `${ref.table.name}.${name}` : name}`);
-      found = { source, index: hit.index };
-    }
-    if (found) return found;
-    const lower = name.toLowerCase();
-    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
-      if (candidates.length === 1) return { source: candidates[0]!, index: -1 };
-      if (candidates.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
-    }
-    return undefined;
-  }
-
-  /** The table column `ref` names directly, for `columns()`. */
-  describe(ref: ColumnRef): { source: TableSource; info: ColumnInfo } | undefined {
-    for (const source of this.sources) {
-      if (ref.table && source.alias.toLowerCase() !== ref.table.name.toLowerCase()) continue;
-      const hit = source.find(ref.column.name);
-      if (hit) return { source, info: hit.info };
-    }
-    return undefined;
-  }
-}
-
-// ---- joins --------------------------------------------------------------------------------------
-
-/** One table of the nested loop, with its ON condition and whether it is the right side of a LEFT JOIN. */
-interface Level {
-  source: TableSource;
-  on: Evaluator | null;
-  /** WHERE terms whose tables are all positioned once this level has its row. */
-  filters: Evaluator[];
-  left: boolean;
-  /** 0: not started; 1: scanning; 2: supplying its null row. */
-  state: number;
-  matched: boolean;
-}
-
-/** Nested loops over the levels; `next` positions every table on the next joined row. */
-class JoinLoop {
-  private started = false;
-
-  constructor(private readonly levels: Level[]) {}
-
-  reset(): void {
-    this.started = false;
-    for (const level of this.levels) level.state = 0;
-  }
-
-  next(): boolean {
-    const levels = this.levels;
-    const last = levels.length - 1;
-    if (last < 0) {
-      if (this.started) return false;
-      this.started = true;
-      return true;
-    }
-    let d = this.started ? last : 0;
-    this.started = true;
-    for (;;) {
-      const level = levels[d]!;
-      let ok: boolean;
-      if (level.state === 0) {
-        level.matched = false;
-        level.state = 1;
-        ok = level.source.first();
-      } else if (level.state === 1) {
-        ok = level.source.next();
-      } else {
-        ok = false;
-      }
-      if (ok && level.on && truth(level.on) !== true) continue;
-      if (ok) {
-        level.matched = true;
-      } else if (level.state === 1 && level.left && !level.matched) {
-        level.state = 2;
-        level.source.nullRow = true;
-        level.matched = true;
-      } else {
-        level.state = 0;
-        level.source.nullRow = false;
-        if (d === 0) return false;
-        d--;
-        continue;
-      }
-      if (!passes(level.filters)) continue;
-      if (d === last) return true;
-      levels[++d]!.state = 0;
-    }
-  }
-}
-
-/** Whether every filter is true for the current row. */
-function passes(filters: Evaluator[]): boolean {
-  for (let i = 0; i < filters.length; i++) if (truth(filters[i]!) !== true) return false;
-  return true;
-}
-
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -273,22 +68,21 @@ interface SortKey {
   nullsFirst: boolean;
 }
 
-export function compileSelect(select: Select, env: CompileEnv): Program {
+export function compileSelect(select: Select, env: CompileEnv, outer: Scope | null = null): QueryProgram {
   if (select.with || select.compounds.length > 0) throw notSupported('WITH and compound SELECT');
   const core = select.first;
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
   if (core.windows.length > 0) throw notSupported('windows');
 
-  const sources: TableSource[] = [];
-  const scope = new FromScope(sources);
-  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, aggregates: null };
+  const sources: RowSource[] = [];
+  const scope = new FromScope(sources, outer);
+  const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env, aggregates: null };
   // WHERE, GROUP BY and HAVING may name a result column by its alias, when no table column has that name.
   const aliases = new Map<string, Expr>();
   for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
   const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
   const innerOn: Expr[] = [];
-  const from = core.from ? fromLevels(core.from, env, sources, innerOn) : [];
-  const whereCx = withAliases(cx);
+  const fromOrder = core.from ? buildFrom(core.from, env, cx, scope, outer, innerOn) : [];
   const term = (expr: Expr, context: CompileContext): Term => {
     scope.used = 0n;
     const fn = compileExpr(expr, context).fn;
@@ -300,32 +94,40 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
     };
     return { expr, fn, tables, seeks: seeksOf(expr, (e) => scope.locate(e), value) };
   };
+  const whereCx = withAliases(cx);
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
+  // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
-  // ON of an inner join is a WHERE term; a LEFT JOIN's ON decides which rows match (and may seek).
-  const planTables: PlanTable[] = from.map(({ level, on }, index) => {
-    const onTerms = on && level.left ? conjuncts(on).map((expr) => term(expr, cx)) : [];
-    if (on && level.left) level.on = compileExpr(on, cx).fn;
-    else if (on) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
-    return { index, label: level.source.alias, rowidAlias: level.source.table.rowidAlias, left: level.left, onTerms };
+  const planTables: PlanTable[] = fromOrder.map((level, index) => {
+    const source = level.source;
+    return {
+      index,
+      label: source.alias,
+      rowidAlias: source instanceof TableSource ? source.table.rowidAlias : -1,
+      seekable: source instanceof TableSource && !level.right,
+      fixed: level.left || level.right || level.on !== null,
+      onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
+      left: level.left,
+    };
   });
   const levels = planJoin(planTables, terms).map(({ index, access }) => {
-    const level = from[index]!.level;
-    level.source.access = access;
+    const level = fromOrder[index]!;
+    if (level.source instanceof TableSource) level.source.access = access;
     return level;
   });
   // Each AND term of WHERE is checked as soon as the tables it reads are positioned.
   const residual: Evaluator[] = [];
-  for (const term of terms) {
-    if (levels.length === 0) {
-      residual.push(term.fn);
+  const outerJoined = levels.some((level) => level.right);
+  for (const t of terms) {
+    if (levels.length === 0 || outerJoined) {
+      residual.push(t.fn);
       continue;
     }
     let at = 0;
     levels.forEach((level, i) => {
-      if (term.tables & bit(sources.indexOf(level.source))) at = i;
+      if (t.tables & bit(sources.indexOf(level.source))) at = i;
     });
-    levels[at]!.filters.push(term.fn);
+    levels[at]!.filters.push(t.fn);
   }
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
@@ -343,17 +145,22 @@ export function compileSelect(select: Select, env: CompileEnv): Program {
   let stream: RowStream = join;
   if (plan) {
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
-    const keys = core.groupBy.map((term, i) => groupKey(term, i, outputExprs, rowColumns, groupCx));
+    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx));
     const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
     stream = new GroupStream(plan, () => join.next(), keys, having);
   }
 
-  const keys = select.orderBy.map((term, i) => sortKey(term, i, names, outputs, outputExprs, outCx));
-  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions };
+  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx));
+  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
-  return new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+  return Object.assign(program, { traits: outputs.map(traitsOf) });
+}
+
+function traitsOf(c: Compiled): ColumnTraits {
+  return { affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation };
 }
 
 /** Scope that falls back to result-column aliases (compiled in place) for unqualified names. */
@@ -410,45 +217,6 @@ function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: Fu
   return orderBy.some((term) => containsAggregate(term.expr, functions));
 }
 
-/**
- * The nested-loop levels of a FROM clause in FROM order (comma, CROSS, INNER and LEFT joins), with their
- * ON expressions. A parenthesized join joined as an inner join is flattened into the list (its own ON
- * expression goes to `innerOn`, to be checked like a WHERE term), as is a parenthesized single table.
- */
-function fromLevels(from: FromClause, env: CompileEnv, sources: TableSource[], innerOn: Expr[]): { level: Level; on: Expr | null }[] {
-  const levels: { level: Level; on: Expr | null }[] = [];
-  for (const term of from.terms) {
-    const ref = term.source;
-    const join = term.join;
-    if (join && (join.natural || join.type === 'RIGHT' || join.type === 'FULL')) throw notSupported('NATURAL, RIGHT and FULL joins');
-    if (term.constraint?.kind === 'using') throw notSupported('USING');
-    const on = term.constraint?.kind === 'on' ? term.constraint.expr : null;
-    if (ref.kind === 'group' && ref.alias === null && join?.type !== 'LEFT') {
-      levels.push(...fromLevels(ref.from, env, sources, innerOn));
-      if (on) innerOn.push(on);
-      continue;
-    }
-    if (ref.kind === 'group' && ref.alias === null && ref.from.terms.length === 1) {
-      const [inner] = fromLevels(ref.from, env, sources, innerOn);
-      inner!.level.left = join?.type === 'LEFT';
-      levels.push({ level: inner!.level, on });
-      continue;
-    }
-    if (ref.kind !== 'table') throw notSupported('subqueries, table functions and parenthesized joins in FROM');
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
-    const table = env.catalog.table(ref.name.name);
-    if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
-    if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-    const alias = ref.alias?.name ?? table.name;
-    if (sources.some((s) => s.alias.toLowerCase() === alias.toLowerCase())) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${alias}`);
-    const source = new TableSource(table, alias);
-    sources.push(source);
-    const level: Level = { source, on: null, filters: [], left: join?.type === 'LEFT', state: 0, matched: false };
-    levels.push({ level, on });
-  }
-  return levels;
-}
-
 /** The terms of an AND chain. */
 function conjuncts(expr: Expr): Expr[] {
   if (expr.kind === 'binary' && expr.op === 'AND') return [...conjuncts(expr.left), ...conjuncts(expr.right)];
@@ -477,25 +245,18 @@ function addResultColumn(
     rowColumns.push(null);
     return;
   }
-  const sources = scope.sources;
-  if (sources.length === 0) throw new SqliteError('SQLITE_ERROR', 'no tables specified');
-  const chosen = column.kind === 'tableStar' ? sources.filter((s) => s.alias.toLowerCase() === column.table.name.toLowerCase()) : sources;
-  if (chosen.length === 0) throw new SqliteError('SQLITE_ERROR', `no such table: ${column.kind === 'tableStar' ? column.table.name : ''}`);
-  for (const source of chosen) {
-    source.table.columns.forEach((info, index) => {
-      names.push(info.name);
-      meta.push(metaOf(info.name, { source, info }));
-      const value = source.column(index);
-      outputs.push(plan ? plan.capture(value) : value);
-      outputExprs.push(null);
-      rowColumns.push(value);
-    });
-  }
+  expandStar(scope, column.kind === 'tableStar' ? column.table.name : null, (name, described, compiled, expr) => {
+    names.push(name);
+    meta.push(metaOf(name, described));
+    outputs.push(plan ? plan.capture(compiled) : compiled);
+    outputExprs.push(expr);
+    rowColumns.push(compiled);
+  });
 }
 
-function metaOf(name: string, column: { source: TableSource; info: ColumnInfo } | undefined): ColumnMeta {
+function metaOf(name: string, column: SourceColumn | undefined): ColumnMeta {
   if (!column) return { name, column: null, table: null, database: null, type: null };
-  return { name, column: column.info.name, table: column.source.table.name, database: 'main', type: column.info.declaredType || null };
+  return { name, ...column.meta };
 }
 
 /**
@@ -542,7 +303,7 @@ interface Row {
   values: SqlValue[];
 }
 
-class SelectProgram implements Program {
+class SelectProgram implements Omit<QueryProgram, 'traits'> {
   readonly readonly = true;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
@@ -562,7 +323,7 @@ class SelectProgram implements Program {
     private readonly join: FilteredJoin,
     /** The rows before projection: `join` itself, or the groups of an aggregate query. */
     private readonly stream: RowStream,
-    private readonly sources: TableSource[],
+    private readonly sources: RowSource[],
     private readonly limit: Evaluator | null,
     private readonly offset: Evaluator | null,
   ) {
@@ -644,7 +405,7 @@ class SelectProgram implements Program {
         row.types[keys.length + i] = evalType;
       }
       if (seen) {
-        const signature = rowKey(row.types, row.values, keys.length, width, distinct!);
+        const signature = rowSignature(row.types, row.values, distinct!, keys.length);
         if (seen.has(signature)) continue;
         seen.add(signature);
       }

@@ -28,7 +28,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   const alias = stmt.table.alias?.name ?? table.name;
   const scan = new RowidScan(table, alias, stmt.where, env);
   const scope = new RowScope(table, alias);
-  const cx = { scope, bindings: env.bindings, functions: env.functions };
+  const cx = { scope, bindings: env.bindings, functions: env.functions, env };
   const targets: number[] = [];
   const values: Evaluator[] = [];
   for (const assignment of stmt.set) {

@@ -7,8 +7,8 @@
  * rowid lookup one, an IN list one per value, a range a quarter (or, bounded on both sides, a sixteenth)
  * of a scan. Tables are placed greedily: next comes the cheapest table given those already placed (its
  * seeks may use their columns), ties going to the table that makes the most terms checkable, then to
- * FROM order. A LEFT JOIN fixes the FROM order, and its right table seeks only with its ON terms (a WHERE
- * term must see the row of NULLs that an unmatched row gets).
+ * FROM order. An outer join (or a USING condition) fixes the FROM order, and the right table of a LEFT
+ * JOIN seeks only with its ON terms (a WHERE term must see the row of NULLs that an unmatched row gets).
  */
 import type { Expr } from '../sql/ast.js';
 import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
@@ -48,7 +48,11 @@ export interface PlanTable {
   label: string;
   /** The INTEGER PRIMARY KEY column, or -1. */
   rowidAlias: number;
-  /** Right table of a LEFT JOIN: seeks only with `onTerms`, and keeps its place. */
+  /** Whether it is a stored table whose cursor can seek (else it is always scanned). */
+  seekable: boolean;
+  /** An outer join or a USING condition: the FROM order is kept. */
+  fixed: boolean;
+  /** Right table of a LEFT JOIN: seeks only with `onTerms`. */
   left: boolean;
   onTerms: Term[];
 }
@@ -117,6 +121,7 @@ interface Choice {
 
 /** The cheapest access path of `table` when the tables in `placed` are positioned. */
 function bestAccess(table: PlanTable, terms: Term[], placed: TableSet): Choice {
+  if (!table.seekable) return { access: new FullScan(`SCAN ${table.label}`), cost: SCAN_ROWS };
   const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n && (s.column === -1 || s.column === table.rowidAlias);
   const seeks = (table.left ? table.onTerms : terms).flatMap((t) => t.seeks.filter(usable));
   const eq = seeks.find((s) => s.op === '=');
@@ -158,7 +163,7 @@ function checkableWeight(i: number, placed: TableSet, terms: Term[]): number {
  * first, with the access chosen for each.
  */
 export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; access: Access }[] {
-  const fixed = tables.some((t) => t.left);
+  const fixed = tables.some((t) => t.fixed);
   const order: { index: number; access: Access }[] = [];
   let placed: TableSet = 0n;
   const remaining = [...tables];

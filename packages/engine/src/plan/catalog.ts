@@ -12,7 +12,7 @@ import { SqliteError, corrupt } from '../common/errors.js';
 import { H } from '../pager/header.js';
 import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
 import { readSchema } from '../schema/schema.js';
-import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, TableConstraint } from '../sql/ast.js';
+import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, Select, TableConstraint } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
@@ -59,6 +59,16 @@ export interface CheckInfo {
   expr: Expr;
 }
 
+/** A view: its query, parsed from the stored CREATE VIEW statement, and that statement's text. */
+export interface ViewInfo {
+  name: string;
+  /** The column names given after the view's name, or null. */
+  columns: string[] | null;
+  select: Select;
+  /** The stored CREATE VIEW text, which the query's spans refer to. */
+  sql: string;
+}
+
 /** Looks a collation up by name (case-insensitive); SQLite's three built-ins. */
 export function collationByName(name: string): Collation {
   switch (name.toUpperCase()) {
@@ -78,6 +88,7 @@ export class Catalog {
   readonly cookie: number;
   private readonly tables = new Map<string, TableInfo>();
   private readonly indexes = new Map<string, IndexInfo>();
+  private readonly views = new Map<string, ViewInfo>();
 
   private constructor(cookie: number) {
     this.cookie = cookie;
@@ -88,8 +99,13 @@ export class Catalog {
     const catalog = new Catalog(bt.getMeta(H.schemaCookie));
     const entries = readSchema(bt);
     for (const entry of entries) {
-      if (entry.type !== 'table' || entry.sql === null) continue;
+      if ((entry.type !== 'table' && entry.type !== 'view') || entry.sql === null) continue;
       const [stmt] = parse(entry.sql);
+      if (stmt?.kind === 'createView') {
+        const columns = stmt.columns ? stmt.columns.map((c) => c.name) : null;
+        catalog.views.set(entry.name.toLowerCase(), { name: entry.name, columns, select: stmt.select, sql: entry.sql });
+        continue;
+      }
       if (stmt?.kind !== 'createTable') continue;
       catalog.tables.set(entry.name.toLowerCase(), tableInfo(stmt, entry.sql, entry.rootpage));
     }
@@ -132,9 +148,14 @@ export class Catalog {
     return this.tables.get(lower) ?? (SCHEMA_TABLE_NAMES.has(lower) ? schemaTable(lower) : undefined);
   }
 
+  /** The view named `name` (case-insensitive), or undefined. */
+  view(name: string): ViewInfo | undefined {
+    return this.views.get(name.toLowerCase());
+  }
+
   /** Whether any schema object of the table namespace is called `name`. */
   hasTable(name: string): boolean {
-    return this.tables.has(name.toLowerCase());
+    return this.tables.has(name.toLowerCase()) || this.views.has(name.toLowerCase());
   }
 }
 

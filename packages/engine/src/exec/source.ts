@@ -1,0 +1,273 @@
+/**
+ * Row sources of a FROM clause: a stored table read through a cursor (`TableSource`), or the rows of a
+ * nested query — a subquery, a view, a common table expression — materialized when first scanned
+ * (`QuerySource`). A join loop drives both alike: `first`/`next` position the source on a row, and
+ * column evaluators read that row (or NULL while `nullRow` is set, for the missing side of an outer
+ * join).
+ *
+ * `rowKey` names the current row uniquely within one scan, so RIGHT and FULL joins can remember which
+ * rows found a partner.
+ */
+import type { Btree } from '../btree/btree.js';
+import type { BtCursor } from '../btree/cursor.js';
+import { BINARY, type Collation } from '../record/compare.js';
+import type { Int64 } from '../record/int64.js';
+import { RecordReader } from '../record/record.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import type { TableInfo } from '../plan/catalog.js';
+import { Affinity } from '../value/affinity.js';
+import { type Compiled, produce } from './expr.js';
+import type { QueryProgram, RecursiveTable } from './nested.js';
+import { type Access, FullScan } from './access.js';
+import type { ColumnMeta } from './program.js';
+
+/** A column of a row source as name resolution sees it. */
+export interface SourceColumn {
+  name: string;
+  affinity: Affinity;
+  collation: Collation;
+  /** What `columns()` reports for a result column that reads it. */
+  meta: Omit<ColumnMeta, 'name'>;
+}
+
+export interface RowSource {
+  /** The name the source is referred to by (its alias, else its table's name). */
+  readonly alias: string;
+  readonly columns: readonly SourceColumn[];
+  /** Whether `rowid` names a column (stored rowid tables only). */
+  readonly hasRowid: boolean;
+  /** Set while an outer join supplies this source's row of NULLs. */
+  nullRow: boolean;
+  /** An evaluator of column `index` of the current row (-1: the rowid). */
+  column(index: number): Compiled;
+  open(bt: Btree): void;
+  first(): boolean;
+  next(): boolean;
+  /** Identifies the current row within a scan. */
+  rowKey(): Int64;
+  close(): void;
+}
+
+/** A stored rowid table scanned by a cursor; column evaluators decode straight from the page. */
+export class TableSource implements RowSource {
+  cursor: BtCursor | null = null;
+  readonly reader = new RecordReader();
+  nullRow = false;
+  readonly hasRowid = true;
+  readonly columns: readonly SourceColumn[];
+  /** How the cursor visits rows (chosen by the planner; a full scan until then). */
+  access: Access;
+
+  constructor(
+    readonly table: TableInfo,
+    readonly alias: string,
+  ) {
+    this.access = new FullScan(`SCAN ${alias}`);
+    this.columns = table.columns.map((info) => ({
+      name: info.name,
+      affinity: info.affinity,
+      collation: info.collation,
+      meta: { column: info.name, table: table.name, database: 'main', type: info.declaredType || null },
+    }));
+  }
+
+  column(index: number): Compiled {
+    const table = this.table;
+    if (index < 0 || index === table.rowidAlias) {
+      const info = index < 0 ? null : table.columns[index]!;
+      return {
+        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
+        affinity: info ? info.affinity : Affinity.Integer,
+        collation: info ? info.collation : BINARY,
+        explicitCollation: false,
+      };
+    }
+    const info = table.columns[index]!;
+    const reader = this.reader;
+    // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
+    const real = info.affinity === Affinity.Real;
+    const fn = (): SqlValue => {
+      if (this.nullRow) return produce(ValueType.Null, null);
+      const t = reader.type(index);
+      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
+      return produce(t, reader.getValue(index));
+    };
+    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
+  }
+
+  open(bt: Btree): void {
+    this.cursor = bt.cursor(this.table.root);
+    this.nullRow = false;
+  }
+
+  first(): boolean {
+    this.nullRow = false;
+    return this.access.first(this.cursor!) && this.load();
+  }
+
+  next(): boolean {
+    return this.access.next(this.cursor!) && this.load();
+  }
+
+  rowKey(): Int64 {
+    return this.cursor!.rowid();
+  }
+
+  close(): void {
+    this.cursor?.close();
+    this.cursor = null;
+  }
+
+  private load(): boolean {
+    const payload = this.cursor!.payload();
+    this.reader.init(payload, 0, payload.length);
+    return true;
+  }
+}
+
+/** One materialized row. */
+export interface StoredRow {
+  types: Uint8Array;
+  values: SqlValue[];
+}
+
+/** Runs `program` to the end and keeps every row. */
+export function collectRows(program: QueryProgram, bt: Btree): StoredRow[] {
+  const rows: StoredRow[] = [];
+  program.open(bt, { changes: 0, lastInsertRowid: 0 });
+  try {
+    while (program.step()) rows.push({ types: program.types.slice(), values: program.values.slice() });
+  } finally {
+    program.close();
+  }
+  return rows;
+}
+
+/**
+ * The rows of a nested query as a table. The query runs once per `open`, row by row as the join loop
+ * first reaches each row (so an outer LIMIT can stop an endless recursive CTE), and the rows read are
+ * kept for the join loop's later scans.
+ */
+export class QuerySource implements RowSource {
+  nullRow = false;
+  readonly hasRowid = false;
+  private rows: StoredRow[] = [];
+  /** Whether the query is running (opened and not yet exhausted). */
+  private running = false;
+  private exhausted = false;
+  private position = -1;
+  private bt: Btree | null = null;
+
+  constructor(
+    readonly alias: string,
+    readonly columns: readonly SourceColumn[],
+    private readonly program: QueryProgram,
+  ) {}
+
+  column(index: number): Compiled {
+    const c = this.columns[index]!;
+    const fn = (): SqlValue => {
+      if (this.nullRow) return produce(ValueType.Null, null);
+      const row = this.rows[this.position]!;
+      return produce(row.types[index] as ValueType, row.values[index]!);
+    };
+    return { fn, affinity: c.affinity, collation: c.collation, explicitCollation: false };
+  }
+
+  open(bt: Btree): void {
+    this.finish();
+    this.bt = bt;
+    this.rows = [];
+    this.exhausted = false;
+    this.nullRow = false;
+  }
+
+  first(): boolean {
+    this.nullRow = false;
+    this.position = 0;
+    return this.fetch();
+  }
+
+  next(): boolean {
+    this.position++;
+    return this.fetch();
+  }
+
+  rowKey(): Int64 {
+    return this.position;
+  }
+
+  close(): void {
+    this.finish();
+    this.rows = [];
+  }
+
+  /** Whether row `position` exists, running the query further when it has not been read yet. */
+  private fetch(): boolean {
+    while (this.position >= this.rows.length) {
+      if (this.exhausted) return false;
+      const program = this.program;
+      if (!this.running) {
+        program.open(this.bt!, { changes: 0, lastInsertRowid: 0 });
+        this.running = true;
+      }
+      if (program.step()) {
+        this.rows.push({ types: program.types.slice(), values: program.values.slice() });
+      } else {
+        this.finish();
+        this.exhausted = true;
+      }
+    }
+    return true;
+  }
+
+  private finish(): void {
+    if (!this.running) return;
+    this.running = false;
+    this.program.close();
+  }
+}
+
+/** The current row of a recursive CTE, as its recursive part reads it: one row per scan. */
+export class WorkingSource implements RowSource {
+  nullRow = false;
+  readonly hasRowid = false;
+  private onRow = false;
+
+  constructor(
+    readonly alias: string,
+    readonly columns: readonly SourceColumn[],
+    private readonly table: RecursiveTable,
+  ) {}
+
+  column(index: number): Compiled {
+    const c = this.columns[index]!;
+    const table = this.table;
+    const fn = (): SqlValue => {
+      if (this.nullRow || !this.onRow) return produce(ValueType.Null, null);
+      return produce(table.types[index] as ValueType, table.values[index]!);
+    };
+    return { fn, affinity: c.affinity, collation: c.collation, explicitCollation: false };
+  }
+
+  open(): void {
+    this.nullRow = false;
+  }
+
+  first(): boolean {
+    this.nullRow = false;
+    this.onRow = true;
+    return true;
+  }
+
+  next(): boolean {
+    this.onRow = false;
+    return false;
+  }
+
+  rowKey(): Int64 {
+    return 0;
+  }
+
+  close(): void {}
+}
