@@ -10,7 +10,7 @@
 import type { Prng } from '../support/prng.js';
 import type { Feature, FeatureSet } from './features.js';
 import type { Scenario, TableSpec } from './schema.js';
-import { type SqlNode, call, exprNode, leaf, list, literal, seq, walk } from './sql-node.js';
+import { type SqlNode, call, exprNode, leaf, list, literal, render, seq, walk } from './sql-node.js';
 import { int } from '../support/sqlite-oracle.js';
 import { randomInt, randomVal, textLiteral } from './values.js';
 
@@ -102,7 +102,7 @@ const PRODUCTIONS: Production[] = [
   [2, 'arith', unaryExpr],
   [7, 'compare', comparison],
   [2, 'compare', (cx, d) => exprNode(['(', cx.prng.pick([' ISNULL)', ' NOTNULL)', ' IS NULL)', ' IS NOT NULL)', ' NOT NULL)'])], [expr(cx, d - 1)], 'compare')],
-  [4, 'logic', (cx, d) => bin(cx.prng.pick(['AND', 'OR']), 'logic')(cx, d)],
+  [4, 'logic', andOr],
   [1, 'logic', (cx, d) => exprNode(['(NOT ', ')'], [expr(cx, d - 1)], 'logic')],
   [2, 'between', betweenExpr],
   [3, 'in', inList],
@@ -131,16 +131,34 @@ export function expr(cx: Cx, depth: number): SqlNode {
   return leafExpr(cx);
 }
 
+/**
+ * `a AND b`, `a OR b`. Without `short_circuit_error`, an operand never calls abs() (which raises
+ * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first (FOUND.md).
+ */
+function andOr(cx: Cx, d: number): SqlNode {
+  const operand = (): SqlNode => {
+    let e = expr(cx, d - 1);
+    while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
+    return e;
+  };
+  return exprNode(['(', cx.prng.pick([' AND ', ' OR ']), ')'], [operand(), operand()], 'logic');
+}
+
 /** Without `column_collation`, two column references are never compared directly (FOUND.md). */
 function columnPair(cx: Cx, left: SqlNode, right: SqlNode): boolean {
   return !has(cx, 'column_collation') && left.tag === 'column' && right.tag === 'column';
 }
 
-/** `-x`, `+x`, `~x`; without `min_int64_literal`, never `-9223372036854775808` (FOUND.md). */
+/** `-x`, `+x`, `~x`; without `min_int64_literal` never `-9223372036854775808`, without `unary_plus_affinity` never `+column` (FOUND.md). */
 function unaryExpr(cx: Cx, d: number): SqlNode {
   const op = cx.prng.pick(['(- ', '(+ ', '(~ ']);
   let operand = expr(cx, d - 1);
-  while (op === '(- ' && !has(cx, 'min_int64_literal') && operand.kids.length === 0 && operand.parts[0] === '9223372036854775808') operand = expr(cx, d - 1);
+  while (
+    (op === '(- ' && !has(cx, 'min_int64_literal') && operand.kids.length === 0 && operand.parts[0] === '9223372036854775808') ||
+    (op === '(+ ' && !has(cx, 'unary_plus_affinity') && hasAffinity(operand))
+  ) {
+    operand = expr(cx, d - 1);
+  }
   return exprNode([op, ')'], [operand], 'arith');
 }
 
@@ -261,7 +279,12 @@ function functionExpr(cx: Cx, d: number): SqlNode {
   const [name, kinds, optional] = cx.prng.pick(FUNCTIONS);
   const count = kinds.length - cx.prng.range(0, optional);
   const args: SqlNode[] = [];
-  for (let i = 0; i < count; i++) args.push(argument(cx, kinds[i]!, d, name));
+  const collated = (n: SqlNode): boolean => n.tag === 'column' || (n.parts[1] ?? '').startsWith(' COLLATE ');
+  for (let i = 0; i < count; i++) {
+    let arg = argument(cx, kinds[i]!, d, name);
+    while ((name === 'min' || name === 'max') && !has(cx, 'minmax_collation') && collated(arg)) arg = argument(cx, kinds[i]!, d, name);
+    args.push(arg);
+  }
   if (name === 'like' && args.length === 3 && !has(cx, 'escape_expression')) args[2] = leaf(textLiteral(cx.prng.pick(['\\', '|', 'x'])), { expr: true });
   return call(cx.prng.chance(0.1) ? name.toUpperCase() : name, args, 'functions');
 }
@@ -401,12 +424,14 @@ function orderTerm(cx: Cx, width: number, aliases: string[], first: boolean): Sq
 }
 
 /**
- * An ORDER BY term Hearth and SQLite read differently (FOUND.md): an expression without columns or
- * parameters, which SQLite folds to a column number, or an integer literal beyond 32 bits, which
- * SQLite does not take as one.
+ * An ORDER BY term Hearth and SQLite read differently (FOUND.md): an expression SQLite may fold to an
+ * integer and then take as a column number (no columns or parameters, or truth-valued), or an integer
+ * literal beyond 32 bits, which SQLite does not take as one.
  */
 function isFoldedConstant(node: SqlNode): boolean {
   if (node.kids.length === 0 && /^\d+$/.test(node.parts[0]!)) return Number(node.parts[0]) > 2147483647;
+  // SQLite also folds truth-valued terms such as `x AND 0` or `notnull_column IS NULL` to 0 or 1.
+  if (node.feature === 'logic' || node.feature === 'compare' || node.feature === 'between' || node.feature === 'in' || node.feature === 'like') return true;
   let constant = true;
   walk(node, (n) => {
     if (n.tag === 'column' || n.param !== undefined || n.tag === 'subquery') constant = false;

@@ -39,9 +39,10 @@ const EDGE_BLOBS: Uint8Array[] = [
 /**
  * How values are drawn and written, set by the harness from the feature flags (FOUND.md):
  * `minInt64Literal` off writes -2^63 as `(-9223372036854775807 - 1)`; `negativeZero` off writes -0.0
- * as 0.0; `invalidUtf8` off keeps BLOB bytes below 0x80, so a BLOB read as TEXT is valid UTF-8.
+ * as 0.0; `invalidUtf8` off keeps BLOB bytes below 0x80, so a BLOB read as TEXT is valid UTF-8;
+ * `nulInText` off keeps zero bytes out of BLOBs, so a BLOB read as TEXT holds no NUL.
  */
-export const literalStyle = { minInt64Literal: true, negativeZero: true, invalidUtf8: true };
+export const literalStyle = { minInt64Literal: true, negativeZero: true, invalidUtf8: true, nulInText: true };
 
 /** A random integer: near 0 mostly, else near ±2^53 or ±2^63, else anywhere in 64 bits. */
 export function randomInt(prng: Prng): bigint {
@@ -72,13 +73,18 @@ export function randomText(prng: Prng): string {
   return s;
 }
 
+function allowedByte(x: number): number {
+  const ascii = literalStyle.invalidUtf8 ? x : x & 0x7f;
+  return ascii === 0 && !literalStyle.nulInText ? 0x30 : ascii;
+}
+
 export function randomBlob(prng: Prng): Uint8Array {
   if (prng.chance(0.8)) {
     const b = prng.pick(EDGE_BLOBS);
-    return literalStyle.invalidUtf8 || b.every((x) => x < 0x80) ? b : b.map((x) => x & 0x7f);
+    return b.map((x) => allowedByte(x));
   }
   const b = new Uint8Array(prng.range(0, 5));
-  for (let i = 0; i < b.length; i++) b[i] = prng.int(literalStyle.invalidUtf8 ? 256 : 128);
+  for (let i = 0; i < b.length; i++) b[i] = allowedByte(prng.int(256));
   return b;
 }
 
