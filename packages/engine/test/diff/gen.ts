@@ -10,7 +10,7 @@
 import type { Prng } from '../support/prng.js';
 import type { Feature, FeatureSet } from './features.js';
 import type { Scenario, TableSpec } from './schema.js';
-import { type SqlNode, call, exprNode, leaf, list, literal, render, seq, walk } from './sql-node.js';
+import { type SqlNode, call, exprNode, find, leaf, list, literal, render, seq, walk } from './sql-node.js';
 import { int } from '../support/sqlite-oracle.js';
 import { randomInt, randomVal, textLiteral } from './values.js';
 
@@ -406,8 +406,8 @@ function orderTerm(cx: Cx, width: number, aliases: string[], first: boolean): Sq
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
-  if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
-  else if (r < 0.45 && aliases.length > 0) term = leaf(prng.pick(aliases));
+  if (r < 0.45 && aliases.length > 0 && (r > 0.35 || cx.scope.length === 0)) term = leaf(prng.pick(aliases));
+  else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
   while (
     (!has(cx, 'constant_order_term') && isFoldedConstant(term)) ||
@@ -425,16 +425,21 @@ function orderTerm(cx: Cx, width: number, aliases: string[], first: boolean): Sq
 
 /**
  * An ORDER BY term Hearth and SQLite read differently (FOUND.md): an expression SQLite may fold to an
- * integer and then take as a column number (no columns or parameters, or truth-valued), or an integer
+ * integer and then take as a column number (no columns, or truth-valued), or an integer
  * literal beyond 32 bits, which SQLite does not take as one.
  */
 function isFoldedConstant(node: SqlNode): boolean {
   if (node.kids.length === 0 && /^\d+$/.test(node.parts[0]!)) return Number(node.parts[0]) > 2147483647;
-  // SQLite also folds truth-valued terms such as `x AND 0` or `notnull_column IS NULL` to 0 or 1.
+  // SQLite also folds truth-valued terms such as `x AND 0` or `notnull_column IS NULL` to 0 or 1,
+  // under unary operators and COLLATE too.
+  let inner = node;
+  const wrapper = (n: SqlNode): boolean => n.kids.length === 1 && (n.parts[0] === '(+ ' || n.parts[0] === '(- ' || n.parts[0] === '(~ ' || n.parts[1]!.startsWith(' COLLATE '));
+  while (wrapper(inner)) inner = inner.kids[0]!;
+  if (inner !== node) return (inner.kids.length === 0 && /^\d+$/.test(inner.parts[0]!)) || isFoldedConstant(inner);
   if (node.feature === 'logic' || node.feature === 'compare' || node.feature === 'between' || node.feature === 'in' || node.feature === 'like') return true;
   let constant = true;
   walk(node, (n) => {
-    if (n.tag === 'column' || n.param !== undefined || n.tag === 'subquery') constant = false;
+    if (n.tag === 'column' || n.tag === 'subquery') constant = false;
   });
   return constant;
 }
@@ -513,7 +518,9 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   }
   if (has(cx, 'orderby') && prng.chance(0.5)) {
     // A compound's ORDER BY may only name result columns; a core's may use any expression of its scope.
-    const orderCx: Cx = compound ? { ...cx, scope: [] } : firstCx;
+    // With DISTINCT, a term outside the result would sort by a value of an unspecified row of each group.
+    const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
+    const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
     for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, terms.length === 0));
     items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
