@@ -1,0 +1,573 @@
+/**
+ * The statement generator: a grammar of SELECT (and, behind flags, DML) productions, each enabled by a
+ * feature flag, producing `SqlNode` trees over a scenario's tables.
+ *
+ * Invariants that keep the comparison meaningful: no non-deterministic functions (random(), changes()
+ * …); LIMIT and OFFSET are constant expressions; in an aggregate query the result only reads GROUP BY
+ * keys and aggregates (never a bare column, whose row SQLite leaves unspecified); a scalar subquery
+ * without aggregate is ordered by rowid and limited to one row; compound members have equal widths.
+ */
+import type { Prng } from '../support/prng.js';
+import type { Feature, FeatureSet } from './features.js';
+import type { Scenario, TableSpec } from './schema.js';
+import { type SqlNode, call, exprNode, find, leaf, list, literal, render, seq, walk } from './sql-node.js';
+import { int } from '../support/sqlite-oracle.js';
+import { randomInt, randomVal, textLiteral } from './values.js';
+
+/** A row source in scope: a table or CTE under an alias. */
+interface Source {
+  alias: string;
+  columns: string[];
+  /** Whether it has a rowid (tables do, CTEs do not). */
+  rowid: boolean;
+}
+
+/** A table-like thing a FROM clause can name. */
+interface Relation {
+  name: string;
+  columns: string[];
+  rowid: boolean;
+}
+
+interface Cx {
+  prng: Prng;
+  features: FeatureSet;
+  relations: Relation[];
+  scope: Source[];
+  /** 'group': leaves are GROUP BY keys and aggregate calls instead of columns. */
+  mode: 'row' | 'group';
+  keys: SqlNode[];
+  subqueryDepth: number;
+  aliases: { n: number };
+  /** Only qualified column references (ON clauses without `bare_column_in_on`, FOUND.md). */
+  qualified?: boolean;
+}
+
+const has = (cx: Cx, f: Feature): boolean => cx.features.has(f);
+
+// ---- leaves -------------------------------------------------------------------------------------
+
+const SPECIAL_LITERALS = [
+  'TRUE', 'FALSE', '0x10', '0xff', '0x7FFFFFFFFFFFFFFF', '0xffffffffffffffff', '9223372036854775808', '1e999', '1.',
+  '.5', '1e3', '007', '-0', '2.5e-3', "'-'", "''", 'NULL',
+];
+
+function literalExpr(cx: Cx): SqlNode {
+  const prng = cx.prng;
+  if (prng.chance(0.12)) return leaf(prng.pick(SPECIAL_LITERALS), { expr: true });
+  if (prng.chance(0.3)) return literal(int(BigInt(prng.range(-3, 10))));
+  return literal(randomVal(prng));
+}
+
+function paramExpr(cx: Cx): SqlNode {
+  const integralReals = has(cx, 'integral_real_params');
+  return leaf('?', { expr: true, param: randomVal(cx.prng, integralReals), feature: 'params' });
+}
+
+const ROWID_NAMES = ['rowid', 'oid', '_rowid_'];
+
+function isRowidReference(node: SqlNode): boolean {
+  return node.kids.length === 0 && ROWID_NAMES.some((n) => node.parts[0]!.endsWith(`.${n}`));
+}
+
+function columnExpr(cx: Cx): SqlNode {
+  const prng = cx.prng;
+  const source = prng.pick(cx.scope);
+  if (source.rowid && prng.chance(0.06)) return leaf(`${source.alias}.${prng.pick(ROWID_NAMES)}`, { expr: true, tag: 'column' });
+  const name = prng.pick(source.columns);
+  const unique = cx.scope.filter((s) => s.columns.includes(name)).length === 1;
+  return leaf(unique && !cx.qualified && prng.chance(0.4) ? name : `${source.alias}.${name}`, { expr: true, tag: 'column' });
+}
+
+function leafExpr(cx: Cx): SqlNode {
+  const r = cx.prng.float();
+  if (cx.mode === 'group') {
+    if (r < 0.35 && cx.keys.length > 0) return structuredClone(cx.prng.pick(cx.keys));
+    if (r < 0.75) return aggregateCall(cx);
+  } else if (r < 0.6 && cx.scope.length > 0) {
+    return columnExpr(cx);
+  }
+  if (has(cx, 'params') && cx.prng.chance(0.12)) return paramExpr(cx);
+  return literalExpr(cx);
+}
+
+// ---- expressions --------------------------------------------------------------------------------
+
+type Production = [weight: number, feature: Feature | null, make: (cx: Cx, depth: number) => SqlNode];
+
+const bin = (op: string, feature: Feature) => (cx: Cx, d: number) => exprNode(['(', ` ${op} `, ')'], [expr(cx, d - 1), expr(cx, d - 1)], feature);
+
+const PRODUCTIONS: Production[] = [
+  [6, 'arith', (cx, d) => bin(cx.prng.pick(['+', '-', '*', '/', '%', '+', '-', '*', '&', '|', '<<', '>>']), 'arith')(cx, d)],
+  [2, 'arith', unaryExpr],
+  [7, 'compare', comparison],
+  [2, 'compare', (cx, d) => exprNode(['(', cx.prng.pick([' ISNULL)', ' NOTNULL)', ' IS NULL)', ' IS NOT NULL)', ' NOT NULL)'])], [expr(cx, d - 1)], 'compare')],
+  [4, 'logic', andOr],
+  [1, 'logic', (cx, d) => exprNode(['(NOT ', ')'], [expr(cx, d - 1)], 'logic')],
+  [2, 'between', betweenExpr],
+  [3, 'in', inList],
+  [3, 'like', likeExpr],
+  [3, 'case', caseExpr],
+  [3, 'cast', (cx, d) => exprNode(['CAST(', ` AS ${cx.prng.pick(CAST_TYPES)})`], [expr(cx, d - 1)], 'cast')],
+  [2, 'collate', (cx, d) => exprNode(['(', ` COLLATE ${cx.prng.pick(['NOCASE', 'RTRIM', 'BINARY', 'nocase'])})`], [expr(cx, d - 1)], 'collate')],
+  [2, 'concat', bin('||', 'concat')],
+  [10, 'functions', functionExpr],
+  [3, 'subquery', subqueryExpr],
+];
+
+const CAST_TYPES = ['INTEGER', 'INT', 'TEXT', 'REAL', 'NUMERIC', 'BLOB', 'FLOAT', 'VARCHAR(5)', 'DECIMAL(10,2)', 'BOOLEAN', 'NONE', 'UNSIGNED BIG INT'];
+
+/** A random expression of at most `depth` levels of operators. */
+export function expr(cx: Cx, depth: number): SqlNode {
+  if (depth <= 0 || cx.prng.chance(0.2)) return leafExpr(cx);
+  let total = 0;
+  const usable = PRODUCTIONS.filter(([w, f]) => (f === null || has(cx, f)) && w > 0 && (f !== 'subquery' || usableSubquery(cx)));
+  for (const [w] of usable) total += w;
+  let r = cx.prng.float() * total;
+  for (const [w, , make] of usable) {
+    r -= w;
+    if (r < 0) return make(cx, depth);
+  }
+  return leafExpr(cx);
+}
+
+/**
+ * `a AND b`, `a OR b`. Without `short_circuit_error`, an operand never calls abs() (which raises
+ * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first (FOUND.md).
+ */
+function andOr(cx: Cx, d: number): SqlNode {
+  const operand = (): SqlNode => {
+    let e = expr(cx, d - 1);
+    while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
+    return e;
+  };
+  return exprNode(['(', cx.prng.pick([' AND ', ' OR ']), ')'], [operand(), operand()], 'logic');
+}
+
+/** Without `column_collation`, two column references are never compared directly (FOUND.md). */
+function columnPair(cx: Cx, left: SqlNode, right: SqlNode): boolean {
+  return !has(cx, 'column_collation') && left.tag === 'column' && right.tag === 'column';
+}
+
+/** `-x`, `+x`, `~x`; without `min_int64_literal` never `-9223372036854775808`, without `unary_plus_affinity` never `+column` (FOUND.md). */
+function unaryExpr(cx: Cx, d: number): SqlNode {
+  const op = cx.prng.pick(['(- ', '(+ ', '(~ ']);
+  let operand = expr(cx, d - 1);
+  while (
+    (op === '(- ' && !has(cx, 'min_int64_literal') && operand.kids.length === 0 && operand.parts[0] === '9223372036854775808') ||
+    (op === '(+ ' && !has(cx, 'unary_plus_affinity') && hasAffinity(operand))
+  ) {
+    operand = expr(cx, d - 1);
+  }
+  return exprNode([op, ')'], [operand], 'arith');
+}
+
+/** `a op b`; without `is_true_false`, never `x IS [NOT] TRUE|FALSE` (FOUND.md). */
+function comparison(cx: Cx, d: number): SqlNode {
+  const op = cx.prng.pick(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'IS', 'IS NOT', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM']);
+  let right = expr(cx, d - 1);
+  const truthLiteral = (n: SqlNode): boolean => n.kids.length === 0 && /^(TRUE|FALSE)$/i.test(n.parts[0]!);
+  const left = expr(cx, d - 1);
+  while ((op.startsWith('IS') && !has(cx, 'is_true_false') && truthLiteral(right)) || columnPair(cx, left, right)) right = expr(cx, d - 1);
+  return exprNode(['(', ` ${op} `, ')'], [left, right], 'compare');
+}
+
+/** Whether an expression has an affinity (a column or CAST, under unary + or COLLATE). */
+function hasAffinity(node: SqlNode): boolean {
+  let n = node;
+  while (n.kids.length === 1 && (n.parts[0] === '(+ ' || n.parts[1]!.startsWith(' COLLATE '))) n = n.kids[0]!;
+  return n.tag === 'column' || n.parts[0] === 'CAST(';
+}
+
+function betweenExpr(cx: Cx, d: number): SqlNode {
+  const x = expr(cx, d - 1);
+  const bound = (): SqlNode => {
+    let b = expr(cx, d - 1);
+    while (columnPair(cx, x, b)) b = expr(cx, d - 1);
+    return b;
+  };
+  return exprNode(['(', cx.prng.chance(0.3) ? ' NOT BETWEEN ' : ' BETWEEN ', ' AND ', ')'], [x, bound(), bound()], 'between');
+}
+
+function inList(cx: Cx, d: number): SqlNode {
+  const n = cx.prng.chance(0.05) ? 0 : cx.prng.range(1, 4);
+  const items: SqlNode[] = [];
+  for (let i = 0; i < n; i++) {
+    let item = expr(cx, d - 1);
+    while (!has(cx, 'in_item_affinity') && hasAffinity(item)) item = expr(cx, d - 1);
+    items.push(item);
+  }
+  return exprNode(['(', cx.prng.chance(0.3) ? ' NOT IN (' : ' IN (', ...items.slice(1).map(() => ', '), '))'].filter((_, i) => n > 0 || i !== 2), [expr(cx, d - 1), ...items], 'in');
+}
+
+const LIKE_PATTERNS = ['a%', '%b%', '_', '%', 'A_c', 'abc', '%c', 'x\\_y%', 'x|%%', '1%', '%2', '', '%é%', 'É%', '_b_', 'ABC%', '% ', '[a-c]*', '*b*', '?', 'a*', '[^a]*', '*[0-9]*', '[]]*'];
+
+function likeExpr(cx: Cx, d: number): SqlNode {
+  const prng = cx.prng;
+  const glob = prng.chance(0.35);
+  const op = `${prng.chance(0.25) ? ' NOT' : ''} ${glob ? 'GLOB' : 'LIKE'} `;
+  const pattern = prng.chance(0.65) ? leaf(textLiteral(prng.pick(LIKE_PATTERNS)), { expr: true }) : expr(cx, d - 1);
+  if (!glob && prng.chance(0.25)) {
+    const escape = prng.chance(0.9) || !has(cx, 'escape_expression') ? leaf(textLiteral(prng.pick(['\\', '|', 'x', '%'])), { expr: true }) : expr(cx, d - 1);
+    return exprNode(['(', op, ' ESCAPE ', ')'], [expr(cx, d - 1), pattern, escape], 'like');
+  }
+  return exprNode(['(', op, ')'], [expr(cx, d - 1), pattern], 'like');
+}
+
+function caseExpr(cx: Cx, d: number): SqlNode {
+  const prng = cx.prng;
+  const kids: SqlNode[] = [];
+  const parts: string[] = ['CASE '];
+  const base = prng.chance(0.4) ? expr(cx, d - 1) : null;
+  if (base) {
+    kids.push(base);
+    parts.push(' ');
+  }
+  for (let n = prng.range(1, 3); n > 0; n--) {
+    parts[parts.length - 1] += 'WHEN ';
+    let when = expr(cx, d - 1);
+    while (base && columnPair(cx, base, when)) when = expr(cx, d - 1);
+    kids.push(when);
+    parts.push(' THEN ');
+    kids.push(expr(cx, d - 1));
+    parts.push(' ');
+  }
+  if (prng.chance(0.6)) {
+    parts[parts.length - 1] += 'ELSE ';
+    kids.push(expr(cx, d - 1));
+    parts.push(' ');
+  }
+  parts[parts.length - 1] += 'END';
+  return exprNode(parts, kids, 'case');
+}
+
+// ---- functions ----------------------------------------------------------------------------------
+
+type ArgKind = 'any' | 'small' | 'text';
+/** Name, then the kinds of its arguments; a trailing number is how many of the last ones are optional. */
+const FUNCTIONS: [string, ArgKind[], number][] = [
+  ['abs', ['any'], 0], ['coalesce', ['any', 'any', 'any', 'any'], 2], ['ifnull', ['any', 'any'], 0],
+  ['iif', ['any', 'any', 'any'], 1], ['nullif', ['any', 'any'], 0], ['length', ['any'], 0], ['octet_length', ['any'], 0],
+  ['lower', ['any'], 0], ['upper', ['any'], 0], ['substr', ['any', 'small', 'small'], 1], ['substring', ['any', 'small', 'small'], 1],
+  ['instr', ['any', 'any'], 0], ['replace', ['any', 'any', 'any'], 0], ['trim', ['any', 'text'], 1], ['ltrim', ['any', 'text'], 1],
+  ['rtrim', ['any', 'text'], 1], ['round', ['any', 'small'], 1], ['typeof', ['any'], 0], ['hex', ['any'], 0],
+  ['quote', ['any'], 0], ['unicode', ['any'], 0], ['char', ['small', 'small', 'small'], 3], ['min', ['any', 'any', 'any'], 1],
+  ['max', ['any', 'any', 'any'], 1], ['sign', ['any'], 0], ['concat', ['any', 'any', 'any'], 2], ['concat_ws', ['text', 'any', 'any', 'any'], 2],
+  ['unhex', ['any', 'text'], 1], ['likely', ['any'], 0], ['unlikely', ['any'], 0], ['soundex', ['any'], 0], ['zeroblob', ['small'], 0],
+  ['glob', ['text', 'any'], 0], ['like', ['text', 'any', 'text'], 1], ['printf', ['text', 'any', 'any'], 2], ['format', ['text', 'any'], 1],
+];
+
+const PRINTF_FORMATS = [
+  '%d', '%5d', '%-5d|', '%05d', '%x', '%X', '%o', '%s', '%.3s', '%10s|', '%-10s|', '%f', '%.2f', '%e', '%.3e', '%g', '%c',
+  '%q', '%Q', '%w', '%%', '%i', '%u', '%lld', '%,d', '%+d', '% d', '%#x', '%.0f', '%10.4f', '%!d', '%s-%s', '%d:%x', '%.10g', '%G', '%E', '%z',
+];
+
+function argument(cx: Cx, kind: ArgKind, d: number, fn: string): SqlNode {
+  const prng = cx.prng;
+  if (kind === 'small' && prng.chance(0.7)) return literal(int(BigInt(prng.range(-3, 8))));
+  const formatLiteral = (fn === 'printf' || fn === 'format') && !has(cx, 'empty_format');
+  if (kind === 'text' && (prng.chance(0.7) || formatLiteral)) {
+    if (fn === 'printf' || fn === 'format') return leaf(textLiteral(prng.pick(PRINTF_FORMATS)), { expr: true });
+    if (fn === 'glob' || fn === 'like') return leaf(textLiteral(prng.pick(LIKE_PATTERNS)), { expr: true });
+    return leaf(textLiteral(prng.pick(['a', ' ', 'ab', 'x', ',', '', '12', ' a'])), { expr: true });
+  }
+  if (fn === 'zeroblob') return literal(int(BigInt(prng.range(0, 4))));
+  return expr(cx, d - 1);
+}
+
+function functionExpr(cx: Cx, d: number): SqlNode {
+  const [name, kinds, optional] = cx.prng.pick(FUNCTIONS);
+  const count = kinds.length - cx.prng.range(0, optional);
+  const args: SqlNode[] = [];
+  const collated = (n: SqlNode): boolean => n.tag === 'column' || (n.parts[1] ?? '').startsWith(' COLLATE ');
+  for (let i = 0; i < count; i++) {
+    let arg = argument(cx, kinds[i]!, d, name);
+    while ((name === 'min' || name === 'max') && !has(cx, 'minmax_collation') && collated(arg)) arg = argument(cx, kinds[i]!, d, name);
+    args.push(arg);
+  }
+  if (name === 'like' && args.length === 3 && !has(cx, 'escape_expression')) args[2] = leaf(textLiteral(cx.prng.pick(['\\', '|', 'x'])), { expr: true });
+  return call(cx.prng.chance(0.1) ? name.toUpperCase() : name, args, 'functions');
+}
+
+function aggregateCall(cx: Cx): SqlNode {
+  const prng = cx.prng;
+  const row: Cx = { ...cx, mode: 'row' };
+  const arg = (): SqlNode => expr(row, prng.range(0, 2));
+  const names = ['count', 'sum', 'total', 'avg', 'min', 'max', 'count'];
+  if (has(cx, 'group_concat')) names.push('group_concat');
+  const name = prng.pick(names);
+  if (name === 'count' && prng.chance(0.4)) return exprNode(['count(*)'], [], 'aggregate');
+  if (name === 'group_concat') return call(name, prng.chance(0.5) ? [arg()] : [arg(), leaf(textLiteral(prng.pick(['-', '', ', '])), { expr: true })], 'group_concat');
+  if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [arg()], 'aggregate');
+  return call(name, [arg()], 'aggregate');
+}
+
+// ---- subqueries ---------------------------------------------------------------------------------
+
+function usableSubquery(cx: Cx): boolean {
+  return cx.mode === 'row' && cx.subqueryDepth < 2 && cx.relations.some((r) => r.rowid);
+}
+
+/** A scalar, IN or EXISTS subquery over one table, correlated with the outer scope half the time. */
+function subqueryExpr(cx: Cx, d: number): SqlNode {
+  const prng = cx.prng;
+  const relation = prng.pick(cx.relations.filter((r) => r.rowid));
+  const alias = `s${++cx.aliases.n}`;
+  const inner: Cx = {
+    ...cx,
+    scope: prng.chance(0.5) ? [{ alias, columns: relation.columns, rowid: true }, ...cx.scope] : [{ alias, columns: relation.columns, rowid: true }],
+    subqueryDepth: cx.subqueryDepth + 1,
+    mode: 'row',
+    keys: [],
+  };
+  const where = prng.chance(0.7) ? seq(' WHERE ', expr(inner, Math.min(d, 2))) : null;
+  if (where) where.optional = true;
+  const from = ` FROM ${relation.name} AS ${alias}`;
+  const kind = prng.pick(['scalar', 'in', 'exists']);
+  if (kind === 'exists') {
+    const node = seq(prng.chance(0.3) ? '(NOT EXISTS (SELECT 1' : '(EXISTS (SELECT 1', from, where, '))');
+    return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
+  }
+  if (kind === 'in') {
+    const node = seq('(', expr(cx, d - 1), prng.chance(0.3) ? ' NOT IN (SELECT ' : ' IN (SELECT ', expr(inner, 1), from, where, '))');
+    return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
+  }
+  if (has(cx, 'aggregate') && prng.chance(0.5)) {
+    const node = seq('(SELECT ', aggregateCall({ ...inner, mode: 'group' }), from, where, ')');
+    return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
+  }
+  const node = seq('(SELECT ', expr(inner, 1), from, where, ` ORDER BY ${alias}.rowid LIMIT 1)`);
+  return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
+}
+
+// ---- SELECT -------------------------------------------------------------------------------------
+
+function relationsOf(scenario: Scenario): Relation[] {
+  return scenario.tables.map((t: TableSpec) => ({ name: t.name, columns: t.columns.map((c) => c.name), rowid: true }));
+}
+
+function baseCx(prng: Prng, features: FeatureSet, scenario: Scenario): Cx {
+  return { prng, features, relations: relationsOf(scenario), scope: [], mode: 'row', keys: [], subqueryDepth: 0, aliases: { n: 0 } };
+}
+
+/** WITH clause: plain CTEs over a table, or a recursive counter; each becomes a relation. */
+function withClause(cx: Cx): SqlNode | null {
+  const prng = cx.prng;
+  const ctes: SqlNode[] = [];
+  let recursive = false;
+  for (let n = prng.range(1, 2); n > 0; n--) {
+    const name = `c${ctes.length + 1}`;
+    if (prng.chance(0.3)) {
+      recursive = true;
+      const limit = prng.range(0, 6);
+      ctes.push(leaf(`${name}(n) AS (SELECT ${prng.pick(['1', '0', "'a'", '1.5'])} UNION ALL SELECT n + 1 FROM ${name} WHERE n < ${limit})`));
+      cx.relations.push({ name, columns: ['n'], rowid: false });
+      continue;
+    }
+    const table = prng.pick(cx.relations.filter((r) => r.rowid));
+    const inner: Cx = { ...cx, scope: [{ alias: table.name, columns: table.columns, rowid: true }] };
+    const width = prng.range(1, 3);
+    const columns = Array.from({ length: width }, (_, i) => `m${i + 1}`);
+    const exprs = list('', columns.map(() => expr(inner, 2)), ', ', '');
+    const where = prng.chance(0.5) ? seq(' WHERE ', expr(inner, 2)) : null;
+    ctes.push({ ...seq(`${name}(${columns.join(', ')}) AS (SELECT `, exprs, ` FROM ${table.name}`, where, ')'), tag: 'subquery' });
+    cx.relations.push({ name, columns, rowid: false });
+  }
+  return { ...list(recursive ? 'WITH RECURSIVE ' : 'WITH ', ctes, ', ', ' '), feature: 'cte' };
+}
+
+/** FROM clause with its sources added to `cx.scope`; null when the query reads no table. */
+function fromClause(cx: Cx): SqlNode | null {
+  const prng = cx.prng;
+  const joins = has(cx, 'join') || has(cx, 'leftjoin');
+  const r = prng.float();
+  const count = r < 0.05 ? 0 : r < 0.6 || !joins ? 1 : r < 0.9 ? 2 : 3;
+  if (count === 0) return null;
+  const items: SqlNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const relation = prng.pick(cx.relations);
+    const taken = cx.scope.some((s) => s.alias === relation.name);
+    const alias = taken || prng.chance(0.3) ? `q${++cx.aliases.n}` : relation.name;
+    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid });
+    const named = alias === relation.name ? relation.name : `${relation.name} AS ${alias}`;
+    if (i === 0) {
+      items.push(leaf(named));
+      continue;
+    }
+    const left = has(cx, 'leftjoin') && (!has(cx, 'join') || prng.chance(0.4));
+    const op = left ? prng.pick([' LEFT JOIN ', ' LEFT OUTER JOIN ']) : prng.pick([', ', ' CROSS JOIN ', ' JOIN ', ' INNER JOIN ', ' JOIN ']);
+    const on = op !== ', ' && op !== ' CROSS JOIN ' && prng.chance(0.85) ? { ...seq(' ON ', expr({ ...cx, qualified: !has(cx, 'bare_column_in_on') }, 2)), optional: true } : null;
+    items.push({ ...seq(op, named, on), optional: true, feature: left ? 'leftjoin' : 'join' });
+  }
+  return list(' FROM ', items, '', '');
+}
+
+function orderTerm(cx: Cx, width: number, aliases: string[], first: boolean): SqlNode {
+  const prng = cx.prng;
+  const r = prng.float();
+  let term: SqlNode;
+  if (r < 0.45 && aliases.length > 0 && (r > 0.35 || cx.scope.length === 0)) term = leaf(prng.pick(aliases));
+  else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
+  else term = expr(cx, 2);
+  while (
+    (!has(cx, 'constant_order_term') && isFoldedConstant(term)) ||
+    (!has(cx, 'order_term_ordinal') && !first && term.kids.length === 0 && /^\d+$/.test(term.parts[0]!) && !(Number(term.parts[0]) >= 1 && Number(term.parts[0]) <= width))
+  ) {
+    term = expr(cx, 2);
+  }
+  let suffix = '';
+  const alias = term.kids.length === 0 && aliases.includes(term.parts[0]!);
+  if (prng.chance(0.25) && (!alias || has(cx, 'collated_alias_order_term'))) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
+  if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
+  return { ...seq(term, suffix), optional: true };
+}
+
+/**
+ * An ORDER BY term Hearth and SQLite read differently (FOUND.md): an expression SQLite may fold to an
+ * integer and then take as a column number (no columns, or truth-valued), or an integer
+ * literal beyond 32 bits, which SQLite does not take as one.
+ */
+function isFoldedConstant(node: SqlNode): boolean {
+  if (node.kids.length === 0 && /^\d+$/.test(node.parts[0]!)) return Number(node.parts[0]) > 2147483647;
+  // SQLite also folds truth-valued terms such as `x AND 0` or `notnull_column IS NULL` to 0 or 1,
+  // under unary operators and COLLATE too.
+  let inner = node;
+  const wrapper = (n: SqlNode): boolean => n.kids.length === 1 && (n.parts[0] === '(+ ' || n.parts[0] === '(- ' || n.parts[0] === '(~ ' || n.parts[1]!.startsWith(' COLLATE '));
+  while (wrapper(inner)) inner = inner.kids[0]!;
+  if (inner !== node) return (inner.kids.length === 0 && /^\d+$/.test(inner.parts[0]!)) || isFoldedConstant(inner);
+  if (node.feature === 'logic' || node.feature === 'compare' || node.feature === 'between' || node.feature === 'in' || node.feature === 'like') return true;
+  let constant = true;
+  walk(node, (n) => {
+    if (n.tag === 'column' || n.tag === 'subquery') constant = false;
+  });
+  return constant;
+}
+
+function constantExpr(cx: Cx): SqlNode {
+  const prng = cx.prng;
+  if (prng.chance(0.75)) return literal(int(BigInt(prng.range(-1, 6))));
+  return expr({ ...cx, scope: [], mode: 'row' }, 1);
+}
+
+function limitClause(cx: Cx): SqlNode {
+  // Without `limit_zero_offset` the OFFSET is always a valid integer literal (FOUND.md).
+  const offsetExpr = (): SqlNode => (has(cx, 'limit_zero_offset') ? constantExpr(cx) : literal(int(BigInt(cx.prng.range(0, 6)))));
+  const offset = cx.prng.chance(0.4) ? { ...seq(' OFFSET ', offsetExpr()), optional: true } : null;
+  return { ...seq(' LIMIT ', constantExpr(cx), offset), optional: true, tag: 'limit', feature: 'limit' };
+}
+
+/** One SELECT core, its sources added to `cx.scope`; `width` forces its number of result columns. */
+function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: number; aliases: string[]; grouped: boolean } {
+  const prng = cx.prng;
+  const from = fromClause(cx);
+  const grouped = has(cx, 'aggregate') && prng.chance(0.3);
+  const where = has(cx, 'where') && cx.scope.length > 0 && prng.chance(0.55) ? { ...seq(' WHERE ', expr(cx, prng.range(1, 3))), optional: true, feature: 'where' as const } : null;
+  let groupBy: SqlNode | null = null;
+  let having: SqlNode | null = null;
+  if (grouped && has(cx, 'groupby') && cx.scope.length > 0 && prng.chance(0.7)) {
+    const keys: SqlNode[] = [];
+    for (let n = prng.range(1, 2); n > 0; n--) keys.push(prng.chance(0.7) ? columnExpr(cx) : expr(cx, 1));
+    cx.keys = keys;
+    groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby' };
+  }
+  if (grouped) cx.mode = 'group';
+  if (groupBy && prng.chance(0.4)) having = { ...seq(' HAVING ', expr(cx, 2)), optional: true, feature: 'groupby' };
+  const columns: SqlNode[] = [];
+  const aliases: string[] = [];
+  let w = 0;
+  const target = width ?? prng.range(1, 4);
+  while (w < target) {
+    if (width === null && !grouped && cx.scope.length > 0 && prng.chance(0.08)) {
+      const source = prng.chance(0.5) ? prng.pick(cx.scope) : null;
+      const starWidth = source ? source.columns.length : cx.scope.reduce((n, s) => n + s.columns.length, 0);
+      columns.push(leaf(source ? `${source.alias}.*` : '*', { optional: true, width: starWidth }));
+      w += starWidth;
+      continue;
+    }
+    let e = expr(cx, prng.range(0, 3));
+    while (!has(cx, 'rowid_result_column') && isRowidReference(e)) e = expr(cx, prng.range(0, 3));
+    if (prng.chance(0.25)) {
+      const alias = `r${aliases.length + 1}`;
+      aliases.push(alias);
+      columns.push({ ...seq(e, ` AS ${alias}`), optional: true });
+    } else {
+      columns.push({ ...e, optional: true });
+    }
+    w++;
+  }
+  const distinct = has(cx, 'distinct') && prng.chance(0.15) ? leaf('DISTINCT ', { optional: true, tag: 'distinct', feature: 'distinct' }) : null;
+  const node = seq('SELECT ', distinct, list('', columns, ', ', '', { tag: 'columns' }), from, where, groupBy, having);
+  return { node, width: w, aliases, grouped };
+}
+
+/** A random query statement. */
+export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenario): SqlNode {
+  const cx = baseCx(prng, features, scenario);
+  const withNode = has(cx, 'cte') && prng.chance(0.25) ? withClause(cx) : null;
+  const compound = has(cx, 'compound') && prng.chance(0.2);
+  const firstCx: Cx = { ...cx, scope: [] };
+  const first = selectCore(firstCx, compound ? prng.range(1, 3) : null);
+  const items: (string | SqlNode | null)[] = [withNode, first.node];
+  if (compound) {
+    for (let n = prng.range(1, 2); n > 0; n--) {
+      const op = prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']);
+      const member = selectCore({ ...cx, scope: [], keys: [] }, first.width).node;
+      items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
+    }
+  }
+  if (has(cx, 'orderby') && prng.chance(0.5)) {
+    // A compound's ORDER BY may only name result columns; a core's may use any expression of its scope.
+    // With DISTINCT, a term outside the result would sort by a value of an unspecified row of each group.
+    const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
+    const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
+    const terms: SqlNode[] = [];
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, terms.length === 0));
+    items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
+  }
+  if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));
+  return { ...seq(...items), tag: 'select' };
+}
+
+// ---- writing statements -------------------------------------------------------------------------
+
+/** A random INSERT, UPDATE or DELETE (as the features allow), or null when none is enabled. */
+export function randomWrite(prng: Prng, features: FeatureSet, scenario: Scenario): SqlNode | null {
+  const cx = baseCx(prng, features, scenario);
+  const kinds: string[] = [];
+  if (has(cx, 'insert')) kinds.push('insert');
+  if (has(cx, 'insert_or')) kinds.push('insert_or');
+  if (has(cx, 'dml')) kinds.push('update', 'delete');
+  if (kinds.length === 0) return null;
+  const kind = prng.pick(kinds);
+  const table = prng.pick(scenario.tables);
+  cx.scope = [{ alias: table.name, columns: table.columns.map((c) => c.name), rowid: true }];
+  const where = (): SqlNode | null => (prng.chance(0.7) ? { ...seq(' WHERE ', expr(cx, 2)), optional: true, feature: 'where' } : null);
+  if (kind === 'delete') return { ...seq(`DELETE FROM ${table.name}`, where()), tag: 'dml', feature: 'dml' };
+  if (kind === 'update') {
+    const or = has(cx, 'insert_or') && prng.chance(0.3) ? `OR ${prng.pick(['REPLACE', 'IGNORE'])} ` : '';
+    const sets: SqlNode[] = [];
+    const cols = table.columns.slice();
+    for (let n = prng.range(1, Math.min(2, cols.length)); n > 0; n--) {
+      const c = cols.splice(prng.int(cols.length), 1)[0]!;
+      sets.push({ ...seq(`${c.name} = `, c.ipk && prng.chance(0.6) ? literal(int(BigInt(prng.range(-2, 12)))) : expr(cx, 2)), optional: true });
+    }
+    return { ...seq(`UPDATE ${or}${table.name} SET `, list('', sets, ', ', ''), where()), tag: 'dml', feature: 'dml' };
+  }
+  const or = kind === 'insert_or' ? `OR ${prng.pick(['REPLACE', 'IGNORE'])} ` : '';
+  const feature: Feature = kind === 'insert_or' ? 'insert_or' : 'insert';
+  if (prng.chance(0.05)) return { ...leaf(`INSERT ${or}INTO ${table.name} DEFAULT VALUES`), tag: 'dml', feature };
+  const constant: Cx = { ...cx, scope: [] };
+  const targets = prng.chance(0.5) ? table.columns : table.columns.filter(() => prng.chance(0.6));
+  const rows: SqlNode[] = [];
+  // Without `mixed_rowid_insert`, either every row of the statement gives a key or none does.
+  const nullKeys = prng.chance(0.2);
+  for (let n = has(cx, 'multi_row_insert') ? prng.range(1, 3) : 1; n > 0; n--) {
+    const key = (): SqlNode => (has(cx, 'mixed_rowid_insert') ? prng.chance(0.2) : nullKeys) ? literal(null) : literal(int(randomInt(prng) % 16n));
+    const values = targets.map((c) => (c.ipk && (prng.chance(0.7) || !has(cx, 'mixed_rowid_insert')) ? key() : expr(constant, prng.range(0, 2))));
+    rows.push({ ...list('(', values, ', ', ')'), optional: true });
+  }
+  const columnList = targets.length === table.columns.length && prng.chance(0.5) ? '' : `(${targets.map((c) => c.name).join(', ')})`;
+  if (targets.length === 0) return { ...leaf(`INSERT ${or}INTO ${table.name} DEFAULT VALUES`), tag: 'dml', feature };
+  return { ...seq(`INSERT ${or}INTO ${table.name}${columnList} VALUES `, list('', rows, ', ', '')), tag: 'dml', feature };
+}
