@@ -63,6 +63,8 @@ describe('CREATE TABLE and CREATE INDEX write the schema SQLite writes', () => {
         'INSERT INTO v VALUES(1, 1)',
         'INSERT INTO w(x) VALUES(1), (2), (NULL), (NULL)',
         'INSERT INTO z VALUES(1, 1), (2, 2)',
+        'INSERT INTO w DEFAULT VALUES',
+        'INSERT INTO w DEFAULT VALUES',
       ],
       ['t', 'u', 'v', 'w', 'z'],
     );

@@ -41,7 +41,8 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-  const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : table.columns.map((_, i) => i);
+  // DEFAULT VALUES gives no column: every one takes its default.
+  const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
   const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
