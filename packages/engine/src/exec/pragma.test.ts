@@ -101,6 +101,23 @@ describe('PRAGMA against SQLite', () => {
     compare(script, null);
   });
 
+  it('index_list, index_info and index_xinfo', () => {
+    const script = [
+      ...TABLES,
+      'CREATE TABLE x(a, b TEXT COLLATE nocase, c UNIQUE, d INTEGER PRIMARY KEY, PRIMARY KEY(a, b), UNIQUE(c COLLATE RTRIM DESC))',
+      'CREATE INDEX xi ON x(b DESC, a) WHERE a > 0',
+      'CREATE UNIQUE INDEX xe ON x(a + 1, d)',
+      'CREATE INDEX "Odd Name" ON x(c COLLATE NoCase)',
+    ];
+    for (const p of ['index_list(x)', 'index_list(X)', 'index_list(t)', 'index_list(nope)', 'index_list']) script.push(`PRAGMA ${p}`, `PRAGMA main.${p}`);
+    for (const p of ['index_info', 'index_xinfo']) {
+      for (const arg of ['(xi)', '(xe)', '("Odd Name")', '(sqlite_autoindex_x_1)', '(sqlite_autoindex_x_2)', '(sqlite_autoindex_x_3)', '(nope)', '(x)', '']) {
+        script.push(`PRAGMA ${p}${arg}`, `PRAGMA temp.${p}${arg}`);
+      }
+    }
+    compare(script, null);
+  });
+
   it('integrity_check, database_list and wal_checkpoint on an in-memory database', () => {
     compare(
       [

@@ -184,6 +184,46 @@ function tableInfo(extended: boolean): PragmaDef {
   };
 }
 
+/** PRAGMA index_list(table): the table's indexes, newest first. */
+const INDEX_LIST: PragmaDef = {
+  columns: ['seq', 'name', 'unique', 'origin', 'partial'],
+  rowsWithValue: true,
+  run(host, value, schema) {
+    if (value === null || schema === 'temp') return [];
+    return host.read(() => {
+      const table = host.catalog().table(value);
+      if (!table) return [];
+      return [...table.indexes]
+        .reverse()
+        .map((index, seq) => row(int(seq), text(index.name), int(index.unique ? 1 : 0), text(index.origin), int(index.partial ? 1 : 0)));
+    });
+  },
+};
+
+/** PRAGMA index_info / index_xinfo(index): its key columns; xinfo adds order, collation and the rowid. */
+function indexInfo(extended: boolean): PragmaDef {
+  return {
+    columns: extended ? ['seqno', 'cid', 'name', 'desc', 'coll', 'key'] : ['seqno', 'cid', 'name'],
+    rowsWithValue: true,
+    run(host, value, schema) {
+      if (value === null || schema === 'temp') return [];
+      return host.read(() => {
+        const catalog = host.catalog();
+        const index = catalog.index(value);
+        const table = index && catalog.table(index.table);
+        if (!index || !table) return [];
+        const rows = index.columns.map((col, seq) => {
+          const name = col.column >= 0 ? text(table.columns[col.column]!.name) : nul;
+          const base: [ValueType, SqlValue][] = [int(seq), int(col.column), name];
+          return extended ? row(...base, int(col.desc ? 1 : 0), text(col.collationName), int(1)) : row(...base);
+        });
+        if (extended) rows.push(row(int(index.columns.length), int(-1), nul, int(0), text('BINARY'), int(0)));
+        return rows;
+      });
+    },
+  };
+}
+
 const TABLE_LIST: PragmaDef = {
   columns: ['schema', 'name', 'type', 'ncol', 'wr', 'strict'],
   rowsWithValue: true,
@@ -313,6 +353,9 @@ const PRAGMAS: Record<string, PragmaDef> = {
   table_info: tableInfo(false),
   table_xinfo: tableInfo(true),
   table_list: TABLE_LIST,
+  index_list: INDEX_LIST,
+  index_info: indexInfo(false),
+  index_xinfo: indexInfo(true),
   database_list: {
     columns: ['seq', 'name', 'file'],
     rowsWithValue: false,
@@ -333,6 +376,9 @@ const PRAGMAS: Record<string, PragmaDef> = {
     },
   },
 };
+
+/** Pragmas that answer for the (empty) temp schema instead of failing on it. */
+const TEMP_AWARE = new Set<PragmaDef>([PRAGMAS.table_info!, PRAGMAS.table_xinfo!, TABLE_LIST, INDEX_LIST, PRAGMAS.index_info!, PRAGMAS.index_xinfo!]);
 
 function headerIntNamed(name: string, field: number): PragmaDef {
   return { columns: [name], rowsWithValue: true, run: (host) => headerInt(field).run(host, null, 'main') };
@@ -380,7 +426,7 @@ export function compilePragma(stmt: PragmaStmt, env: CompileEnv): Program {
       rows = [];
       if (!def) return;
       if (schema === 'temp' || (schema === '' && (def === PRAGMAS.integrity_check || def === PRAGMAS.quick_check))) host.tempOpened = true;
-      if (schema === 'temp' && def !== PRAGMAS.table_info && def !== PRAGMAS.table_xinfo && def !== TABLE_LIST) {
+      if (schema === 'temp' && !TEMP_AWARE.has(def)) {
         throw new SqliteError('SQLITE_ERROR', 'not supported yet: the temp schema');
       }
       rows = def.run(host, value, schema === '' ? (def === TABLE_LIST ? '' : 'main') : schema);

@@ -26,6 +26,8 @@ export interface ColumnInfo {
   declaredType: string;
   affinity: Affinity;
   collation: Collation;
+  /** The collation's name as the column definition spells it ('BINARY' when none). */
+  collationName: string;
   notNull: boolean;
   /** The NOT NULL constraint's ON CONFLICT clause, else null. */
   notNullConflict: ConflictResolution | null;
@@ -209,13 +211,16 @@ function checksOf(stmt: CreateTableStmt, sql: string): CheckInfo[] {
 function columnInfo(def: ColumnDef, sql: string): ColumnInfo {
   const declaredType = def.type ? sql.slice(def.type.start, def.type.end) : '';
   let collation = BINARY;
+  let collationName = 'BINARY';
   let notNull = false;
   let notNullConflict: ConflictResolution | null = null;
   let defaultValue: Expr | null = null;
   let defaultSql = '';
   for (const c of def.constraints) {
-    if (c.kind === 'collate') collation = collationByName(c.collation.name);
-    else if (c.kind === 'notNull') {
+    if (c.kind === 'collate') {
+      collation = collationByName(c.collation.name);
+      collationName = c.collation.name;
+    } else if (c.kind === 'notNull') {
       notNull = true;
       notNullConflict = c.conflict;
     }
@@ -224,7 +229,7 @@ function columnInfo(def: ColumnDef, sql: string): ColumnInfo {
       defaultSql = sql.slice(c.value.start, c.value.end);
     }
   }
-  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, notNull, notNullConflict, defaultValue, defaultSql };
+  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, collationName, notNull, notNullConflict, defaultValue, defaultSql };
 }
 
 /**

@@ -33,6 +33,8 @@ export interface IndexColumn {
   expr: Expr | null;
   /** How the column's text is ordered: the term's COLLATE, else the table column's, else BINARY. */
   collation: Collation;
+  /** That collation's name as the schema spells it. */
+  collationName: string;
   /** Whether the column is ordered descending. */
   desc: boolean;
 }
@@ -90,7 +92,7 @@ export function constraintIndexes(stmt: CreateTableStmt, table: TableShape, coll
     if (origin === 'pk') same.origin = 'pk';
   };
   stmt.columns.forEach((def, i) => {
-    const own = (desc: boolean): IndexColumn[] => [{ column: i, expr: null, collation: table.columns[i]!.collation, desc }];
+    const own = (desc: boolean): IndexColumn[] => [{ column: i, expr: null, collation: table.columns[i]!.collation, collationName: table.columns[i]!.collationName, desc }];
     for (const c of def.constraints) {
       if (c.kind === 'unique') add(own(false), 'u', c.conflict);
       else if (c.kind === 'primaryKey') {
@@ -120,15 +122,18 @@ function sameKey(a: IndexColumn[], b: IndexColumn[]): boolean {
 function constraintColumn(term: OrderingTerm, table: TableShape, collationOf: CollationLookup): IndexColumn {
   let expr = term.expr;
   let collation: Collation | null = null;
+  let collationName: string | null = null;
   if (expr.kind === 'collate') {
     collation = collationOf(expr.collation.name);
+    collationName = expr.collation.name;
     expr = expr.operand;
   }
   const name = columnName(expr);
   if (name === null) throw new SqliteError('SQLITE_ERROR', 'expressions prohibited in PRIMARY KEY and UNIQUE constraints');
   const i = findColumn(table.columns, name);
   if (i < 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
-  return { column: i, expr: null, collation: collation ?? table.columns[i]!.collation, desc: term.order === 'DESC' };
+  const column = table.columns[i]!;
+  return { column: i, expr: null, collation: collation ?? column.collation, collationName: collationName ?? column.collationName, desc: term.order === 'DESC' };
 }
 
 /** The name an index term's expression spells when it is a bare column name (or a string, SQLite's legacy). */
@@ -148,21 +153,27 @@ export function createdIndex(stmt: CreateIndexStmt, table: TableShape, root: num
   const columns = stmt.columns.map((term): IndexColumn => {
     let expr = term.expr;
     let collation: Collation | null = null;
+    let collationName: string | null = null;
     if (expr.kind === 'collate') {
       collation = collationOf(expr.collation.name);
+      collationName = expr.collation.name;
       expr = expr.operand;
     }
     const desc = term.order === 'DESC';
+    const ofColumn = (i: number): IndexColumn => {
+      const column = table.columns[i]!;
+      return { column: i, expr: null, collation: collation ?? column.collation, collationName: collationName ?? column.collationName, desc };
+    };
     if (expr.kind === 'column' && expr.table === null && expr.schema === null) {
       const i = findColumn(table.columns, expr.column.name);
       if (i < 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${expr.column.name}`);
-      return { column: i, expr: null, collation: collation ?? table.columns[i]!.collation, desc };
+      return ofColumn(i);
     }
     if (expr.kind === 'string') {
       const i = findColumn(table.columns, expr.value);
-      if (i >= 0) return { column: i, expr: null, collation: collation ?? table.columns[i]!.collation, desc };
+      if (i >= 0) return ofColumn(i);
     }
-    return { column: IndexSource.Expression, expr, collation: collation ?? BINARY, desc };
+    return { column: IndexSource.Expression, expr, collation: collation ?? BINARY, collationName: collationName ?? 'BINARY', desc };
   });
   return {
     name: stmt.name.name,
