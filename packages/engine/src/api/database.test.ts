@@ -104,6 +104,20 @@ describe('Database: joins, ORDER BY, DISTINCT', () => {
 });
 
 describe('Database: API', () => {
+  it('reports unknown names when preparing, as SQLite does', () => {
+    const db = new Database();
+    db.exec('CREATE TABLE t(a)');
+    expect(() => db.prepare('SELECT * FROM nope')).toThrow('no such table: nope');
+    expect(() => db.prepare('SELECT b FROM t')).toThrow('no such column: b');
+    expect(() => db.prepare('SELECT nofunc(a) FROM t')).toThrow('no such function: nofunc');
+    expect(() => db.prepare('INSERT INTO nope VALUES (1)')).toThrow('no such table: nope');
+    // Inside a transaction, and for a table created in it.
+    db.exec('BEGIN; CREATE TABLE u(x)');
+    expect(db.prepare('SELECT x FROM u').all()).toEqual([]);
+    db.exec('COMMIT');
+    db.close();
+  });
+
   it('binds positional and named parameters, and reports changes and rowids', () => {
     const db = new Database();
     db.exec('CREATE TABLE t(a, b)');

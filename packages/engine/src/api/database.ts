@@ -77,6 +77,9 @@ export interface PragmaOptions {
 
 const SYNCHRONOUS: Synchronous[] = ['off', 'normal', 'full'];
 
+/** Statements the connection runs itself (`Database.control`), which compile to no program. */
+const CONTROL_STATEMENTS = new Set<AstStatement['kind']>(['begin', 'commit', 'rollback', 'savepoint', 'release']);
+
 export class Database {
   /** The path the database was opened with. */
   readonly name: string;
@@ -156,7 +159,11 @@ export class Database {
     const { stmt, end, parameters } = parseOne(sql);
     if (!stmt) throw new SqliteError('SQLITE_MISUSE', 'The supplied SQL string contains no statements');
     if (parseOne(sql, end).stmt) throw new SqliteError('SQLITE_MISUSE', 'The supplied SQL string contains more than one statement');
-    return new Statement(this, sql, stmt, parameters);
+    const statement = new Statement(this, sql, stmt, parameters);
+    // As in SQLite, unknown tables, columns and functions are reported here, not at the first run
+    // (while a query is being iterated, compilation waits for the first run).
+    if (!CONTROL_STATEMENTS.has(stmt.kind) && !this.busy) statement.compileNow();
+    return statement;
   }
 
   /**
@@ -645,6 +652,12 @@ export class Statement {
     const program = this.current();
     this.bind(params);
     return program;
+  }
+
+  /** Compiles the statement now (inside a read transaction of its own when none is open). */
+  compileNow(): void {
+    if (this.access === 'own') this.current();
+    else this.db.within(true, () => this.current());
   }
 
   /** The program for the current schema and functions, compiled again when either changed. */

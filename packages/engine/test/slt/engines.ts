@@ -86,7 +86,14 @@ export class HearthEngine implements SltEngine {
     }
     const types = stmt.columns().map((c) => affinityLetter(c.type)).join('');
     stmt.raw(true).safeIntegers(true);
-    return { types, rows: stmt.all() as unknown[][] };
+    // An error while stepping keeps the rows produced before it, as with SQLite above.
+    const rows: unknown[][] = [];
+    try {
+      for (const row of stmt.iterate()) rows.push(row as unknown[]);
+    } catch (e) {
+      return { types, rows, stepError: e instanceof Error ? e.message : String(e) };
+    }
+    return { types, rows };
   }
 
   close(): void {
