@@ -103,6 +103,22 @@ describe('Database: joins, ORDER BY, DISTINCT', () => {
   }
 });
 
+describe('Database: REINDEX', () => {
+  const setup = `
+    CREATE TABLE t(a, b TEXT COLLATE NOCASE UNIQUE);
+    CREATE INDEX ta ON t(a DESC);
+    INSERT INTO t VALUES (3, 'x'), (1, 'Y'), (NULL, 'z'), (2.5, NULL);
+    CREATE TABLE u(c);`;
+  for (const target of ['', ' t', ' ta', ' main.ta', ' nocase', ' NOCASE', ' binary', ' u', ' nope', ' main.nope', ' sqlite_autoindex_t_1']) {
+    it(`REINDEX${target}`, () => {
+      const [h, o] = both(setup, `REINDEX${target}`);
+      expect(h).toEqual(o);
+      const [hc, oc] = both(`${setup}; REINDEX${target === ' nope' || target === ' main.nope' ? '' : target}`, 'PRAGMA integrity_check');
+      expect(hc).toEqual(oc);
+    });
+  }
+});
+
 describe('Database: API', () => {
   it('reports unknown names when preparing, as SQLite does', () => {
     const db = new Database();

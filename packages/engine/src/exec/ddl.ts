@@ -11,7 +11,7 @@ import type { Btree } from '../btree/btree.js';
 import { SqliteError } from '../common/errors.js';
 import { RecordReader } from '../record/record.js';
 import { createIndex, createTable, removeSchemaEntry } from '../schema/schema.js';
-import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier } from '../sql/ast.js';
+import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier, ReindexStmt } from '../sql/ast.js';
 import { type IndexInfo, type TableInfo, collationByName, tableInfo } from '../plan/catalog.js';
 import { createdIndex } from '../plan/indexes.js';
 import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
@@ -83,6 +83,44 @@ export function compileCreateIndex(stmt: CreateIndexStmt, env: CompileEnv): Prog
     info.root = createIndex(bt, name, table.name, sql);
     fillIndex(bt, table, writer);
   });
+}
+
+// ---- REINDEX ------------------------------------------------------------------------------------
+
+/**
+ * REINDEX [name]: rebuilds every index, the indexes of a table, one index, or the indexes that use a
+ * collation, by emptying each and filling it again from its table.
+ */
+export function compileReindex(stmt: ReindexStmt, env: CompileEnv): Program {
+  checkMainSchema(stmt.schema);
+  const catalog = env.catalog;
+  const all = catalog.allIndexes();
+  let chosen: IndexInfo[];
+  const name = stmt.name?.name;
+  if (name === undefined) chosen = all;
+  else if (!stmt.schema && isCollationName(name)) chosen = all.filter((ix) => ix.columns.some((c) => c.collationName.toLowerCase() === name.toLowerCase()));
+  else if (catalog.table(name)) chosen = catalog.table(name)!.indexes;
+  else if (catalog.index(name)) chosen = [catalog.index(name)!];
+  else throw new SqliteError('SQLITE_ERROR', 'unable to identify the object to be reindexed');
+  const rebuilds = chosen.map((info) => {
+    const table = catalog.table(info.table)!;
+    return { info, table, writer: new IndexWriter(info, table, new RowScope(table), { bindings: env.bindings, functions: env.functions }) };
+  });
+  return writeProgram((bt) => {
+    for (const { info, table, writer } of rebuilds) {
+      bt.clearTree(info.root);
+      fillIndex(bt, table, writer);
+    }
+  });
+}
+
+function isCollationName(name: string): boolean {
+  try {
+    collationByName(name);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Adds an entry for every row of `table` to the new, empty index `writer` keeps. */

@@ -17,7 +17,7 @@ import type { Statement } from '../sql/ast.js';
 import type { FunctionContext } from '../func/types.js';
 import type { Catalog } from '../plan/catalog.js';
 import type { Bindings } from './expr.js';
-import { compileCreateIndex, compileCreateTable, compileDrop } from './ddl.js';
+import { compileCreateIndex, compileCreateTable, compileDrop, compileReindex } from './ddl.js';
 import { compileDelete } from './delete.js';
 import { compileInsert } from './insert.js';
 import type { NestedQueries } from './nested.js';
@@ -93,6 +93,8 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileCreateIndex(stmt, env);
     case 'createView':
       return compileCreateView(stmt, env);
+    case 'reindex':
+      return compileReindex(stmt, env);
     case 'drop':
       if (stmt.object === 'VIEW') return compileDropView(stmt, env);
       return compileDrop(stmt, env);

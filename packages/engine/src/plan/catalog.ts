@@ -139,6 +139,11 @@ export class Catalog {
     this.indexes.set(name.toLowerCase(), index);
   }
 
+  /** Every index of every table, in schema order. */
+  allIndexes(): IndexInfo[] {
+    return [...this.indexes.values()];
+  }
+
   /** The index named `name` (case-insensitive), or undefined. */
   index(name: string): IndexInfo | undefined {
     return this.indexes.get(name.toLowerCase());
