@@ -24,7 +24,7 @@ Runs sqllogictest scripts (files or directories) through Vitest.
 options:
   --all                   the whole corpus (../shared/sqllogictest from the repository root)
   --ci                    the CI selection (the default when no path is given)
-  --engine NAME           sqlite (default; real SQLite via better-sqlite3) or hearth
+  --engine NAME           hearth (default; Hearth's SQL engine) or sqlite (real SQLite via better-sqlite3)
   --corpus DIR            the corpus directory
   --list-failures FILE    write every failure as JSON to FILE
   --max-failures N        failures printed per script (default 5)

@@ -1,6 +1,6 @@
 // Engines the sqllogictest runner can drive, chosen by the environment variable HEARTH_SLT_ENGINE:
-//   sqlite  real SQLite through better-sqlite3 (the default): validates the runner and the corpus
-//   hearth  Hearth's own SQL engine (src/api/database.ts), on a fresh in-memory database
+//   hearth  Hearth's own SQL engine (src/api/database.ts), on a fresh in-memory database (the default)
+//   sqlite  real SQLite through better-sqlite3: validates the runner and the corpus
 
 import Database from 'better-sqlite3';
 import { Database as HearthDatabase } from '../../src/api/database.js';
@@ -118,7 +118,7 @@ export function createEngine(name: SltEngineName): SltEngine {
 /** The engine kind named by HEARTH_SLT_ENGINE (default "sqlite"); throws on an unknown name. */
 export function engineNameFromEnv(env: NodeJS.ProcessEnv = process.env): SltEngineName {
   const raw = (env['HEARTH_SLT_ENGINE'] ?? '').trim().toLowerCase();
-  if (raw === '') return 'sqlite';
+  if (raw === '') return 'hearth';
   if ((ENGINE_NAMES as readonly string[]).includes(raw)) return raw as SltEngineName;
   throw new Error(`HEARTH_SLT_ENGINE must be one of ${ENGINE_NAMES.join(', ')}, not '${raw}'`);
 }

@@ -520,10 +520,19 @@ describe('running scripts', () => {
 });
 
 describe('engines', () => {
-  it('chooses the engine from HEARTH_SLT_ENGINE (default sqlite)', () => {
-    expect(engineNameFromEnv({})).toBe('sqlite');
-    expect(engineNameFromEnv({ HEARTH_SLT_ENGINE: 'Hearth' })).toBe('hearth');
+  it('chooses the engine from HEARTH_SLT_ENGINE (default hearth)', () => {
+    expect(engineNameFromEnv({})).toBe('hearth');
+    expect(engineNameFromEnv({ HEARTH_SLT_ENGINE: 'SQLite' })).toBe('sqlite');
     expect(() => engineNameFromEnv({ HEARTH_SLT_ENGINE: 'postgres' })).toThrow(/HEARTH_SLT_ENGINE/);
+  });
+
+  it('keeps the rows Hearth produced before an error while stepping', () => {
+    const e = createEngine('hearth');
+    e.exec('CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1), (-9223372036854775808), (2)');
+    const r = e.query('SELECT abs(x) FROM t');
+    e.close();
+    expect(r.rows).toEqual([[1n]]);
+    expect(r.stepError).toBe('integer overflow');
   });
 
   it('drives Hearth: INTEGER as bigint (beyond 2^53 too), REAL as number, BLOB as bytes', () => {

@@ -1,0 +1,30 @@
+// The sqllogictest records Hearth is known to fail, each with its cause. With the Hearth engine a
+// script passes when exactly its listed records fail: an unlisted failure is a regression, and a listed
+// record that passes must be removed from the list (so the list never hides progress or new bugs).
+// Records of scripts not listed here must all pass. Real SQLite (the sqlite engine) must pass everything.
+
+export interface KnownFailures {
+  /** Why these records fail. */
+  cause: string;
+  /** Line numbers of the records (as the runner reports them). */
+  lines: number[];
+}
+
+const TRIGGERS = 'CREATE TRIGGER and DROP TRIGGER are not supported yet';
+
+export const KNOWN_FAILURES: Readonly<Record<string, KnownFailures>> = {
+  'evidence/slt_lang_createtrigger.test': {
+    cause: TRIGGERS,
+    lines: [24, 39, 42, 45, 80, 83, 86, 89, 92, 95, 191, 194, 197, 200, 203, 206, 209, 212, 215, 218],
+  },
+  'evidence/slt_lang_droptrigger.test': { cause: TRIGGERS, lines: [24, 27, 44] },
+  'evidence/slt_lang_createview.test': {
+    cause: 'TEMP views are not supported yet (Hearth has no temp schema); the DROP VIEWs of those views then fail',
+    lines: [48, 52, 115, 119],
+  },
+};
+
+/** The known failures of script `name` (its path relative to the corpus), for the named engine. */
+export function knownFailures(name: string, engine: string): KnownFailures | undefined {
+  return engine === 'hearth' ? KNOWN_FAILURES[name] : undefined;
+}
