@@ -28,6 +28,8 @@ import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowSignature } from './rowkey.js';
+import { columnNumber } from './fold.js';
+import { collationByName } from '../plan/catalog.js';
 import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
 
 function notSupported(what: string): SqliteError {
@@ -190,9 +192,8 @@ class AliasScope implements Scope {
 
 /** A GROUP BY term: a result column number, or an expression over the input rows. */
 function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext): Compiled {
-  const bare = term.kind === 'collate' ? term.operand : term;
-  if (bare.kind === 'integer') {
-    const n = Number(bare.text);
+  const n = columnNumber(term);
+  if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
       throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
     }
@@ -236,7 +237,7 @@ function addResultColumn(
   rowColumns: (Compiled | null)[],
 ): void {
   if (column.kind === 'expr') {
-    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? column.expr.column.name : sql.slice(column.start, column.end);
+    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? (scope.rowidName(column.expr) ?? column.expr.column.name) : sql.slice(column.start, column.end);
     const described = column.expr.kind === 'column' ? scope.describe(column.expr) : undefined;
     names.push(name);
     meta.push(metaOf(name, described));
@@ -267,12 +268,12 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
-    collation = compileExpr(expr, cx).collation;
+    collation = collationByName(expr.collation.name);
     expr = expr.operand;
   }
   let compiled: Compiled;
-  if (expr.kind === 'integer') {
-    const n = Number(expr.text);
+  const n = columnNumber(expr);
+  if (n !== null) {
     if (!(n >= 1 && n <= outputs.length)) {
       throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
     }
@@ -333,7 +334,8 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
 
   open(bt: Btree): void {
     this.remaining = this.limit ? limitValue(this.limit) : -1;
-    this.skip = this.offset ? Math.max(0, limitValue(this.offset)) : 0;
+    // With LIMIT 0 the OFFSET is never evaluated, as in SQLite.
+    this.skip = this.offset && this.remaining !== 0 ? Math.max(0, limitValue(this.offset)) : 0;
     this.done = this.remaining === 0;
     this.rows = null;
     this.position = 0;
