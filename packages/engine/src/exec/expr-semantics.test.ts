@@ -103,11 +103,36 @@ check('a result column reading the rowid is named after the INTEGER PRIMARY KEY'
   'SELECT q.rowid FROM pk AS q',
 ]);
 
+check('AND and OR: both operands as a value, short-circuit as a condition, literal operands simplify', [
+  'SELECT (big OR abs(big)) FROM t1',
+  'SELECT NOT (big OR abs(big)) FROM t1',
+  'SELECT 1 FROM t1 WHERE big OR abs(big)',
+  'SELECT CASE WHEN big OR abs(big) THEN 1 END FROM t1',
+  'SELECT (n OR (SELECT abs(big))), ((SELECT n) OR abs(big)) FROM t1',
+  'SELECT (abs(big) OR 1), (1 OR abs(big)) FROM t1',
+  'SELECT (abs(big) AND 1) FROM t1',
+  "SELECT (5 AND 1), ('x' AND 1), (NULL AND 1), (1 OR NULL), (0.5 AND 1), (2 AND 'a'), (NULL OR 3)",
+]);
+
+check('TEXT is read as a number only up to its first NUL', [
+  "SELECT CAST('12' || x'0033' AS INTEGER), ('5' || x'00') + 1, CAST('1.5' || x'00' AS REAL), CAST('7' || x'00' AS NUMERIC)",
+  "SELECT NULL LIMIT (0 || x'00010203')",
+  "SELECT typeof(x), typeof(y) FROM (SELECT CAST(0 || zeroblob(1) AS NUMERIC) AS x, CAST(x'00' || '7' AS NUMERIC) AS y)",
+]);
+
 describe('storing -0.0', () => {
   it('keeps the sign in a column without REAL affinity and drops it under REAL affinity', () => {
     for (const db of [pair.hearth, pair.sqlite]) db.exec('DELETE FROM z; INSERT INTO z VALUES (-0.0, -1.5 * 0)');
     const [h, o] = pair.run('SELECT v, r, 1 / v FROM z');
     expect(h).toEqual(o);
     expect(o.rows).toEqual([['r:-0', 'r:0', 'null']]);
+  });
+});
+
+describe('storing TEXT with a NUL under NUMERIC affinity', () => {
+  it('converts the numeric prefix before the NUL', () => {
+    for (const db of [pair.hearth, pair.sqlite]) db.exec("DELETE FROM z; INSERT INTO z VALUES (0 || x'00010203', 0 || zeroblob(1))");
+    const [h, o] = pair.run('SELECT typeof(v), typeof(r), r FROM z');
+    expect(h).toEqual(o);
   });
 });

@@ -136,6 +136,7 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
       }
       if (expr.op === 'AND' && foldedInteger(expr) === 0) return constant(ValueType.Integer, 0);
+      if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -288,14 +289,20 @@ function unary(op: '-' | '+' | '~' | 'NOT', operand: Compiled): Compiled {
         evalType = arith.arithType;
         return v;
       }, [operand]);
-    default:
-      return inherited(() => {
+    default: {
+      const value = (): SqlValue => {
         const v = f();
         const truth = truthValue(evalType, v);
         if (truth === null) return null;
         evalType = ValueType.Integer;
         return truth ? 0 : 1;
-      }, [operand]);
+      };
+      const test = (): boolean | null => {
+        const t = truth(f);
+        return t === null ? null : !t;
+      };
+      return inherited(withTest(value, test), [operand]);
+    }
   }
 }
 
@@ -319,8 +326,89 @@ function truthTest(x: Compiled, wanted: boolean, not: boolean): Compiled {
 
 /** The truth value of `f`'s result: true, false, or null for NULL (SQLite's rules for text and blobs). */
 export function truth(f: Evaluator): boolean | null {
+  const test = (f as Condition).test;
+  if (test !== undefined) return test();
   const v = f();
   return truthValue(evalType, v);
+}
+
+/**
+ * An evaluator that also has a short-circuiting truth test. SQLite evaluates AND, OR and NOT one way
+ * where only the truth value matters (WHERE, ON, HAVING, CASE WHEN, CHECK: the left operand decides
+ * alone when it can) and another where the value is used (both operands, left then right), which
+ * shows in which error a statement raises.
+ */
+type Condition = Evaluator & { test?: () => boolean | null };
+
+function withTest(fn: Evaluator, test: () => boolean | null): Evaluator {
+  return Object.assign(fn, { test });
+}
+
+function valueTruth(f: Evaluator): boolean | null {
+  const v = f();
+  return truthValue(evalType, v);
+}
+
+/**
+ * `left AND right` / `left OR right`. As a value both operands are evaluated, left first, unless a
+ * subquery makes one side costly: a subquery on the right is skipped when the left decides, and a
+ * subquery on the left alone is evaluated second, skipped when the right decides (as SQLite does).
+ */
+function logical(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, left: Compiled, right: Compiled): Compiled {
+  const decisive = op === 'OR';
+  const rightHeavy = holdsSubquery(expr.right);
+  const swap = !rightHeavy && holdsSubquery(expr.left);
+  const first = swap ? right.fn : left.fn;
+  const second = swap ? left.fn : right.fn;
+  const skip = rightHeavy || swap;
+  const combine = (a: boolean | null, b: boolean | null): SqlValue => {
+    if (a === decisive || b === decisive) return setInt(decisive ? 1 : 0);
+    if (a === null || b === null) return setNull();
+    return setInt(decisive ? 0 : 1);
+  };
+  const value = (): SqlValue => {
+    const a = valueTruth(first);
+    if (skip && a === decisive) return setInt(decisive ? 1 : 0);
+    return combine(a, valueTruth(second));
+  };
+  const l = left.fn;
+  const r = right.fn;
+  // An operand that is a true integer literal simplifies the operator first: OR is true, and AND is
+  // the other operand's truth value (the literal's side is never evaluated).
+  const leftTrue = alwaysTrue(expr.left);
+  const rightTrue = alwaysTrue(expr.right);
+  if (decisive && (leftTrue || rightTrue)) return inherited(withTest(() => setInt(1), () => true), [left, right]);
+  if (!decisive && (leftTrue || rightTrue)) {
+    const other = leftTrue ? r : l;
+    const otherValue = (): SqlValue => {
+      const t = valueTruth(other);
+      return t === null ? setNull() : setInt(t ? 1 : 0);
+    };
+    return inherited(withTest(otherValue, () => truth(other)), [left, right]);
+  }
+  const test = (): boolean | null => {
+    const a = truth(l);
+    if (a === decisive) return decisive;
+    const b = truth(r);
+    if (b === decisive) return decisive;
+    return a === null || b === null ? null : !decisive;
+  };
+  return inherited(withTest(value, test), [left, right]);
+}
+
+/** Whether `expr` is (or folds to) a non-zero integer literal. */
+function alwaysTrue(expr: Expr): boolean {
+  const v = foldedInteger(expr);
+  return v !== null && v !== 0;
+}
+
+/** Whether `node` (an expression or a part of one) holds a subquery: scalar, EXISTS or IN. */
+function holdsSubquery(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return false;
+  if (Array.isArray(node)) return node.some(holdsSubquery);
+  const kind = (node as { kind?: unknown }).kind;
+  if (kind === 'subquery' || kind === 'exists' || kind === 'select' || kind === 'inTable') return true;
+  return Object.values(node).some(holdsSubquery);
 }
 
 type ArithFn = (ta: ValueType, a: SqlValue, tb: ValueType, b: SqlValue) => SqlValue;
@@ -354,24 +442,6 @@ function binary(op: string, left: Compiled, right: Compiled): Compiled {
     }, operands);
   }
   switch (op) {
-    case 'AND':
-      return inherited(() => {
-        const a = truth(l);
-        if (a === false) return setInt(0);
-        const b = truth(r);
-        if (b === false) return setInt(0);
-        if (a === null || b === null) return setNull();
-        return setInt(1);
-      }, operands);
-    case 'OR':
-      return inherited(() => {
-        const a = truth(l);
-        if (a === true) return setInt(1);
-        const b = truth(r);
-        if (b === true) return setInt(1);
-        if (a === null || b === null) return setNull();
-        return setInt(0);
-      }, operands);
     case '=':
     case '!=':
     case '<':
