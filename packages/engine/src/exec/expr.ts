@@ -571,23 +571,41 @@ function inList(x: Compiled, itemExprs: readonly Expr[], not: boolean, cx: Compi
   const coll = comparisonCollation(x, single ? compiled[0]! : NO_COLLATION);
   const items = compiled.map((c) => c.fn);
   const affinity = x.affinity;
+  // x IN () is false without evaluating x.
+  if (items.length === 0) return inherited(() => setInt(not ? 1 : 0), [x, ...compiled]);
+  // SQLite builds a lookup table of a constant list of three or more items, evaluating them all
+  // first; otherwise it compares item by item and stops at the first match (after a NULL x too).
+  if (items.length > 2 && itemExprs.every(parseTimeConstant)) {
+    const types = new Uint8Array(items.length);
+    const values = new Array<SqlValue>(items.length).fill(null);
+    return inherited(() => {
+      for (let i = 0; i < items.length; i++) {
+        values[i] = items[i]!();
+        types[i] = evalType;
+      }
+      const v = fx();
+      const tv = evalType;
+      if (tv === ValueType.Null) return setNull();
+      let sawNull = false;
+      for (let i = 0; i < items.length; i++) {
+        const tw = types[i] as ValueType;
+        if (tw === ValueType.Null) sawNull = true;
+        else if (compareWithAffinity(affinity, tv, v, Affinity.None, tw, values[i]!, coll) === 0) return setInt(not ? 0 : 1);
+      }
+      return sawNull ? setNull() : setInt(not ? 1 : 0);
+    }, [x, ...compiled]);
+  }
   return inherited(() => {
     const v = fx();
     const tv = evalType;
-    if (items.length === 0) return setInt(not ? 1 : 0);
-    if (tv === ValueType.Null) return setNull();
-    let sawNull = false;
+    let sawNull = tv === ValueType.Null;
     for (const item of items) {
       const w = item();
       const tw = evalType;
-      if (tw === ValueType.Null) {
-        sawNull = true;
-        continue;
-      }
-      if (compareWithAffinity(affinity, tv, v, Affinity.None, tw, w, coll) === 0) return setInt(not ? 0 : 1);
+      if (tw === ValueType.Null) sawNull = true;
+      else if (tv !== ValueType.Null && compareWithAffinity(affinity, tv, v, Affinity.None, tw, w, coll) === 0) return setInt(not ? 0 : 1);
     }
-    if (sawNull) return setNull();
-    return setInt(not ? 1 : 0);
+    return sawNull ? setNull() : setInt(not ? 1 : 0);
   }, [x, ...compiled]);
 }
 
@@ -678,7 +696,38 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
   if (expr.star) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);
   if (expr.filter) throw new SqliteError('SQLITE_ERROR', `FILTER may not be used with non-aggregate ${name}()`);
   if (expr.orderBy.length > 0) throw new SqliteError('SQLITE_ERROR', `ORDER BY may not be used with non-aggregate ${name}()`);
-  return scalarCall(name, expr.args.map((a) => compileExpr(a, cx)), cx.functions);
+  const args = expr.args.map((a) => compileExpr(a, cx));
+  if (!cx.functions.overrides?.find(name, argc)) {
+    const lazy = lazyCall(name.toLowerCase(), args);
+    if (lazy) return lazy;
+  }
+  return scalarCall(name, args, cx.functions);
+}
+
+/**
+ * The built-ins SQLite evaluates lazily, argument by argument, as it does CASE: coalesce() and
+ * ifnull() stop at the first non-NULL argument, iif()/if() evaluate only the branch taken. Null
+ * when `name` is not one of them (or has a count of arguments it does not take).
+ */
+function lazyCall(name: string, args: Compiled[]): Compiled | null {
+  const fns = args.map((a) => a.fn);
+  if ((name === 'coalesce' && args.length >= 2) || (name === 'ifnull' && args.length === 2)) {
+    return inherited(() => {
+      for (let i = 0; i < fns.length - 1; i++) {
+        const v = fns[i]!();
+        if (evalType !== ValueType.Null) return v;
+      }
+      return fns[fns.length - 1]!();
+    }, args);
+  }
+  if ((name === 'iif' || name === 'if') && (args.length === 2 || args.length === 3)) {
+    const [cond, then, otherwise] = fns;
+    return inherited(() => {
+      if (truth(cond!) === true) return then!();
+      return otherwise ? otherwise() : setNull();
+    }, args);
+  }
+  return null;
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
