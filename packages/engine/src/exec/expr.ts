@@ -135,8 +135,7 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       if ((expr.op === 'IS' || expr.op === 'IS NOT') && truthKeyword(expr.right, cx) !== null) {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
       }
-      if (expr.op === 'AND' && foldedInteger(expr) === 0) return constant(ValueType.Integer, 0);
-      if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
+      if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -354,8 +353,21 @@ function valueTruth(f: Evaluator): boolean | null {
  * subquery makes one side costly: a subquery on the right is skipped when the left decides, and a
  * subquery on the left alone is evaluated second, skipped when the right decides (as SQLite does).
  */
-function logical(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, left: Compiled, right: Compiled): Compiled {
+function logical(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, left: Compiled, right: Compiled, cx: CompileContext): Compiled {
   const decisive = op === 'OR';
+  // An operand that is always true or always false simplifies the operator to one side first (the
+  // other is never evaluated), and that side is used for its truth value.
+  const side = simplifiedSide(op, expr, cx);
+  if (side !== null) {
+    const known = constantTruth(side === 'left' ? expr.left : expr.right, cx);
+    if (known !== null) return inherited(withTest(() => setInt(known ? 1 : 0), () => known), [left, right]);
+    const kept = side === 'left' ? left.fn : right.fn;
+    const keptValue = (): SqlValue => {
+      const t = valueTruth(kept);
+      return t === null ? setNull() : setInt(t ? 1 : 0);
+    };
+    return inherited(withTest(keptValue, () => truth(kept)), [left, right]);
+  }
   const rightHeavy = holdsSubquery(expr.right);
   const swap = !rightHeavy && holdsSubquery(expr.left);
   const first = swap ? right.fn : left.fn;
@@ -373,19 +385,6 @@ function logical(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, left
   };
   const l = left.fn;
   const r = right.fn;
-  // An operand that is a true integer literal simplifies the operator first: OR is true, and AND is
-  // the other operand's truth value (the literal's side is never evaluated).
-  const leftTrue = alwaysTrue(expr.left);
-  const rightTrue = alwaysTrue(expr.right);
-  if (decisive && (leftTrue || rightTrue)) return inherited(withTest(() => setInt(1), () => true), [left, right]);
-  if (!decisive && (leftTrue || rightTrue)) {
-    const other = leftTrue ? r : l;
-    const otherValue = (): SqlValue => {
-      const t = valueTruth(other);
-      return t === null ? setNull() : setInt(t ? 1 : 0);
-    };
-    return inherited(withTest(otherValue, () => truth(other)), [left, right]);
-  }
   const test = (): boolean | null => {
     const a = truth(l);
     if (a === decisive) return decisive;
@@ -396,10 +395,27 @@ function logical(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, left
   return inherited(withTest(value, test), [left, right]);
 }
 
-/** Whether `expr` is (or folds to) a non-zero integer literal. */
-function alwaysTrue(expr: Expr): boolean {
+/**
+ * The operand SQLite reduces `left AND|OR right` to when one operand is always true or always false
+ * (AND: a true side gives the other, a false side itself; OR the reverse), or null.
+ */
+function simplifiedSide(op: 'AND' | 'OR', expr: Extract<Expr, { kind: 'binary' }>, cx: CompileContext): 'left' | 'right' | null {
+  const l = constantTruth(expr.left, cx);
+  const r = constantTruth(expr.right, cx);
+  if (l === true || r === false) return op === 'AND' ? 'right' : 'left';
+  if (r === true || l === false) return op === 'AND' ? 'left' : 'right';
+  return null;
+}
+
+/** Whether `expr` is always true or always false as SQLite sees it before evaluating (an integer literal, TRUE, FALSE, folds of them); else null. */
+function constantTruth(expr: Expr, cx: CompileContext): boolean | null {
+  if (expr.kind === 'binary' && (expr.op === 'AND' || expr.op === 'OR')) {
+    const side = simplifiedSide(expr.op, expr, cx);
+    return side === null ? null : constantTruth(side === 'left' ? expr.left : expr.right, cx);
+  }
   const v = foldedInteger(expr);
-  return v !== null && v !== 0;
+  if (v !== null) return v !== 0;
+  return truthKeyword(expr, cx);
 }
 
 /** Whether `node` (an expression or a part of one) holds a subquery: scalar, EXISTS or IN. */

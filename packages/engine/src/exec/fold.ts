@@ -1,6 +1,7 @@
 /**
  * The few constant forms SQLite's parser folds into integer literals before anything else sees the
- * expression: `x AND 0` (either side an integer literal 0, x never evaluated) is 0, and `lit IS
+ * expression: `x AND 0` (either side an integer literal 0, x never evaluated, no function call on
+ * either side) is 0, and `lit IS
  * NULL` / `lit IS NOT NULL` on a literal that cannot be NULL is 0 or 1. What counts as an integer
  * literal here is one that fits in 32 bits, as SQLite marks them. ORDER BY and GROUP BY read such a
  * term (also under unary + and -) as a result column number, and AND skips a side it folds away.
@@ -15,7 +16,7 @@ export function foldedInteger(expr: Expr): number | null {
     case 'integer':
       return int32Literal(expr.text);
     case 'binary':
-      if (expr.op === 'AND' && (foldedInteger(expr.left) === 0 || foldedInteger(expr.right) === 0)) return 0;
+      if (expr.op === 'AND' && (foldedInteger(expr.left) === 0 || foldedInteger(expr.right) === 0) && !callsFunction(expr)) return 0;
       if ((expr.op === 'IS' || expr.op === 'IS NOT') && expr.right.kind === 'null' && nonNullLiteral(expr.left)) return expr.op === 'IS' ? 0 : 1;
       return null;
     case 'isNull':
@@ -53,6 +54,15 @@ function int32Literal(text: string): number | null {
     v = Number(digits);
   }
   return v <= INT32_MAX ? v : null;
+}
+
+/** Whether `node` (an expression or a part of one) calls a function; LIKE and GLOB count as calls. */
+function callsFunction(node: unknown): boolean {
+  if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return false;
+  if (Array.isArray(node)) return node.some(callsFunction);
+  const kind = (node as { kind?: unknown }).kind;
+  if (kind === 'function' || kind === 'like') return true;
+  return Object.values(node).some(callsFunction);
 }
 
 /** Whether `e` is a literal number, string or blob (or a folded integer), under any unary + and - signs. */

@@ -147,12 +147,17 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   let stream: RowStream = join;
   if (plan) {
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
-    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx));
+    const tooLarge: SqliteError[] = [];
+    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
+    if (tooLarge.length > 0) throw tooLarge[0]!;
     const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
     stream = new GroupStream(plan, () => join.next(), keys, having);
   }
 
-  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx));
+  const tooLarge: SqliteError[] = [];
+  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx, tooLarge));
+  // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
+  if (tooLarge.length > 0) throw tooLarge[0]!;
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
@@ -191,12 +196,15 @@ class AliasScope implements Scope {
 }
 
 /** A GROUP BY term: a result column number, or an expression over the input rows. */
-function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext): Compiled {
+function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, tooLarge: SqliteError[]): Compiled {
   const n = columnNumber(term);
   if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
-      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      if (n < 1 || n > 65535) throw error;
+      tooLarge.push(error);
     }
+    if (n > outputExprs.length) return compileExpr({ kind: 'null', start: 0, end: 0 }, cx);
     const expr = outputExprs[n - 1];
     const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
@@ -264,7 +272,7 @@ function metaOf(name: string, column: SourceColumn | undefined): ColumnMeta {
  * An ORDER BY term: a result column number, a result column alias, or an expression (a term that is
  * identical to a result column's expression uses that column).
  */
-function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext): SortKey {
+function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext, tooLarge: SqliteError[]): SortKey {
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
@@ -275,9 +283,11 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
   const n = columnNumber(expr);
   if (n !== null) {
     if (!(n >= 1 && n <= outputs.length)) {
-      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      if (n < 1 || n > 65535) throw error;
+      tooLarge.push(error);
     }
-    compiled = outputs[n - 1]!;
+    compiled = outputs[Math.min(n, outputs.length) - 1]!;
   } else if (expr.kind === 'column' && expr.table === null && names.some((n, i) => outputExprs[i] !== null && n.toLowerCase() === expr.column.name.toLowerCase() && aliasOnly(outputExprs[i]!, n))) {
     compiled = outputs[names.findIndex((n) => n.toLowerCase() === (expr as ColumnRef).column.name.toLowerCase())]!;
   } else {
