@@ -60,6 +60,8 @@ check('affinity: unary + and IN list items have none', [
 check('IS TRUE and IS FALSE test truth values', [
   "SELECT '' IS FALSE, 'x' IS NOT TRUE, 2 IS TRUE, 0.5 IS TRUE, NULL IS FALSE, NULL IS NOT TRUE",
   "SELECT '' IS DISTINCT FROM FALSE, 1 IS NOT DISTINCT FROM TRUE, c IS TRUE FROM t1",
+  // Rows after the first of a multi-row VALUES compare with 1 and 0 instead.
+  "SELECT * FROM (VALUES (8 IS NOT TRUE, '' IS FALSE), (8 IS TRUE, '' IS FALSE), (8 IS NOT TRUE, 0 IS FALSE))",
 ]);
 
 check('negative zero', [

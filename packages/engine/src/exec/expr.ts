@@ -95,6 +95,11 @@ export interface CompileContext {
   aggregates?: AggregateHost | null;
   /** The statement's compile environment, where subqueries may appear. */
   env?: CompileEnv;
+  /**
+   * Set for the second and later rows of a multi-row VALUES, which SQLite compiles without its
+   * usual name resolution: there `x IS TRUE` compares x with 1 rather than testing its truth.
+   */
+  laterValuesRow?: boolean;
 }
 
 const INT64_MAX = 9223372036854775807n;
@@ -132,7 +137,7 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     }
     case 'binary':
       if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
-      if ((expr.op === 'IS' || expr.op === 'IS NOT') && truthKeyword(expr.right, cx) !== null) {
+      if ((expr.op === 'IS' || expr.op === 'IS NOT') && !cx.laterValuesRow && truthKeyword(expr.right, cx) !== null) {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
       }
       if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);

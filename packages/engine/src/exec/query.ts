@@ -383,7 +383,7 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   const width = core.rows[0]!.length;
   if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
   const cx: CompileContext = { scope: outer, bindings: env.bindings, functions: env.functions, env };
-  const rows = core.rows.map((row) => row.map((e) => compileExpr(e, cx)));
+  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx)));
   const names = rows[0]!.map((_, i) => `column${i + 1}`);
   const meta = names.map((name) => ({ name, column: null, table: null, database: null, type: null }));
   const traits = rows[0]!.map((c: Compiled) => ({ affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation }));
