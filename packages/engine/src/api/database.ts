@@ -735,7 +735,8 @@ function setBinding(b: Bindings, i: number, value: unknown): void {
     b.types[i] = ValueType.Null;
     b.values[i] = null;
   } else if (typeof value === 'number') {
-    b.types[i] = Number.isInteger(value) && !Object.is(value, -0) && Number.isSafeInteger(value) ? ValueType.Integer : ValueType.Real;
+    // Every JS number binds as a REAL, as in better-sqlite3 (only a bigint binds as an INTEGER).
+    b.types[i] = ValueType.Real;
     b.values[i] = value;
   } else if (typeof value === 'bigint') {
     if (value > 9223372036854775807n || value < -9223372036854775808n) throw new SqliteError('SQLITE_RANGE', 'BigInt value is too large to be represented as a SQLite integer');
@@ -748,6 +749,6 @@ function setBinding(b: Bindings, i: number, value: unknown): void {
     b.types[i] = ValueType.Blob;
     b.values[i] = value;
   } else {
-    throw new SqliteError('SQLITE_MISMATCH', 'SQLite can only bind numbers, strings, bigints, buffers, and null');
+    throw new SqliteError('SQLITE_MISMATCH', 'SQLite3 can only bind numbers, strings, bigints, buffers, and null');
   }
 }

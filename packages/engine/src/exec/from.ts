@@ -126,6 +126,25 @@ export class FromScope implements Scope {
     }
     return undefined;
   }
+
+  /**
+   * The name SQLite gives a result column that reads the rowid through `ref` (rowid, oid or
+   * _rowid_, no real column of that name): the table's INTEGER PRIMARY KEY column, else "rowid".
+   * Undefined when `ref` is not such a reference.
+   */
+  rowidName(ref: ColumnRef): string | undefined {
+    const lower = ref.column.name.toLowerCase();
+    if (lower !== 'rowid' && lower !== 'oid' && lower !== '_rowid_') return undefined;
+    if (!ref.table && this.merged.has(lower)) return undefined;
+    for (const source of this.sources) {
+      if (ref.table && source.alias.toLowerCase() !== ref.table.name.toLowerCase()) continue;
+      if (source.columns.some((c) => c.name.toLowerCase() === lower)) return undefined;
+      if (!source.hasRowid) continue;
+      if (!(source instanceof TableSource) || source.table.rowidAlias < 0) return 'rowid';
+      return source.table.columns[source.table.rowidAlias]!.name;
+    }
+    return undefined;
+  }
 }
 
 /**

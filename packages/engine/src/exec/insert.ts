@@ -80,7 +80,7 @@ function rowSource(select: Select, table: TableInfo, targets: number[], listed: 
     if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
     checkWidth(width, table, targets, listed);
     const cx = { scope: null, bindings: env.bindings, functions: env.functions, env };
-    return valuesSource(core.rows.map((row) => row.map((e) => compileExpr(e, cx).fn)), width);
+    return valuesSource(core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx).fn)), width);
   }
   const program = env.nested!.compileQuery(select, env, null);
   checkWidth(program.columns.length, table, targets, listed);

@@ -28,6 +28,7 @@ import { compareRows, rowSignature, type TypedRow } from './rowkey.js';
 import { compileSelect } from './select.js';
 import { collectRows } from './source.js';
 import { compileQueryExpression } from './subquery.js';
+import { columnNumber } from './fold.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -182,8 +183,8 @@ function compoundSortKey(term: OrderingTerm, i: number, cores: SelectCore[], arm
   }
   const width = arms[0]!.columns.length;
   let column = -1;
-  if (expr.kind === 'integer') {
-    const n = Number(expr.text);
+  const n = columnNumber(expr);
+  if (n !== null) {
     if (!(n >= 1 && n <= width)) throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
     column = n - 1;
   } else {
@@ -273,7 +274,7 @@ abstract class RowsProgram implements QueryProgram {
     let offset = 0;
     if (this.limit) {
       count = limitValue(this.limit.count);
-      offset = this.limit.offset ? Math.max(0, limitValue(this.limit.offset)) : 0;
+      offset = this.limit.offset && count !== 0 ? Math.max(0, limitValue(this.limit.offset)) : 0;
     }
     this.rows = count === 0 ? [] : this.produce(bt);
     this.position = offset;
@@ -382,7 +383,7 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   const width = core.rows[0]!.length;
   if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
   const cx: CompileContext = { scope: outer, bindings: env.bindings, functions: env.functions, env };
-  const rows = core.rows.map((row) => row.map((e) => compileExpr(e, cx)));
+  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx)));
   const names = rows[0]!.map((_, i) => `column${i + 1}`);
   const meta = names.map((name) => ({ name, column: null, table: null, database: null, type: null }));
   const traits = rows[0]!.map((c: Compiled) => ({ affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation }));
@@ -493,7 +494,7 @@ class RecursiveProgram implements QueryProgram {
     this.pending = false;
     this.seen = this.distinct ? new Set() : null;
     this.remaining = this.limit ? limitValue(this.limit.count) : -1;
-    this.skip = this.limit?.offset ? Math.max(0, limitValue(this.limit.offset)) : 0;
+    this.skip = this.limit?.offset && this.remaining !== 0 ? Math.max(0, limitValue(this.limit.offset)) : 0;
     if (this.remaining !== 0) for (const row of collectRows(this.initial, bt)) this.enqueue(row);
   }
 

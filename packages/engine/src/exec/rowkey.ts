@@ -41,9 +41,16 @@ function numberKey(v: number | bigint): string {
   return BigInt(approx) === v ? String(approx) : `${approx}:${v}`;
 }
 
+const utf8Encoder = new TextEncoder();
+
 /** Text in a form where equal strings under `collation` are identical. */
 function collatedText(text: string, collation: Collation): string {
-  if (collation === NOCASE) return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  if (collation === NOCASE) {
+    // NOCASE stops comparing at a NUL and then orders by length in bytes (as SQLite's does).
+    const nul = text.indexOf('\0');
+    if (nul >= 0) return `${text.slice(0, nul).replace(/[A-Z]+/g, (m) => m.toLowerCase())}\0${utf8Encoder.encode(text).length}`;
+    return text.replace(/[A-Z]+/g, (m) => m.toLowerCase());
+  }
   if (collation === RTRIM) return text.replace(/ +$/, '');
   return text;
 }

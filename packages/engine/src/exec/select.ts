@@ -28,6 +28,8 @@ import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowSignature } from './rowkey.js';
+import { columnNumber } from './fold.js';
+import { collationByName } from '../plan/catalog.js';
 import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
 
 function notSupported(what: string): SqliteError {
@@ -145,12 +147,17 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   let stream: RowStream = join;
   if (plan) {
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
-    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx));
+    const tooLarge: SqliteError[] = [];
+    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
+    if (tooLarge.length > 0) throw tooLarge[0]!;
     const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
     stream = new GroupStream(plan, () => join.next(), keys, having);
   }
 
-  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx));
+  const tooLarge: SqliteError[] = [];
+  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx, tooLarge));
+  // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
+  if (tooLarge.length > 0) throw tooLarge[0]!;
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
@@ -189,13 +196,15 @@ class AliasScope implements Scope {
 }
 
 /** A GROUP BY term: a result column number, or an expression over the input rows. */
-function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext): Compiled {
-  const bare = term.kind === 'collate' ? term.operand : term;
-  if (bare.kind === 'integer') {
-    const n = Number(bare.text);
+function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, tooLarge: SqliteError[]): Compiled {
+  const n = columnNumber(term);
+  if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
-      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      if (n < 1 || n > 65535) throw error;
+      tooLarge.push(error);
     }
+    if (n > outputExprs.length) return compileExpr({ kind: 'null', start: 0, end: 0 }, cx);
     const expr = outputExprs[n - 1];
     const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
@@ -236,7 +245,7 @@ function addResultColumn(
   rowColumns: (Compiled | null)[],
 ): void {
   if (column.kind === 'expr') {
-    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? column.expr.column.name : sql.slice(column.start, column.end);
+    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? (scope.rowidName(column.expr) ?? column.expr.column.name) : sql.slice(column.start, column.end);
     const described = column.expr.kind === 'column' ? scope.describe(column.expr) : undefined;
     names.push(name);
     meta.push(metaOf(name, described));
@@ -263,20 +272,22 @@ function metaOf(name: string, column: SourceColumn | undefined): ColumnMeta {
  * An ORDER BY term: a result column number, a result column alias, or an expression (a term that is
  * identical to a result column's expression uses that column).
  */
-function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext): SortKey {
+function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compiled[], outputExprs: (Expr | null)[], cx: CompileContext, tooLarge: SqliteError[]): SortKey {
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
-    collation = compileExpr(expr, cx).collation;
+    collation = collationByName(expr.collation.name);
     expr = expr.operand;
   }
   let compiled: Compiled;
-  if (expr.kind === 'integer') {
-    const n = Number(expr.text);
+  const n = columnNumber(expr);
+  if (n !== null) {
     if (!(n >= 1 && n <= outputs.length)) {
-      throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      if (n < 1 || n > 65535) throw error;
+      tooLarge.push(error);
     }
-    compiled = outputs[n - 1]!;
+    compiled = outputs[Math.min(n, outputs.length) - 1]!;
   } else if (expr.kind === 'column' && expr.table === null && names.some((n, i) => outputExprs[i] !== null && n.toLowerCase() === expr.column.name.toLowerCase() && aliasOnly(outputExprs[i]!, n))) {
     compiled = outputs[names.findIndex((n) => n.toLowerCase() === (expr as ColumnRef).column.name.toLowerCase())]!;
   } else {
@@ -333,7 +344,8 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
 
   open(bt: Btree): void {
     this.remaining = this.limit ? limitValue(this.limit) : -1;
-    this.skip = this.offset ? Math.max(0, limitValue(this.offset)) : 0;
+    // With LIMIT 0 the OFFSET is never evaluated, as in SQLite.
+    this.skip = this.offset && this.remaining !== 0 ? Math.max(0, limitValue(this.offset)) : 0;
     this.done = this.remaining === 0;
     this.rows = null;
     this.position = 0;

@@ -383,12 +383,14 @@ function formatText(type: string, arg: TextArg | null, spec: Spec): string {
 }
 
 /**
- * Formats `args` (argument 0 is the format) into `result`: TEXT, or NULL when the format is NULL or
- * missing or names an unknown conversion; SQLITE_TOOBIG past SQLite's length limit.
+ * Formats `args` (argument 0 is the format) into `result`: TEXT, or NULL when the format is NULL, empty or
+ * missing; an unknown conversion ends the output (NULL if nothing came before it); SQLITE_TOOBIG past SQLite's length limit.
  */
 export function formatFunction(args: Args, result: Result): void {
   if (args.count === 0 || args.type(0) === ValueType.Null) return result.null();
   const fmt = cString(args.text(0));
+  // An empty format gives NULL, as in SQLite (an empty result from a non-empty format is '').
+  if (fmt === '') return result.null();
   const cur = new Cursor(args);
   let out = '';
   const len = fmt.length;
@@ -483,7 +485,8 @@ export function formatFunction(args: Args, result: Result): void {
         case 'n':
           break;
         default:
-          return result.null();
+          // An unknown conversion ends the output: what came before it, or NULL when nothing did.
+          return out === '' ? result.null() : result.text(out);
       }
       if (out.length > MAX_LENGTH) throw new TooBig();
     }

@@ -123,7 +123,8 @@ export function applyAffinity(aff: Affinity, t: ValueType, v: SqlValue): SqlValu
         convertedType = ValueType.Real;
         return intToReal(v as Int64);
       }
-      return v;
+      // SQLite stores a whole REAL under REAL affinity as an integer, so -0.0 comes back as 0.0.
+      return v === 0 ? 0 : v;
     default:
       return v;
   }

@@ -64,7 +64,9 @@ export let scanEnd = 0;
  * a digit the `e` is not part of the number).
  */
 export function scanNumber(s: string): void {
-  const len = s.length;
+  // SQLite reads a TEXT value only up to its first NUL character.
+  const nul = s.indexOf('\0');
+  const len = nul < 0 ? s.length : nul;
   let i = 0;
   while (i < len && isSpace(s.charCodeAt(i))) i++;
   let negative = false;

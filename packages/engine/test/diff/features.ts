@@ -45,27 +45,10 @@ export const PENDING_FEATURES = [
 
 /** Narrow productions that hit a known Hearth bug (see FOUND.md); off until the bug is fixed. */
 export const BUG_FLAGS = [
-  'empty_format', // printf/format with any expression as format, '' included (FOUND.md: format(''))
-  'escape_expression', // ESCAPE of any expression, not a one-character literal (FOUND.md: LIKE NULL with a bad ESCAPE)
-  'integral_real_params', // REAL parameters with whole values such as 2.0 (FOUND.md: binding whole numbers)
-  'short_circuit_error', // abs() under AND/OR (FOUND.md: SQLite evaluates both operands)
-  'unary_plus_affinity', // +column, +CAST(…) (FOUND.md: unary + keeps the affinity)
-  'rowid_result_column', // a result column that is a bare rowid reference (FOUND.md: rowid column name)
-  'collated_alias_order_term', // ORDER BY alias COLLATE x (FOUND.md: collated alias in ORDER BY)
-  'in_item_affinity', // IN list items with an affinity: a column or CAST (FOUND.md: IN list affinity)
+  'escape_expression', // ESCAPE of any expression, not a one-character literal (FOUND.md: plan-dependent evaluation errors)
+  'short_circuit_error', // abs() under AND/OR (FOUND.md: plan-dependent evaluation errors)
   'invalid_utf8', // BLOB bytes 0x80 and up, which make invalid UTF-8 when read as TEXT (FOUND.md)
-  'is_true_false', // x IS [NOT] TRUE / FALSE (FOUND.md: IS TRUE and IS FALSE)
-  'limit_zero_offset', // OFFSET after LIMIT 0 (FOUND.md: LIMIT 0 still evaluates OFFSET)
-  'min_int64_literal', // the literal -9223372036854775808, also as (- 9223372036854775808) (FOUND.md: smallest integer literal)
-  'minmax_collation', // scalar min()/max() of a column or COLLATE argument (FOUND.md: min/max collation)
-  'mixed_rowid_insert',
-  'multi_row_insert', // INSERT of several rows whose constraint errors differ by row (FOUND.md: constraint order)
-  'nul_in_text', // zero bytes in BLOBs, which end up inside TEXT (FOUND.md: NUL in numeric text)
-  'negative_zero', // the literal -0.0 (FOUND.md: -0.0 stored as 0.0); off, it is written 0.0
-  'order_term_ordinal', // an out-of-range column number after the first ORDER BY term (FOUND.md: "1st" always) // one INSERT of rows with and without explicit keys (FOUND.md: auto rowid overwrites)
   'bare_column_in_on', // unqualified column names in ON (FOUND.md: ON name resolution)
-  'column_collation', // comparing two columns directly (FOUND.md: the left column's collation wins)
-  'constant_order_term', // ORDER BY -3, (0 IS NULL): a constant integer is a column number (FOUND.md: constant ORDER BY term)
 ] as const;
 
 export type Feature = (typeof BASE_FEATURES)[number] | (typeof PENDING_FEATURES)[number] | (typeof BUG_FLAGS)[number];

@@ -10,7 +10,7 @@
 import type { Prng } from '../support/prng.js';
 import type { Feature, FeatureSet } from './features.js';
 import type { Scenario, TableSpec } from './schema.js';
-import { type SqlNode, call, exprNode, find, leaf, list, literal, render, seq, walk } from './sql-node.js';
+import { type SqlNode, call, exprNode, find, leaf, list, literal, render, seq } from './sql-node.js';
 import { int } from '../support/sqlite-oracle.js';
 import { randomInt, randomVal, textLiteral } from './values.js';
 
@@ -60,15 +60,10 @@ function literalExpr(cx: Cx): SqlNode {
 }
 
 function paramExpr(cx: Cx): SqlNode {
-  const integralReals = has(cx, 'integral_real_params');
-  return leaf('?', { expr: true, param: randomVal(cx.prng, integralReals), feature: 'params' });
+  return leaf('?', { expr: true, param: randomVal(cx.prng), feature: 'params' });
 }
 
 const ROWID_NAMES = ['rowid', 'oid', '_rowid_'];
-
-function isRowidReference(node: SqlNode): boolean {
-  return node.kids.length === 0 && ROWID_NAMES.some((n) => node.parts[0]!.endsWith(`.${n}`));
-}
 
 function columnExpr(cx: Cx): SqlNode {
   const prng = cx.prng;
@@ -144,59 +139,29 @@ function andOr(cx: Cx, d: number): SqlNode {
   return exprNode(['(', cx.prng.pick([' AND ', ' OR ']), ')'], [operand(), operand()], 'logic');
 }
 
-/** Without `column_collation`, two column references are never compared directly (FOUND.md). */
-function columnPair(cx: Cx, left: SqlNode, right: SqlNode): boolean {
-  return !has(cx, 'column_collation') && left.tag === 'column' && right.tag === 'column';
-}
-
-/** `-x`, `+x`, `~x`; without `min_int64_literal` never `-9223372036854775808`, without `unary_plus_affinity` never `+column` (FOUND.md). */
+/** `-x`, `+x`, `~x`. */
 function unaryExpr(cx: Cx, d: number): SqlNode {
   const op = cx.prng.pick(['(- ', '(+ ', '(~ ']);
-  let operand = expr(cx, d - 1);
-  while (
-    (op === '(- ' && !has(cx, 'min_int64_literal') && operand.kids.length === 0 && operand.parts[0] === '9223372036854775808') ||
-    (op === '(+ ' && !has(cx, 'unary_plus_affinity') && hasAffinity(operand))
-  ) {
-    operand = expr(cx, d - 1);
-  }
-  return exprNode([op, ')'], [operand], 'arith');
+  return exprNode([op, ')'], [expr(cx, d - 1)], 'arith');
 }
 
-/** `a op b`; without `is_true_false`, never `x IS [NOT] TRUE|FALSE` (FOUND.md). */
+/** `a op b`. */
 function comparison(cx: Cx, d: number): SqlNode {
   const op = cx.prng.pick(['=', '==', '!=', '<>', '<', '<=', '>', '>=', 'IS', 'IS NOT', 'IS DISTINCT FROM', 'IS NOT DISTINCT FROM']);
-  let right = expr(cx, d - 1);
-  const truthLiteral = (n: SqlNode): boolean => n.kids.length === 0 && /^(TRUE|FALSE)$/i.test(n.parts[0]!);
+  const right = expr(cx, d - 1);
   const left = expr(cx, d - 1);
-  while ((op.startsWith('IS') && !has(cx, 'is_true_false') && truthLiteral(right)) || columnPair(cx, left, right)) right = expr(cx, d - 1);
   return exprNode(['(', ` ${op} `, ')'], [left, right], 'compare');
-}
-
-/** Whether an expression has an affinity (a column or CAST, under unary + or COLLATE). */
-function hasAffinity(node: SqlNode): boolean {
-  let n = node;
-  while (n.kids.length === 1 && (n.parts[0] === '(+ ' || n.parts[1]!.startsWith(' COLLATE '))) n = n.kids[0]!;
-  return n.tag === 'column' || n.parts[0] === 'CAST(';
 }
 
 function betweenExpr(cx: Cx, d: number): SqlNode {
   const x = expr(cx, d - 1);
-  const bound = (): SqlNode => {
-    let b = expr(cx, d - 1);
-    while (columnPair(cx, x, b)) b = expr(cx, d - 1);
-    return b;
-  };
-  return exprNode(['(', cx.prng.chance(0.3) ? ' NOT BETWEEN ' : ' BETWEEN ', ' AND ', ')'], [x, bound(), bound()], 'between');
+  return exprNode(['(', cx.prng.chance(0.3) ? ' NOT BETWEEN ' : ' BETWEEN ', ' AND ', ')'], [x, expr(cx, d - 1), expr(cx, d - 1)], 'between');
 }
 
 function inList(cx: Cx, d: number): SqlNode {
   const n = cx.prng.chance(0.05) ? 0 : cx.prng.range(1, 4);
   const items: SqlNode[] = [];
-  for (let i = 0; i < n; i++) {
-    let item = expr(cx, d - 1);
-    while (!has(cx, 'in_item_affinity') && hasAffinity(item)) item = expr(cx, d - 1);
-    items.push(item);
-  }
+  for (let i = 0; i < n; i++) items.push(expr(cx, d - 1));
   return exprNode(['(', cx.prng.chance(0.3) ? ' NOT IN (' : ' IN (', ...items.slice(1).map(() => ', '), '))'].filter((_, i) => n > 0 || i !== 2), [expr(cx, d - 1), ...items], 'in');
 }
 
@@ -225,9 +190,7 @@ function caseExpr(cx: Cx, d: number): SqlNode {
   }
   for (let n = prng.range(1, 3); n > 0; n--) {
     parts[parts.length - 1] += 'WHEN ';
-    let when = expr(cx, d - 1);
-    while (base && columnPair(cx, base, when)) when = expr(cx, d - 1);
-    kids.push(when);
+    kids.push(expr(cx, d - 1));
     parts.push(' THEN ');
     kids.push(expr(cx, d - 1));
     parts.push(' ');
@@ -265,8 +228,7 @@ const PRINTF_FORMATS = [
 function argument(cx: Cx, kind: ArgKind, d: number, fn: string): SqlNode {
   const prng = cx.prng;
   if (kind === 'small' && prng.chance(0.7)) return literal(int(BigInt(prng.range(-3, 8))));
-  const formatLiteral = (fn === 'printf' || fn === 'format') && !has(cx, 'empty_format');
-  if (kind === 'text' && (prng.chance(0.7) || formatLiteral)) {
+  if (kind === 'text' && prng.chance(0.7)) {
     if (fn === 'printf' || fn === 'format') return leaf(textLiteral(prng.pick(PRINTF_FORMATS)), { expr: true });
     if (fn === 'glob' || fn === 'like') return leaf(textLiteral(prng.pick(LIKE_PATTERNS)), { expr: true });
     return leaf(textLiteral(prng.pick(['a', ' ', 'ab', 'x', ',', '', '12', ' a'])), { expr: true });
@@ -279,12 +241,7 @@ function functionExpr(cx: Cx, d: number): SqlNode {
   const [name, kinds, optional] = cx.prng.pick(FUNCTIONS);
   const count = kinds.length - cx.prng.range(0, optional);
   const args: SqlNode[] = [];
-  const collated = (n: SqlNode): boolean => n.tag === 'column' || (n.parts[1] ?? '').startsWith(' COLLATE ');
-  for (let i = 0; i < count; i++) {
-    let arg = argument(cx, kinds[i]!, d, name);
-    while ((name === 'min' || name === 'max') && !has(cx, 'minmax_collation') && collated(arg)) arg = argument(cx, kinds[i]!, d, name);
-    args.push(arg);
-  }
+  for (let i = 0; i < count; i++) args.push(argument(cx, kinds[i]!, d, name));
   if (name === 'like' && args.length === 3 && !has(cx, 'escape_expression')) args[2] = leaf(textLiteral(cx.prng.pick(['\\', '|', 'x'])), { expr: true });
   return call(cx.prng.chance(0.1) ? name.toUpperCase() : name, args, 'functions');
 }
@@ -402,46 +359,18 @@ function fromClause(cx: Cx): SqlNode | null {
   return list(' FROM ', items, '', '');
 }
 
-function orderTerm(cx: Cx, width: number, aliases: string[], first: boolean): SqlNode {
+function orderTerm(cx: Cx, width: number, aliases: string[]): SqlNode {
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
   if (r < 0.45 && aliases.length > 0 && (r > 0.35 || cx.scope.length === 0)) term = leaf(prng.pick(aliases));
   else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
-  while (
-    (!has(cx, 'constant_order_term') && isFoldedConstant(term)) ||
-    (!has(cx, 'order_term_ordinal') && !first && term.kids.length === 0 && /^\d+$/.test(term.parts[0]!) && !(Number(term.parts[0]) >= 1 && Number(term.parts[0]) <= width))
-  ) {
-    term = expr(cx, 2);
-  }
   let suffix = '';
-  const alias = term.kids.length === 0 && aliases.includes(term.parts[0]!);
-  if (prng.chance(0.25) && (!alias || has(cx, 'collated_alias_order_term'))) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
   if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
   if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
   return { ...seq(term, suffix), optional: true };
-}
-
-/**
- * An ORDER BY term Hearth and SQLite read differently (FOUND.md): an expression SQLite may fold to an
- * integer and then take as a column number (no columns, or truth-valued), or an integer
- * literal beyond 32 bits, which SQLite does not take as one.
- */
-function isFoldedConstant(node: SqlNode): boolean {
-  if (node.kids.length === 0 && /^\d+$/.test(node.parts[0]!)) return Number(node.parts[0]) > 2147483647;
-  // SQLite also folds truth-valued terms such as `x AND 0` or `notnull_column IS NULL` to 0 or 1,
-  // under unary operators and COLLATE too.
-  let inner = node;
-  const wrapper = (n: SqlNode): boolean => n.kids.length === 1 && (n.parts[0] === '(+ ' || n.parts[0] === '(- ' || n.parts[0] === '(~ ' || n.parts[1]!.startsWith(' COLLATE '));
-  while (wrapper(inner)) inner = inner.kids[0]!;
-  if (inner !== node) return (inner.kids.length === 0 && /^\d+$/.test(inner.parts[0]!)) || isFoldedConstant(inner);
-  if (node.feature === 'logic' || node.feature === 'compare' || node.feature === 'between' || node.feature === 'in' || node.feature === 'like') return true;
-  let constant = true;
-  walk(node, (n) => {
-    if (n.tag === 'column' || n.tag === 'subquery') constant = false;
-  });
-  return constant;
 }
 
 function constantExpr(cx: Cx): SqlNode {
@@ -451,9 +380,7 @@ function constantExpr(cx: Cx): SqlNode {
 }
 
 function limitClause(cx: Cx): SqlNode {
-  // Without `limit_zero_offset` the OFFSET is always a valid integer literal (FOUND.md).
-  const offsetExpr = (): SqlNode => (has(cx, 'limit_zero_offset') ? constantExpr(cx) : literal(int(BigInt(cx.prng.range(0, 6)))));
-  const offset = cx.prng.chance(0.4) ? { ...seq(' OFFSET ', offsetExpr()), optional: true } : null;
+  const offset = cx.prng.chance(0.4) ? { ...seq(' OFFSET ', constantExpr(cx)), optional: true } : null;
   return { ...seq(' LIMIT ', constantExpr(cx), offset), optional: true, tag: 'limit', feature: 'limit' };
 }
 
@@ -485,8 +412,7 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
       w += starWidth;
       continue;
     }
-    let e = expr(cx, prng.range(0, 3));
-    while (!has(cx, 'rowid_result_column') && isRowidReference(e)) e = expr(cx, prng.range(0, 3));
+    const e = expr(cx, prng.range(0, 3));
     if (prng.chance(0.25)) {
       const alias = `r${aliases.length + 1}`;
       aliases.push(alias);
@@ -522,7 +448,7 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
     const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
-    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, terms.length === 0));
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases));
     items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
   }
   if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));
@@ -560,11 +486,11 @@ export function randomWrite(prng: Prng, features: FeatureSet, scenario: Scenario
   const constant: Cx = { ...cx, scope: [] };
   const targets = prng.chance(0.5) ? table.columns : table.columns.filter(() => prng.chance(0.6));
   const rows: SqlNode[] = [];
-  // Without `mixed_rowid_insert`, either every row of the statement gives a key or none does.
-  const nullKeys = prng.chance(0.2);
-  for (let n = has(cx, 'multi_row_insert') ? prng.range(1, 3) : 1; n > 0; n--) {
-    const key = (): SqlNode => (has(cx, 'mixed_rowid_insert') ? prng.chance(0.2) : nullKeys) ? literal(null) : literal(int(randomInt(prng) % 16n));
-    const values = targets.map((c) => (c.ipk && (prng.chance(0.7) || !has(cx, 'mixed_rowid_insert')) ? key() : expr(constant, prng.range(0, 2))));
+  // An INTEGER PRIMARY KEY gets NULL or a small key (a largest-rowid key would make SQLite pick a
+  // random rowid for the NULL ones).
+  for (let n = prng.range(1, 3); n > 0; n--) {
+    const key = (): SqlNode => (prng.chance(0.2) ? literal(null) : literal(int(randomInt(prng) % 16n)));
+    const values = targets.map((c) => (c.ipk ? key() : expr(constant, prng.range(0, 2))));
     rows.push({ ...list('(', values, ', ', ')'), optional: true });
   }
   const columnList = targets.length === table.columns.length && prng.chance(0.5) ? '' : `(${targets.map((c) => c.name).join(', ')})`;

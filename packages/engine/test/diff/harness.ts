@@ -100,10 +100,7 @@ export function runDiff(options: RunOptions): RunResult {
   const makeSubject = options.makeSubject ?? hearthEngine;
   const progressEvery = options.progressEvery ?? 1000;
   const writes = ['insert', 'insert_or', 'dml'].some((f) => options.features.has(f as Feature));
-  literalStyle.minInt64Literal = options.features.has('min_int64_literal');
-  literalStyle.negativeZero = options.features.has('negative_zero');
   literalStyle.invalidUtf8 = options.features.has('invalid_utf8');
-  literalStyle.nulInText = options.features.has('nul_in_text');
   for (let round = options.round ?? 0; stats.statements < options.queries && failures.length < maxFailures; round++) {
     const prng = new Prng(roundSeed(options.seed, round));
     const scenario = randomScenario(prng, options.features);

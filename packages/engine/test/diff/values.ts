@@ -37,12 +37,10 @@ const EDGE_BLOBS: Uint8Array[] = [
 ].map((b) => new Uint8Array(b));
 
 /**
- * How values are drawn and written, set by the harness from the feature flags (FOUND.md):
- * `minInt64Literal` off writes -2^63 as `(-9223372036854775807 - 1)`; `negativeZero` off writes -0.0
- * as 0.0; `invalidUtf8` off keeps BLOB bytes below 0x80, so a BLOB read as TEXT is valid UTF-8;
- * `nulInText` off keeps zero bytes out of BLOBs, so a BLOB read as TEXT holds no NUL.
+ * How values are drawn, set by the harness from the feature flags (FOUND.md): `invalidUtf8` off
+ * keeps BLOB bytes below 0x80, so a BLOB read as TEXT is valid UTF-8.
  */
-export const literalStyle = { minInt64Literal: true, negativeZero: true, invalidUtf8: true, nulInText: true };
+export const literalStyle = { invalidUtf8: true };
 
 /** A random integer: near 0 mostly, else near ±2^53 or ±2^63, else anywhere in 64 bits. */
 export function randomInt(prng: Prng): bigint {
@@ -74,8 +72,7 @@ export function randomText(prng: Prng): string {
 }
 
 function allowedByte(x: number): number {
-  const ascii = literalStyle.invalidUtf8 ? x : x & 0x7f;
-  return ascii === 0 && !literalStyle.nulInText ? 0x30 : ascii;
+  return literalStyle.invalidUtf8 ? x : x & 0x7f;
 }
 
 export function randomBlob(prng: Prng): Uint8Array {
@@ -110,7 +107,7 @@ export function realLiteral(v: number): string {
   if (Number.isNaN(v)) return 'NULL';
   if (v === Infinity) return '9e999';
   if (v === -Infinity) return '-9e999';
-  if (Object.is(v, -0)) return literalStyle.negativeZero ? '-0.0' : '0.0';
+  if (Object.is(v, -0)) return '-0.0';
   const shortest = String(v);
   if (/[.e]/.test(shortest)) return shortest;
   // A whole number: keep it REAL (a trailing ".0"), in exponent form when long.
@@ -122,14 +119,12 @@ export function textLiteral(s: string): string {
 }
 
 
-const MIN_INT64 = -(2n ** 63n);
-
 /** SQL literal text of a value (see the module invariant). */
 export function sqlLiteral(v: Val): string {
   if (v === null) return 'NULL';
   if (typeof v === 'string') return textLiteral(v);
   if (v instanceof Uint8Array) return `x'${hexOf(v)}'`;
-  if ('int' in v) return v.int === MIN_INT64 && !literalStyle.minInt64Literal ? '(-9223372036854775807 - 1)' : String(v.int);
+  if ('int' in v) return String(v.int);
   return realLiteral(v.real);
 }
 
