@@ -9,6 +9,7 @@
  * Values are converted as the comparison would convert them: a rowid compares with NUMERIC affinity
  * applied to the other side, so '5' finds rowid 5 and 'abc' or 5.5 can equal no rowid.
  */
+import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
 import type { Int64 } from '../record/int64.js';
 import { ValueType } from '../record/value.js';
@@ -19,6 +20,9 @@ import { type Evaluator, evalType } from './expr.js';
 export interface Access {
   /** A short description for EXPLAIN QUERY PLAN (`SCAN t`, `SEARCH t USING INTEGER PRIMARY KEY (rowid=?)`). */
   readonly plan: string;
+  /** Opens the cursors the path keeps besides the table's (an index's). */
+  open(bt: Btree): void;
+  close(): void;
   /** Moves to the first candidate row; false when there is none. */
   first(table: BtCursor): boolean;
   /** Moves to the next candidate row; false past the last. */
@@ -28,6 +32,10 @@ export interface Access {
 /** Every row, in rowid order. */
 export class FullScan implements Access {
   constructor(readonly plan: string) {}
+
+  open(): void {}
+
+  close(): void {}
 
   first(table: BtCursor): boolean {
     return table.first();
@@ -60,6 +68,10 @@ export class RowidEquals implements Access {
     private readonly value: Evaluator,
   ) {}
 
+  open(): void {}
+
+  close(): void {}
+
   first(table: BtCursor): boolean {
     const key = rowidKey(this.value);
     return key !== null && table.seekRowid(key) === 0;
@@ -79,6 +91,10 @@ export class RowidIn implements Access {
     readonly plan: string,
     private readonly values: Evaluator[],
   ) {}
+
+  open(): void {}
+
+  close(): void {}
 
   first(table: BtCursor): boolean {
     const keys: Int64[] = [];
@@ -138,6 +154,10 @@ export class RowidRange implements Access {
     private readonly low: RowidBound | null,
     private readonly high: RowidBound | null,
   ) {}
+
+  open(): void {}
+
+  close(): void {}
 
   first(table: BtCursor): boolean {
     const low = this.low ? boundLimit(this.low) : 'open';

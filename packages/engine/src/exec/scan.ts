@@ -31,7 +31,7 @@ export class RowidScan {
     source.open(bt);
     try {
       for (let ok = source.first(); ok; ok = source.next()) {
-        if (!this.where || truth(this.where) === true) rowids.push(source.cursor!.rowid());
+        if (!this.where || truth(this.where) === true) rowids.push(source.rowid());
       }
     } finally {
       source.close();

@@ -28,7 +28,9 @@ import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowSignature } from './rowkey.js';
-import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
+import { type PlanTable, type Term, bit, planJoin } from './where.js';
+import { compileTerm, planTable } from './plan-table.js';
+import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -74,6 +76,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
   if (core.windows.length > 0) throw notSupported('windows');
 
+  const planStart = planMark();
   const sources: RowSource[] = [];
   const scope = new FromScope(sources, outer);
   const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env, aggregates: null };
@@ -83,32 +86,19 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
   const innerOn: Expr[] = [];
   const fromOrder = core.from ? buildFrom(core.from, env, cx, scope, outer, innerOn) : [];
-  const term = (expr: Expr, context: CompileContext): Term => {
-    scope.used = 0n;
-    const fn = compileExpr(expr, context).fn;
-    const tables = scope.used;
-    const value = (e: Expr): { fn: Evaluator; tables: TableSet } => {
-      scope.used = 0n;
-      const compiled = compileExpr(e, context).fn;
-      return { fn: compiled, tables: scope.used };
-    };
-    return { expr, fn, tables, seeks: seeksOf(expr, (e) => scope.locate(e), value) };
-  };
+  const term = (expr: Expr, context: CompileContext): Term => compileTerm(expr, context, scope);
   const whereCx = withAliases(cx);
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
   // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
-    const source = level.source;
-    return {
-      index,
-      label: source.alias,
-      rowidAlias: source instanceof TableSource ? source.table.rowidAlias : -1,
-      seekable: source instanceof TableSource && !level.right,
+    const role = {
+      seekable: level.source instanceof TableSource && !level.right,
       fixed: level.left || level.right || level.on !== null,
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
     };
+    return planTable(index, level.source, role, scope, select, terms);
   });
   const levels = planJoin(planTables, terms).map(({ index, access }) => {
     const level = fromOrder[index]!;
@@ -155,7 +145,12 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
+  for (const source of sources) if (source instanceof TableSource) source.settle();
   const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+  if (explaining()) {
+    const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: keys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
+    notePlan(program, selectPlan(levels.map((level) => level.source), steps, planStart));
+  }
   return Object.assign(program, { traits: outputs.map(traitsOf) });
 }
 
@@ -215,6 +210,12 @@ function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: Fu
   for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr, functions)) return true;
   if (core.having && containsAggregate(core.having, functions)) return true;
   return orderBy.some((term) => containsAggregate(term.expr, functions));
+}
+
+/** Whether ORDER BY spells the GROUP BY terms in order (then the groups come sorted). */
+function sameTerms(orderBy: OrderingTerm[], groupBy: Expr[]): boolean {
+  const text = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+  return orderBy.length <= groupBy.length && orderBy.every((t, i) => t.order !== 'DESC' && text(t.expr) === text(groupBy[i]!));
 }
 
 /** The terms of an AND chain. */

@@ -19,6 +19,8 @@ import { Affinity } from '../value/affinity.js';
 import { type Compiled, produce } from './expr.js';
 import type { QueryProgram, RecursiveTable } from './nested.js';
 import { type Access, FullScan } from './access.js';
+import { IndexScan } from './index-scan.js';
+import { assert } from '../common/assert.js';
 import type { ColumnMeta } from './program.js';
 
 /** A column of a row source as name resolution sees it. */
@@ -48,7 +50,12 @@ export interface RowSource {
   close(): void;
 }
 
-/** A stored rowid table scanned by a cursor; column evaluators decode straight from the page. */
+/**
+ * A stored rowid table scanned by a cursor; column evaluators decode straight from the page. When the
+ * access path is a covering index scan, the record read is the index entry instead, and `fields` maps
+ * each table column to its field there (`settle` decides this once every column the query reads has
+ * been asked for).
+ */
 export class TableSource implements RowSource {
   cursor: BtCursor | null = null;
   readonly reader = new RecordReader();
@@ -57,6 +64,13 @@ export class TableSource implements RowSource {
   readonly columns: readonly SourceColumn[];
   /** How the cursor visits rows (chosen by the planner; a full scan until then). */
   access: Access;
+  /** Per table column, its field in the record `reader` holds. */
+  private readonly fields: Int32Array;
+  /** Per table column, whether an evaluator reads it. */
+  readonly used: Uint8Array;
+  /** The covering index scan the row is read from, else null. */
+  private covering: IndexScan | null = null;
+  private settled = false;
 
   constructor(
     readonly table: TableInfo,
@@ -69,6 +83,8 @@ export class TableSource implements RowSource {
       collation: info.collation,
       meta: { column: info.name, table: table.name, database: 'main', type: info.declaredType || null },
     }));
+    this.fields = Int32Array.from(table.columns, (_, i) => i);
+    this.used = new Uint8Array(table.columns.length);
   }
 
   column(index: number): Compiled {
@@ -76,27 +92,55 @@ export class TableSource implements RowSource {
     if (index < 0 || index === table.rowidAlias) {
       const info = index < 0 ? null : table.columns[index]!;
       return {
-        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
+        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.rowid())),
         affinity: info ? info.affinity : Affinity.Integer,
         collation: info ? info.collation : BINARY,
         explicitCollation: false,
       };
     }
+    assert(!this.covering, 'a column read after the source chose a covering index');
+    this.used[index] = 1;
     const info = table.columns[index]!;
     const reader = this.reader;
+    const fields = this.fields;
     // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
     const real = info.affinity === Affinity.Real;
     const fn = (): SqlValue => {
       if (this.nullRow) return produce(ValueType.Null, null);
-      const t = reader.type(index);
-      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
-      return produce(t, reader.getValue(index));
+      const field = fields[index]!;
+      const t = reader.type(field);
+      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(field));
+      return produce(t, reader.getValue(field));
     };
     return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
   }
 
+  /**
+   * Fixes how rows are read, once the query is compiled: straight from the index when the access path
+   * is an index scan that holds every column read.
+   */
+  settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const access = this.access;
+    if (!(access instanceof IndexScan)) return;
+    const held = access.index.columns.map((c) => c.column);
+    for (let i = 0; i < this.used.length; i++) {
+      if (this.used[i] && i !== this.table.rowidAlias && !held.includes(i)) return;
+    }
+    for (let i = 0; i < this.used.length; i++) if (this.used[i]) this.fields[i] = held.indexOf(i);
+    access.covering = true;
+    this.covering = access;
+  }
+
+  /** The rowid of the current row. */
+  rowid(): Int64 {
+    return this.covering ? this.covering.rowid() : this.cursor!.rowid();
+  }
+
   open(bt: Btree): void {
     this.cursor = bt.cursor(this.table.root);
+    this.access.open(bt);
     this.nullRow = false;
   }
 
@@ -110,16 +154,17 @@ export class TableSource implements RowSource {
   }
 
   rowKey(): Int64 {
-    return this.cursor!.rowid();
+    return this.rowid();
   }
 
   close(): void {
+    this.access.close();
     this.cursor?.close();
     this.cursor = null;
   }
 
   private load(): boolean {
-    const payload = this.cursor!.payload();
+    const payload = this.covering ? this.covering.payload() : this.cursor!.payload();
     this.reader.init(payload, 0, payload.length);
     return true;
   }
@@ -161,7 +206,7 @@ export class QuerySource implements RowSource {
   constructor(
     readonly alias: string,
     readonly columns: readonly SourceColumn[],
-    private readonly program: QueryProgram,
+    readonly program: QueryProgram,
   ) {}
 
   column(index: number): Compiled {

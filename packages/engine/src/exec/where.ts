@@ -12,9 +12,12 @@
  */
 import type { Expr } from '../sql/ast.js';
 import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
-import type { Evaluator } from './expr.js';
+import { type Choice, type IndexedTable, SCAN_ROWS, bestIndexAccess } from './index-plan.js';
+import type { Collation } from '../record/compare.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import { Affinity } from '../value/affinity.js';
+import { type Compiled, type Evaluator, comparisonCollation, produce } from './expr.js';
 
-const SCAN_ROWS = 1_000_000;
 
 export type SeekOp = '=' | '<' | '<=' | '>' | '>=' | 'IN';
 
@@ -27,8 +30,20 @@ export interface Seek {
   op: SeekOp;
   /** One value, or the items of an IN list. */
   values: Evaluator[];
+  /** Per value, its affinity (which decides how the comparison converts it). */
+  affinities: Affinity[];
+  /** The comparison's collation (null: the items of an IN list differ). */
+  collation: Collation | null;
+  /** `IS`: NULL matches NULL. */
+  nullMatches: boolean;
   /** Sources the values read. */
   valueTables: TableSet;
+}
+
+/** A compiled operand: what a seek needs of it. */
+export interface SeekOperand extends Pick<Compiled, 'fn' | 'affinity' | 'collation' | 'explicitCollation'> {
+  /** Sources it reads. */
+  tables: TableSet;
 }
 
 /** An AND term of WHERE (or of an ON clause), compiled. */
@@ -40,14 +55,10 @@ export interface Term {
   seeks: Seek[];
 }
 
-/** What the planner knows of one FROM table. */
-export interface PlanTable {
+/** What the planner knows of one FROM table (for a table that is not stored: no columns or indexes). */
+export interface PlanTable extends IndexedTable {
   /** Index in FROM order. */
   index: number;
-  /** Name for EXPLAIN QUERY PLAN: the alias, or the table name. */
-  label: string;
-  /** The INTEGER PRIMARY KEY column, or -1. */
-  rowidAlias: number;
   /** Whether it is a stored table whose cursor can seek (else it is always scanned). */
   seekable: boolean;
   /** An outer join or a USING condition: the FROM order is kept. */
@@ -69,31 +80,45 @@ export function bit(i: number): TableSet {
 export function seeksOf(
   expr: Expr,
   locate: (e: Expr) => { source: number; column: number } | undefined,
-  value: (e: Expr) => { fn: Evaluator; tables: TableSet },
+  operand: (e: Expr) => SeekOperand,
 ): Seek[] {
   const seeks: Seek[] = [];
-  const one = (col: Expr, op: SeekOp, other: Expr): void => {
+  const one = (col: Expr, op: SeekOp, other: Expr, columnFirst: boolean, nullMatches: boolean): void => {
     const at = locate(col);
     if (!at) return;
-    const v = value(other);
+    const v = operand(other);
     if (v.tables & bit(at.source)) return;
-    seeks.push({ source: at.source, column: at.column, op, values: [v.fn], valueTables: v.tables });
+    const c = operand(col);
+    const collation = columnFirst ? comparisonCollation(c, v) : comparisonCollation(v, c);
+    seeks.push({ source: at.source, column: at.column, op, values: [v.fn], affinities: [v.affinity], collation, nullMatches, valueTables: v.tables });
   };
   if (expr.kind === 'binary') {
-    const op = expr.op === 'IS' ? '=' : expr.op;
+    const nullMatches = expr.op === 'IS';
+    const op = nullMatches ? '=' : expr.op;
     if (op === '=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
-      one(expr.left, op, expr.right);
-      one(expr.right, mirror(op), expr.left);
+      one(expr.left, op, expr.right, true, nullMatches);
+      one(expr.right, mirror(op), expr.left, false, nullMatches);
+    }
+  } else if (expr.kind === 'isNull' && !expr.not) {
+    const at = locate(expr.operand);
+    if (at) {
+      const nullValue = (): SqlValue => produce(ValueType.Null, null);
+      seeks.push({ source: at.source, column: at.column, op: '=', values: [nullValue], affinities: [Affinity.None], collation: operand(expr.operand).collation, nullMatches: true, valueTables: 0n });
     }
   } else if (expr.kind === 'between' && !expr.not) {
-    one(expr.operand, '>=', expr.low);
-    one(expr.operand, '<=', expr.high);
+    one(expr.operand, '>=', expr.low, true, false);
+    one(expr.operand, '<=', expr.high, true, false);
   } else if (expr.kind === 'in' && !expr.not && expr.values.kind === 'list') {
     const at = locate(expr.operand);
     if (!at) return seeks;
-    const items = expr.values.items.map(value);
+    const c = operand(expr.operand);
+    const items = expr.values.items.map(operand);
     const tables = items.reduce((t, v) => t | v.tables, 0n);
-    if (!(tables & bit(at.source))) seeks.push({ source: at.source, column: at.column, op: 'IN', values: items.map((v) => v.fn), valueTables: tables });
+    const collations = new Set(items.map((v) => comparisonCollation(c, v)));
+    const collation = collations.size === 1 ? [...collations][0]! : collations.size === 0 ? c.collation : null;
+    if (!(tables & bit(at.source))) {
+      seeks.push({ source: at.source, column: at.column, op: 'IN', values: items.map((v) => v.fn), affinities: items.map((v) => v.affinity), collation, nullMatches: false, valueTables: tables });
+    }
   }
   return seeks;
 }
@@ -113,17 +138,19 @@ function mirror(op: '=' | '<' | '<=' | '>' | '>='): SeekOp {
   }
 }
 
-/** An access path with its estimated cost. */
-interface Choice {
-  access: Access;
-  cost: number;
-}
-
 /** The cheapest access path of `table` when the tables in `placed` are positioned. */
 function bestAccess(table: PlanTable, terms: Term[], placed: TableSet): Choice {
   if (!table.seekable) return { access: new FullScan(`SCAN ${table.label}`), cost: SCAN_ROWS };
-  const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n && (s.column === -1 || s.column === table.rowidAlias);
+  const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n;
   const seeks = (table.left ? table.onTerms : terms).flatMap((t) => t.seeks.filter(usable));
+  const rowidSeeks = seeks.filter((s) => s.column === -1 || s.column === table.rowidAlias);
+  const byIndex = bestIndexAccess(table, seeks);
+  const byRowid = rowidAccess(table, rowidSeeks);
+  return byIndex && byIndex.cost < byRowid.cost ? byIndex : byRowid;
+}
+
+/** The cheapest path by the rowid alone. */
+function rowidAccess(table: PlanTable, seeks: Seek[]): Choice {
   const eq = seeks.find((s) => s.op === '=');
   if (eq) return { access: new RowidEquals(`SEARCH ${table.label} USING INTEGER PRIMARY KEY (rowid=?)`, eq.values[0]!), cost: 1 };
   const list = seeks.find((s) => s.op === 'IN');
