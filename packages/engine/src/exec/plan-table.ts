@@ -4,6 +4,7 @@
  * indexes the query may use and the columns it may read.
  */
 import type { Expr } from '../sql/ast.js';
+import { someExpr } from '../sql/walk.js';
 import { type CompileContext, compileExpr } from './expr.js';
 import type { FromScope } from './from.js';
 import { discardPlansSince, planMark } from './explain.js';
@@ -55,4 +56,31 @@ export function planTable(index: number, source: RowSource, role: JoinRole, scop
   };
   const indexes = role.seekable ? table.indexes.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn))) : [];
   return { ...base, rowidAlias: table.rowidAlias, columns: table.columns, indexes, needed: namedColumns(query, table.columns) };
+}
+
+/** Functions whose result depends on their arguments alone. */
+const PURE_FUNCTIONS = new Set(['abs', 'coalesce', 'ifnull', 'nullif', 'length', 'lower', 'upper', 'substr', 'substring', 'typeof', 'round', 'trim', 'ltrim', 'rtrim', 'instr', 'replace', 'hex', 'iif']);
+
+/**
+ * Whether a term on one table gives the same answer for a row whenever it is evaluated during one
+ * execution: it names only columns of this FROM clause, and holds no subquery and no function that
+ * could answer differently (random(), user functions).
+ */
+export function selfContained(expr: Expr, scope: FromScope): boolean {
+  return !someExpr(expr, (e) => {
+    switch (e.kind) {
+      case 'column':
+        return scope.locate(e) === undefined;
+      case 'function':
+        return !PURE_FUNCTIONS.has(e.name.name.toLowerCase());
+      case 'exists':
+      case 'subquery':
+      case 'raise':
+        return true;
+      case 'in':
+        return e.values.kind !== 'list';
+      default:
+        return false;
+    }
+  });
 }

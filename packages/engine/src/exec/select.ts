@@ -29,7 +29,7 @@ import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { rowSignature } from './rowkey.js';
 import { type PlanTable, type Term, bit, planJoin } from './where.js';
-import { compileTerm, planTable } from './plan-table.js';
+import { compileTerm, planTable, selfContained } from './plan-table.js';
 import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 
 function notSupported(what: string): SqliteError {
@@ -119,6 +119,13 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
     });
     levels[at]!.filters.push(t.fn);
   }
+  // An inner table's rows that pass its own WHERE terms are remembered on its first scan (a nested loop rescans it).
+  levels.forEach((level, i) => {
+    const source = level.source;
+    if (i === 0 || outerJoined || level.left || !(source instanceof TableSource)) return;
+    const own = bit(sources.indexOf(source));
+    source.rememberScans(terms.filter((t) => t.tables === own && selfContained(t.expr, scope)).map((t) => t.fn));
+  });
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 

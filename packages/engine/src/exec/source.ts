@@ -16,7 +16,8 @@ import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
-import { type Compiled, produce } from './expr.js';
+import { type Compiled, type Evaluator, produce } from './expr.js';
+import { passes } from './join.js';
 import type { QueryProgram, RecursiveTable } from './nested.js';
 import { type Access, FullScan } from './access.js';
 import { IndexScan } from './index-scan.js';
@@ -71,6 +72,11 @@ export class TableSource implements RowSource {
   /** The covering index scan the row is read from, else null. */
   private covering: IndexScan | null = null;
   private settled = false;
+  /** Terms on this table alone (see `rememberScans`), or null. */
+  private ownFilters: Evaluator[] | null = null;
+  /** The rowids that passed `ownFilters` in this execution's first scan, once it has run. */
+  private remembered: Int64[] | null = null;
+  private recall = 0;
 
   constructor(
     readonly table: TableInfo,
@@ -133,6 +139,14 @@ export class TableSource implements RowSource {
     this.covering = access;
   }
 
+  /**
+   * Makes a full scan remember, in each execution, which rows pass `filters` (terms on this table alone
+   * that answer the same for a row all along the execution), and visit only those on later scans.
+   */
+  rememberScans(filters: Evaluator[]): void {
+    this.ownFilters = filters.length > 0 ? filters : null;
+  }
+
   /** The rowid of the current row. */
   rowid(): Int64 {
     return this.covering ? this.covering.rowid() : this.cursor!.rowid();
@@ -142,15 +156,42 @@ export class TableSource implements RowSource {
     this.cursor = bt.cursor(this.table.root);
     this.access.open(bt);
     this.nullRow = false;
+    this.remembered = null;
   }
 
   first(): boolean {
     this.nullRow = false;
+    if (this.ownFilters && this.access instanceof FullScan) {
+      this.remembered ??= this.passingRows(this.ownFilters);
+      this.recall = 0;
+      return this.nextRemembered();
+    }
     return this.access.first(this.cursor!) && this.load();
   }
 
   next(): boolean {
+    if (this.remembered) return this.nextRemembered();
     return this.access.next(this.cursor!) && this.load();
+  }
+
+  /** The rowids of the rows that pass every filter. */
+  private passingRows(filters: Evaluator[]): Int64[] {
+    const rowids: Int64[] = [];
+    const cursor = this.cursor!;
+    for (let ok = cursor.first(); ok; ok = cursor.next()) {
+      this.load();
+      if (passes(filters)) rowids.push(cursor.rowid());
+    }
+    return rowids;
+  }
+
+  private nextRemembered(): boolean {
+    const rowids = this.remembered!;
+    const cursor = this.cursor!;
+    while (this.recall < rowids.length) {
+      if (cursor.seekRowid(rowids[this.recall++]!) === 0) return this.load();
+    }
+    return false;
   }
 
   rowKey(): Int64 {
