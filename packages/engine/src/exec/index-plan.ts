@@ -22,6 +22,8 @@ import type { Seek } from './where.js';
 
 /** Rows a full scan is assumed to visit. */
 export const SCAN_ROWS = 1_000_000;
+/** Rows a lookup in a transient in-memory index is assumed to cost (its building shared by all lookups). */
+export const HASHED_ROWS = 20;
 
 /** What index choice needs to know of a table. */
 export interface IndexedTable {
@@ -61,6 +63,12 @@ function probesFor(seek: Seek, affinity: Affinity, collation: unknown): Probe[] 
     probes.push({ value: seek.values[i]!, conversion });
   }
   return probes;
+}
+
+/** The probe of a one-value seek on a column of affinity `affinity`, or null when the comparison could convert the column. */
+export function probeFor(seek: Seek, affinity: Affinity): Probe | null {
+  const conversion = conversionFor(affinity, seek.affinities[0]!);
+  return conversion === null ? null : { value: seek.values[0]!, conversion };
 }
 
 /** Whether every column the query may read is in the index. */
@@ -137,15 +145,14 @@ function indexAccess(table: IndexedTable, index: IndexInfo, seeks: Seek[]): Choi
   return { access: new IndexScan(index, table.label, equalities, low, high, shown.join(' AND ')), cost };
 }
 
-/**
- * Per column of a table, whether a query could read it: every name spelled anywhere in the query's
- * syntax tree that is one of the table's column names (a superset). Null when the query uses `*` or a
- * NATURAL join, which read columns without naming them.
- */
-export function namedColumns(query: object, columns: readonly { name: string }[]): Uint8Array | null {
-  const byName = new Map<string, number>();
-  columns.forEach((c, i) => byName.set(c.name.toLowerCase(), i));
-  const needed = new Uint8Array(columns.length);
+/** The lower-case names spelled in a query's syntax tree (null: it reads columns without naming them), by query. */
+const spelledNames = new WeakMap<object, Set<string> | null>();
+
+/** The names `query` spells anywhere (identifiers and strings), or null when it uses `*` or a NATURAL join. */
+function namesIn(query: object): Set<string> | null {
+  const known = spelledNames.get(query);
+  if (known !== undefined) return known;
+  const names = new Set<string>();
   let unknown = false;
   const visit = (node: unknown): void => {
     if (unknown || node === null || typeof node !== 'object') return;
@@ -158,19 +165,30 @@ export function namedColumns(query: object, columns: readonly { name: string }[]
       unknown = true;
       return;
     }
-    for (const [key, value] of Object.entries(record)) {
+    for (const key in record) {
+      const value = record[key];
       if (typeof value === 'string') {
-        if (key === 'name' || key === 'value') {
-          const i = byName.get(value.toLowerCase());
-          if (i !== undefined) needed[i] = 1;
-        }
-      } else {
+        if (key === 'name' || key === 'value') names.add(value.toLowerCase());
+      } else if (typeof value === 'object') {
         visit(value);
       }
     }
   };
   visit(query);
-  return unknown ? null : needed;
+  const result = unknown ? null : names;
+  spelledNames.set(query, result);
+  return result;
+}
+
+/**
+ * Per column of a table, whether a query could read it: whether the query's syntax tree spells its
+ * name anywhere (a superset). Null when the query uses `*` or a NATURAL join, which read columns
+ * without naming them.
+ */
+export function namedColumns(query: object, columns: readonly { name: string }[]): Uint8Array | null {
+  const names = namesIn(query);
+  if (!names) return null;
+  return Uint8Array.from(columns, (c) => (names.has(c.name.toLowerCase()) ? 1 : 0));
 }
 
 /**

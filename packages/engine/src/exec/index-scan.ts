@@ -61,9 +61,9 @@ export function indexKeyInfo(index: IndexInfo): KeyInfo {
 }
 
 /** The value `probe` evaluates to, converted; its storage class is left in `probeType`. */
-let probeType: ValueType = ValueType.Null;
+export let probeType: ValueType = ValueType.Null;
 
-function evaluateProbe(probe: Probe): SqlValue {
+export function evaluateProbe(probe: Probe): SqlValue {
   const v = probe.value();
   const t = evalType;
   probeType = t;

@@ -18,6 +18,9 @@ import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
 import { type Compiled, type Evaluator, produce } from './expr.js';
 import { passes } from './join.js';
+import { HashedScan, hashKey } from './hashed-scan.js';
+
+const NO_ROWS: Int64[] = [];
 import type { QueryProgram, RecursiveTable } from './nested.js';
 import { type Access, FullScan } from './access.js';
 import { IndexScan } from './index-scan.js';
@@ -74,8 +77,14 @@ export class TableSource implements RowSource {
   private settled = false;
   /** Terms on this table alone (see `rememberScans`), or null. */
   private ownFilters: Evaluator[] | null = null;
-  /** The rowids that passed `ownFilters` in this execution's first scan, once it has run. */
-  private remembered: Int64[] | null = null;
+  /** Whether this execution's first scan has run (filling `remembered` or `groups`). */
+  private scanned = false;
+  /** The rowids that passed `ownFilters` in this execution's first scan. */
+  private remembered: Int64[] = [];
+  /** For a hashed scan, the rowids of those rows by the key of the grouped column. */
+  private groups: Map<string, Int64[]> | null = null;
+  /** The rowids the current scan visits, and the next one's position. */
+  private recalled: Int64[] | null = null;
   private recall = 0;
 
   constructor(
@@ -156,37 +165,60 @@ export class TableSource implements RowSource {
     this.cursor = bt.cursor(this.table.root);
     this.access.open(bt);
     this.nullRow = false;
-    this.remembered = null;
+    this.scanned = false;
+    this.remembered = [];
+    this.groups = null;
+    this.recalled = null;
   }
 
   first(): boolean {
     this.nullRow = false;
-    if (this.ownFilters && this.access instanceof FullScan) {
-      this.remembered ??= this.passingRows(this.ownFilters);
+    const access = this.access;
+    const hashed = access instanceof HashedScan ? access : null;
+    if (hashed || (this.ownFilters && access instanceof FullScan)) {
+      if (!this.scanned) this.firstScan(hashed);
+      if (hashed) {
+        const key = hashed.probeKey();
+        this.recalled = (key === null ? undefined : this.groups!.get(key)) ?? NO_ROWS;
+      } else {
+        this.recalled = this.remembered;
+      }
       this.recall = 0;
       return this.nextRemembered();
     }
-    return this.access.first(this.cursor!) && this.load();
+    return access.first(this.cursor!) && this.load();
   }
 
   next(): boolean {
-    if (this.remembered) return this.nextRemembered();
+    if (this.recalled) return this.nextRemembered();
     return this.access.next(this.cursor!) && this.load();
   }
 
-  /** The rowids of the rows that pass every filter. */
-  private passingRows(filters: Evaluator[]): Int64[] {
-    const rowids: Int64[] = [];
+  /** Scans the whole table, keeping the rowids of the rows that pass `ownFilters` (grouped for a hashed scan). */
+  private firstScan(hashed: HashedScan | null): void {
+    this.scanned = true;
+    const filters = this.ownFilters;
     const cursor = this.cursor!;
+    const reader = this.reader;
+    const groups = hashed ? new Map<string, Int64[]>() : null;
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
       this.load();
-      if (passes(filters)) rowids.push(cursor.rowid());
+      if (filters && !passes(filters)) continue;
+      if (!groups) {
+        this.remembered.push(cursor.rowid());
+        continue;
+      }
+      const key = hashKey(reader.type(hashed!.column), reader.getValue(hashed!.column), hashed!.collation);
+      if (key === null) continue;
+      const group = groups.get(key);
+      if (group) group.push(cursor.rowid());
+      else groups.set(key, [cursor.rowid()]);
     }
-    return rowids;
+    this.groups = groups;
   }
 
   private nextRemembered(): boolean {
-    const rowids = this.remembered!;
+    const rowids = this.recalled!;
     const cursor = this.cursor!;
     while (this.recall < rowids.length) {
       if (cursor.seekRowid(rowids[this.recall++]!) === 0) return this.load();

@@ -12,7 +12,8 @@
  */
 import type { Expr } from '../sql/ast.js';
 import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
-import { type Choice, type IndexedTable, SCAN_ROWS, bestIndexAccess } from './index-plan.js';
+import { type Choice, type IndexedTable, HASHED_ROWS, SCAN_ROWS, bestIndexAccess, probeFor } from './index-plan.js';
+import { HashedScan, hashable } from './hashed-scan.js';
 import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import { Affinity } from '../value/affinity.js';
@@ -146,7 +147,21 @@ function bestAccess(table: PlanTable, terms: Term[], placed: TableSet): Choice {
   const rowidSeeks = seeks.filter((s) => s.column === -1 || s.column === table.rowidAlias);
   const byIndex = bestIndexAccess(table, seeks);
   const byRowid = rowidAccess(table, rowidSeeks);
-  return byIndex && byIndex.cost < byRowid.cost ? byIndex : byRowid;
+  const best = byIndex && byIndex.cost < byRowid.cost ? byIndex : byRowid;
+  return best.cost < SCAN_ROWS ? best : (hashedAccess(table, seeks) ?? best);
+}
+
+/** Rows of a table grouped in memory on a column another table's value is compared with (`col = outer`), if any. */
+function hashedAccess(table: PlanTable, seeks: Seek[]): Choice | null {
+  for (const s of seeks) {
+    if (s.op !== '=' || s.nullMatches || s.valueTables === 0n || s.column < 0 || s.column === table.rowidAlias) continue;
+    if (!s.collation || !hashable(s.collation)) continue;
+    const column = table.columns[s.column]!;
+    const probe = probeFor(s, column.affinity);
+    if (!probe) continue;
+    return { access: new HashedScan(`SEARCH ${table.label} USING AUTOMATIC INDEX (${column.name}=?)`, s.column, probe, s.collation), cost: HASHED_ROWS };
+  }
+  return null;
 }
 
 /** The cheapest path by the rowid alone. */
