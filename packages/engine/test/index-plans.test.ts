@@ -94,3 +94,27 @@ describe('index access paths', () => {
     }
   });
 });
+
+describe('UPDATE and DELETE through indexes', () => {
+  it('change the same rows as SQLite and as without indexes', () => {
+    for (let seed = 11; seed <= 14; seed++) {
+      const r = new Prng(seed);
+      const pair = new QueryPair(setup(r));
+      try {
+        for (let i = 0; i < 40; i++) {
+          const where = Array.from({ length: 1 + Math.floor(r.float() * 2) }, () => term(r, 't')).join(' AND ');
+          const change = r.float() < 0.7 ? `UPDATE t SET c = c + 1, b = b || 'x' WHERE ${where}` : `DELETE FROM t WHERE ${where}`;
+          const [hearth, sqlite] = pair.run(change);
+          expect(hearth, `seed ${seed}: ${change}`).toEqual(sqlite);
+          pair.run(change.replace(/\bt\b/g, 'u'));
+          const [rowsT, expected] = pair.run('SELECT * FROM t ORDER BY id');
+          expect(rowsT, `seed ${seed}: after ${change}`).toEqual(expected);
+          const [rowsU] = pair.run('SELECT * FROM u ORDER BY id');
+          expect(rowsU, `seed ${seed}: unindexed after ${change}`).toEqual(rowsT);
+        }
+      } finally {
+        pair.close();
+      }
+    }
+  });
+});
