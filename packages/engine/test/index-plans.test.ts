@@ -68,9 +68,18 @@ function query(r: Prng, table: string): string {
     const other = r.float() < 0.5 || 'ef'.includes(col) ? col : pick(r, ['a', 'b', 'c', 'd', 'g']);
     return `SELECT ${list}, y.id FROM ${table} AS x JOIN ${table} AS y ON y.${col} = x.${other} WHERE ${where}`;
   }
+  if (kind < 0.35 && list !== 'count(*)') {
+    // Ordered by the rowid alone, or by an index's columns.
+    const direction = pick(r, ['ASC', 'DESC']);
+    const order = pick(r, [`x.id ${direction}`, `x.b ${direction}, x.c ${direction === 'ASC' ? 'DESC' : 'ASC'}, x.id ${direction}`, `x.g DESC, x.a, x.id`, `x.e ${direction}, x.rowid ${direction}`]);
+    return `SELECT ${list} FROM ${table} AS x WHERE ${where} ORDER BY ${order}${r.float() < 0.3 ? ' LIMIT 3' : ''}`;
+  }
   if (kind < 0.5 && list !== 'count(*)') {
     const order = pick(r, COLUMNS);
-    return `SELECT ${list} FROM ${table} AS x WHERE ${where} ORDER BY x.${order} ${pick(r, ['ASC', 'DESC'])}, x.id`;
+    const direction = pick(r, ['ASC', 'DESC']);
+    const limit = r.float() < 0.3 ? ` LIMIT ${1 + Math.floor(r.float() * 5)}` : '';
+    const tie = pick(r, ['x.id', `x.id ${direction}`, `x.rowid ${direction}`]);
+    return `SELECT ${list} FROM ${table} AS x WHERE ${where} ORDER BY x.${order} ${direction}, ${tie}${limit}`;
   }
   return `SELECT ${list} FROM ${table} AS x WHERE ${where}`;
 }

@@ -46,6 +46,23 @@ export class FullScan implements Access {
   }
 }
 
+/** Every row, in descending rowid order. */
+export class ReverseScan implements Access {
+  constructor(readonly plan: string) {}
+
+  open(): void {}
+
+  close(): void {}
+
+  first(table: BtCursor): boolean {
+    return table.last();
+  }
+
+  next(table: BtCursor): boolean {
+    return table.prev();
+  }
+}
+
 /**
  * The rowid equal to the evaluator's value, or null when no rowid can equal it (NULL, TEXT that is not
  * a number, BLOB, or a REAL that is not a whole number in range).

@@ -4,7 +4,7 @@
  * An `IndexScan` walks one or more contiguous ranges of an index B-tree. Each range is fixed by an
  * equality prefix (one value per leading index column; an IN list gives several values, and the
  * ranges follow each other in index order, each distinct value once) and, optionally, by bounds on the
- * next column. A scan with neither is a full walk of the index (for ORDER BY or a covering read). For
+ * next column. A reversed scan walks the same entries backwards. A scan with neither is a full walk of the index (for ORDER BY or a covering read). For
  * each index entry the table row is found by the rowid the entry ends with, unless the scan is
  * `covering`: then the table's columns are read from the index record itself (the table source maps
  * its columns to the record's fields) and the table cursor is not moved.
@@ -107,9 +107,15 @@ export class IndexScan implements Access {
   private readonly startKey = new UnpackedKey();
   private readonly endKey = new UnpackedKey();
   private readonly keyValues: SqlValue[] = [];
-  /** Whether the current range has an end key, and whether that end is exclusive. */
+  /** Whether the current range has a start (end) key in index order, and whether it is exclusive. */
+  private hasStart = false;
+  private startExclusive = false;
   private hasEnd = false;
   private endExclusive = false;
+  /** Set by `setKey`: whether the bound it used is exclusive. */
+  private exclusive = false;
+  /** Whether the ranges are walked backwards (last entry first), for a descending ORDER BY. */
+  reverse = false;
 
   constructor(
     readonly index: IndexInfo,
@@ -128,6 +134,11 @@ export class IndexScan implements Access {
     const kind = this.covering ? 'COVERING INDEX' : 'INDEX';
     if (this.constraint === '') return `SCAN ${this.table} USING ${kind} ${this.index.name}`;
     return `SEARCH ${this.table} USING ${kind} ${this.index.name} (${this.constraint})`;
+  }
+
+  /** Per index column, whether a single-value equality fixes it. */
+  fixedColumns(): boolean[] {
+    return this.index.columns.map((_, i) => i < this.equalities.length && this.equalities[i]!.probes.length === 1);
   }
 
   open(bt: Btree): void {
@@ -154,7 +165,7 @@ export class IndexScan implements Access {
 
   first(table: BtCursor): boolean {
     if (!this.evaluateLists()) return false;
-    this.positions.fill(0);
+    for (let i = 0; i < this.positions.length; i++) this.positions[i] = this.reverse ? this.lists[i]!.values.length - 1 : 0;
     return (this.startRange() || this.nextRange()) && this.settle(table);
   }
 
@@ -164,7 +175,8 @@ export class IndexScan implements Access {
 
   /** Moves to the next entry of the current range, or on to the following ranges. */
   private step(): boolean {
-    if (this.cursor!.next() && this.inRange()) return true;
+    const cursor = this.cursor!;
+    if (this.reverse ? cursor.prev() && this.afterStart() : cursor.next() && this.beforeEnd()) return true;
     return this.nextRange();
   }
 
@@ -206,20 +218,21 @@ export class IndexScan implements Access {
     return true;
   }
 
-  /** Advances the equality positions to the next combination; false after the last. */
+  /** Advances the equality positions to the next combination (backwards when reversed); false after the last. */
   private nextRange(): boolean {
     const positions = this.positions;
     for (let i = positions.length - 1; i >= 0; i--) {
-      if (++positions[i]! < this.lists[i]!.values.length) {
+      const size = this.lists[i]!.values.length;
+      if (this.reverse ? --positions[i]! >= 0 : ++positions[i]! < size) {
         if (this.startRange()) return true;
         return this.nextRange();
       }
-      positions[i] = 0;
+      positions[i] = this.reverse ? size - 1 : 0;
     }
     return false;
   }
 
-  /** Seeks the start of the range for the current equality values; false when the range is empty. */
+  /** Sets the range's keys for the current equality values and seeks its first entry (its last when reversed). */
   private startRange(): boolean {
     const n = this.equalities.length;
     const values = this.keyValues;
@@ -227,52 +240,56 @@ export class IndexScan implements Access {
     for (let i = 0; i < n; i++) values[i] = this.lists[i]!.values[this.positions[i]!]!;
     const desc = n < this.index.columns.length && this.index.columns[n]!.desc;
     const rangeColumn = this.low !== null || this.high !== null;
-    // In index order: a DESC column runs from the high bound to the low one.
-    const startBound = desc ? this.high : this.low;
-    const endBound = desc ? this.low : this.high;
-    const cursor = this.cursor!;
-
-    // The end of the range.
-    this.hasEnd = n > 0 || endBound !== null || (rangeColumn && desc);
-    this.endExclusive = false;
-    if (endBound) {
-      const v = evaluateProbe(endBound.probe);
-      if (probeType === ValueType.Null) return false;
-      values.push(v);
-      this.endExclusive = !endBound.inclusive;
-    } else if (rangeColumn && desc) {
-      values.push(null);
-      this.endExclusive = true;
-    }
-    this.endKey.fromValues(values);
+    // In index order: a DESC column runs from the high bound to the low one. An open side of a range
+    // stops at the NULL entries (they sort lowest, so last in a DESC column).
+    if (!this.setKey(this.startKey, values, desc ? this.high : this.low, rangeColumn && !desc)) return false;
+    this.startExclusive = this.exclusive;
+    this.hasStart = values.length > 0;
     values.length = n;
+    if (!this.setKey(this.endKey, values, desc ? this.low : this.high, rangeColumn && desc)) return false;
+    this.endExclusive = this.exclusive;
+    this.hasEnd = values.length > 0;
+    values.length = n;
+    const cursor = this.cursor!;
+    if (!this.reverse) {
+      if (!this.hasStart) return cursor.first() && this.beforeEnd();
+      const c = cursor.seek(this.startKey, this.startExclusive ? 1 : -1);
+      return cursor.valid && (c >= 0 || cursor.next()) && this.beforeEnd();
+    }
+    if (!this.hasEnd) return cursor.last() && this.afterStart();
+    const c = cursor.seek(this.endKey, this.endExclusive ? -1 : 1);
+    return cursor.valid && (c < 0 || cursor.prev()) && this.afterStart();
+  }
 
-    // The start of the range.
-    let after = false;
-    if (startBound) {
-      const v = evaluateProbe(startBound.probe);
+  /** Fills `key` with `values` and the bound's value (or NULL, exclusive, when `nullBound`); false when the bound is NULL. */
+  private setKey(key: UnpackedKey, values: SqlValue[], bound: RangeBound | null, nullBound: boolean): boolean {
+    this.exclusive = false;
+    if (bound) {
+      const v = evaluateProbe(bound.probe);
       if (probeType === ValueType.Null) return false;
       values.push(v);
-      after = !startBound.inclusive;
-    } else if (rangeColumn && !desc) {
+      this.exclusive = !bound.inclusive;
+    } else if (nullBound) {
       values.push(null);
-      after = true;
+      this.exclusive = true;
     }
-    let ok: boolean;
-    if (values.length === 0) {
-      ok = cursor.first();
-    } else {
-      const c = cursor.seek(this.startKey.fromValues(values), after ? 1 : -1);
-      ok = cursor.valid && (c >= 0 || cursor.next());
-    }
-    return ok && this.inRange();
+    key.fromValues(values);
+    return true;
   }
 
   /** Whether the current entry is not past the end of the range. */
-  private inRange(): boolean {
+  private beforeEnd(): boolean {
     if (!this.hasEnd) return true;
     const payload = this.cursor!.payload();
     const c = compareKeyToRecord(this.endKey, payload, 0, payload.length, this.keyInfo);
     return this.endExclusive ? c > 0 : c >= 0;
+  }
+
+  /** Whether the current entry is not before the start of the range. */
+  private afterStart(): boolean {
+    if (!this.hasStart) return true;
+    const payload = this.cursor!.payload();
+    const c = compareKeyToRecord(this.startKey, payload, 0, payload.length, this.keyInfo);
+    return this.startExclusive ? c < 0 : c <= 0;
   }
 }

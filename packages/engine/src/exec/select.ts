@@ -31,6 +31,7 @@ import { rowSignature } from './rowkey.js';
 import { type PlanTable, type Term, bit, planJoin } from './where.js';
 import { compileTerm, planTable, selfContained } from './plan-table.js';
 import { explaining, notePlan, planMark, selectPlan } from './explain.js';
+import { type OrderTerm, deliverOrder } from './order-plan.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -152,10 +153,16 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
+  const outermost = levels[0]?.source;
+  const sorted =
+    !plan && keys.length > 0 && !outerJoined && outermost instanceof TableSource && planTables[sources.indexOf(outermost)]!.seekable
+      ? deliverOrder(outermost, planTables[sources.indexOf(outermost)]!.indexes, orderTerms(select.orderBy, keys, names, outputExprs, scope, sources.indexOf(outermost)))
+      : false;
+  const sortKeys = sorted ? [] : keys;
   for (const source of sources) if (source instanceof TableSource) source.settle();
-  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), sortKeys, distinct, join, stream, sources, limit, offset);
   if (explaining()) {
-    const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: keys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
+    const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: sortKeys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
     notePlan(program, selectPlan(levels.map((level) => level.source), steps, planStart));
   }
   return Object.assign(program, { traits: outputs.map(traitsOf) });
@@ -296,6 +303,25 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
     desc: term.order === 'DESC',
     nullsFirst: term.nulls ? term.nulls === 'FIRST' : term.order !== 'DESC',
   };
+}
+
+/** The ORDER BY terms as order matching sees them: which column of source `outer` each names, if any. */
+function orderTerms(orderBy: OrderingTerm[], keys: SortKey[], names: string[], outputExprs: (Expr | null)[], scope: FromScope, outer: number): OrderTerm[] {
+  return orderBy.map((term, i) => {
+    const key = keys[i]!;
+    let expr: Expr | null = term.expr.kind === 'collate' ? term.expr.operand : term.expr;
+    if (expr.kind === 'integer') expr = outputExprs[Number(expr.text) - 1] ?? null;
+    else if (expr.kind === 'column' && expr.table === null) {
+      const name = expr.column.name.toLowerCase();
+      // As sortKey resolves it: when some result column has the name as an alias, the first of that name.
+      if (names.some((n, k) => outputExprs[k] !== null && n.toLowerCase() === name && aliasOnly(outputExprs[k]!, n))) {
+        expr = outputExprs[names.findIndex((n) => n.toLowerCase() === name)] ?? null;
+      }
+    }
+    while (expr?.kind === 'collate') expr = expr.operand;
+    const at = expr ? scope.locate(expr) : undefined;
+    return { column: at && at.source === outer ? at.column : undefined, collation: key.collation, desc: key.desc, nullsFirst: key.nullsFirst };
+  });
 }
 
 /** Whether result column `name` is an alias (not the column's own name), which ORDER BY may use. */
