@@ -517,7 +517,7 @@ export class Statement {
   /** Whether the statement returns rows. */
   get reader(): boolean {
     const ast = this.ast;
-    if (ast.kind === 'select' || (ast.kind === 'explain' && ast.queryPlan)) return true;
+    if (ast.kind === 'select' || ast.kind === 'explain') return true;
     if (ast.kind === 'pragma') return pragmaReturnsRows(ast);
     return (ast.kind === 'insert' || ast.kind === 'update' || ast.kind === 'delete') && ast.returning !== null;
   }

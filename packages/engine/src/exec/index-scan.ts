@@ -130,6 +130,11 @@ export class IndexScan implements Access {
     this.positions = new Int32Array(equalities.length);
   }
 
+  /** Whether the scan walks the whole index (no equality or range). */
+  get fullWalk(): boolean {
+    return this.constraint === '';
+  }
+
   get plan(): string {
     const kind = this.covering ? 'COVERING INDEX' : 'INDEX';
     if (this.constraint === '') return `SCAN ${this.table} USING ${kind} ${this.index.name}`;

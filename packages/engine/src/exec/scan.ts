@@ -13,6 +13,7 @@ import { explaining, notePlan, planMark, unclaimedSince } from './explain.js';
 import { compileTerm, planTable } from './plan-table.js';
 import { planJoin } from './where.js';
 import { FullScan } from './access.js';
+import { IndexScan } from './index-scan.js';
 import { type CompileEnv, notSupported } from './program.js';
 import { FromScope } from './from.js';
 import { TableSource } from './source.js';
@@ -32,7 +33,9 @@ export class RowidScan {
     // The access path comes from WHERE's AND terms, as for a query; WHERE itself is still checked on each row.
     const terms = where ? conjuncts(where).map((expr) => compileTerm(expr, cx, scope)) : [];
     const role = { seekable: true, fixed: false, left: false, onTerms: [] };
-    source.access = planJoin([planTable(0, source, role, scope, where ?? {}, terms)], terms)[0]!.access;
+    const access = planJoin([planTable(0, source, role, scope, where ?? {}, terms)], terms)[0]!.access;
+    // Walking a whole index only to find every rowid gains nothing over the table itself.
+    source.access = access instanceof IndexScan && access.fullWalk ? new FullScan(`SCAN ${alias}`) : access;
     source.settle();
     if (explaining()) notePlan(this, [{ detail: () => source.access.plan, children: [] }, ...unclaimedSince(planStart)]);
   }

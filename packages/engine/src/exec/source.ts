@@ -158,7 +158,10 @@ export class TableSource implements RowSource {
 
   /** The rowid of the current row. */
   rowid(): Int64 {
-    return this.covering ? this.covering.rowid() : this.cursor!.rowid();
+    if (!this.covering) return this.cursor!.rowid();
+    // The index record (already read) ends with the rowid.
+    const reader = this.reader;
+    return reader.getInt(reader.count - 1);
   }
 
   open(bt: Btree): void {
