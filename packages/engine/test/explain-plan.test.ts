@@ -83,6 +83,10 @@ const QUERIES = [
   'SELECT DISTINCT d FROM t',
   'SELECT d, count(*) FROM t GROUP BY d',
   'SELECT 1',
+  // Compounds without ORDER BY, VALUES.
+  'SELECT a FROM t UNION ALL SELECT x FROM u',
+  'SELECT a FROM t UNION ALL VALUES (1)',
+  'VALUES (1), (2)',
   // UPDATE and DELETE.
   'DELETE FROM u WHERE x = 3',
   'UPDATE t SET d = 1',

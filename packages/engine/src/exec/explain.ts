@@ -93,6 +93,23 @@ export function selectPlan(loops: readonly RowSource[], steps: SelectSteps, mark
   return lines;
 }
 
+/**
+ * The plan lines of a compound SELECT: each arm's lines under the operator that brings it in (the
+ * first arm as LEFT-MOST SUBQUERY), and a sort when it has ORDER BY. A lone VALUES arm is itself.
+ */
+export function compoundPlan(arms: readonly object[], ops: readonly string[], orderBy: boolean): PlanLine[] {
+  if (arms.length === 1) return claimPlan(arms[0]!) ?? [];
+  const children = arms.map((arm, i) => {
+    const inner = claimPlan(arm) ?? [];
+    if (i === 0) return line('LEFT-MOST SUBQUERY', inner);
+    const op = ops[i - 1]!;
+    return line(op === 'UNION ALL' ? op : `${op} USING TEMP B-TREE`, inner);
+  });
+  const lines = [line('COMPOUND QUERY', children)];
+  if (orderBy) lines.push(line('USE TEMP B-TREE FOR ORDER BY'));
+  return lines;
+}
+
 /** Compiles `compile`'s statement and returns the program listing its plan. */
 export function explainQueryPlan(compile: () => Program): Program {
   const outer = noted;
