@@ -68,10 +68,11 @@ const QUERIES = [
   'SELECT * FROM p WHERE k = 5 AND k > 0',
   'SELECT * FROM p WHERE k = 5',
   // ORDER BY from an index or the rowid, or a sort.
-  'SELECT * FROM t ORDER BY a',
+  'SELECT * FROM t ORDER BY a LIMIT 5',
+  'SELECT a FROM t ORDER BY a',
   'SELECT * FROM t ORDER BY a DESC LIMIT 3',
   "SELECT * FROM t WHERE b = 'x' ORDER BY c DESC",
-  'SELECT * FROM t ORDER BY b DESC, c DESC',
+  'SELECT b, c FROM t ORDER BY b DESC, c DESC',
   "SELECT * FROM t WHERE b = 'x' ORDER BY d",
   'SELECT * FROM u ORDER BY x DESC',
   'SELECT * FROM w ORDER BY m DESC, n',
@@ -107,6 +108,11 @@ describe('EXPLAIN QUERY PLAN', () => {
     expect(st.columns().map((c) => c.name)).toEqual(['id', 'parent', 'notused', 'detail']);
     const [row] = st.raw(true).all() as unknown[][];
     expect(row!.slice(1)).toEqual([0, 0, 'SEARCH t USING INDEX ta (a=?)']);
+  });
+
+  it('sorts rather than walk a whole index with a table lookup per row (unlike SQLite)', () => {
+    const rows = hearth.prepare('EXPLAIN QUERY PLAN SELECT * FROM t ORDER BY a').all() as PlanRow[];
+    expect(plan(rows)).toEqual(['SCAN t', 'USE TEMP B-TREE FOR ORDER BY']);
   });
 
   it('does not list bytecode', () => {

@@ -182,13 +182,12 @@ function namesIn(query: object): Set<string> | null {
 
 /**
  * Per column of a table, whether a query could read it: whether the query's syntax tree spells its
- * name anywhere (a superset). Null when the query uses `*` or a NATURAL join, which read columns
- * without naming them.
+ * name anywhere (a superset); every column when the query uses `*` or a NATURAL join, which read
+ * columns without naming them.
  */
-export function namedColumns(query: object, columns: readonly { name: string }[]): Uint8Array | null {
+export function namedColumns(query: object, columns: readonly { name: string }[]): Uint8Array {
   const names = namesIn(query);
-  if (!names) return null;
-  return Uint8Array.from(columns, (c) => (names.has(c.name.toLowerCase()) ? 1 : 0));
+  return Uint8Array.from(columns, (c) => (!names || names.has(c.name.toLowerCase()) ? 1 : 0));
 }
 
 /**

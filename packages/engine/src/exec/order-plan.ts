@@ -5,7 +5,8 @@
  * The outermost loop's order is its access path's: rowid order for a full scan (reversed on demand), a
  * rowid range or IN list; index order for an index scan (reversed on demand), where columns fixed by a
  * single-value equality may be skipped, and the rowid follows the last column. A full table scan may
- * become a full index scan to deliver the order. Every ORDER BY term must be a column of the outermost
+ * become a full index scan to deliver the order when the index covers the query or a LIMIT may stop
+ * the scan early (otherwise a table lookup per row costs Hearth more than the sort it saves). Every ORDER BY term must be a column of the outermost
  * table, with the index column's collation, NULLs where the index puts them, and all directions the
  * index's or all reversed. Inner loops keep the outer order (each outer row's matches come together).
  */
@@ -58,7 +59,7 @@ function indexOrder(index: IndexInfo, fixed: readonly boolean[], rowidAlias: num
  * Makes the outermost table's access deliver the ORDER BY order if it can (reversing it, or switching
  * a full scan to an index scan); returns whether it does.
  */
-export function deliverOrder(source: TableSource, indexes: readonly IndexInfo[], terms: readonly OrderTerm[]): boolean {
+export function deliverOrder(source: TableSource, indexes: readonly IndexInfo[], terms: readonly OrderTerm[], mayWalk: (index: IndexInfo) => boolean): boolean {
   if (terms.some((t) => t.column === undefined || t.nullsFirst === t.desc)) return false;
   const rowidAlias = source.table.rowidAlias;
   const byRowid = terms.length === 1 && (terms[0]!.column === -1 || terms[0]!.column === rowidAlias);
@@ -77,6 +78,7 @@ export function deliverOrder(source: TableSource, indexes: readonly IndexInfo[],
     return true;
   }
   for (const index of indexes) {
+    if (!mayWalk(index)) continue;
     const reverse = indexOrder(index, [], rowidAlias, terms);
     if (reverse === null) continue;
     const scan = new IndexScan(index, source.alias, [], null, null, '');

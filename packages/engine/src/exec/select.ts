@@ -32,6 +32,7 @@ import { type PlanTable, type Term, bit, planJoin } from './where.js';
 import { compileTerm, planTable, selfContained } from './plan-table.js';
 import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
+import { covers } from './index-plan.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -156,7 +157,12 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const outermost = levels[0]?.source;
   const sorted =
     !plan && keys.length > 0 && !outerJoined && outermost instanceof TableSource && planTables[sources.indexOf(outermost)]!.seekable
-      ? deliverOrder(outermost, planTables[sources.indexOf(outermost)]!.indexes, orderTerms(select.orderBy, keys, names, outputExprs, scope, sources.indexOf(outermost)))
+      ? deliverOrder(
+          outermost,
+          planTables[sources.indexOf(outermost)]!.indexes,
+          orderTerms(select.orderBy, keys, names, outputExprs, scope, sources.indexOf(outermost)),
+          (index) => limit !== null || covers(planTables[sources.indexOf(outermost)]!, index),
+        )
       : false;
   const sortKeys = sorted ? [] : keys;
   for (const source of sources) if (source instanceof TableSource) source.settle();
