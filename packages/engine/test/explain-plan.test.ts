@@ -76,6 +76,12 @@ const QUERIES = [
   "SELECT * FROM t WHERE b = 'x' ORDER BY d",
   'SELECT * FROM u ORDER BY x DESC',
   'SELECT * FROM w ORDER BY m DESC, n',
+  // min() and max() from an end of an index or of the rowid.
+  'SELECT max(x) FROM u',
+  'SELECT min(a) FROM t',
+  'SELECT max(b) FROM t',
+  'SELECT min(a) FROM t WHERE a > 5',
+  "SELECT max(c) FROM t WHERE b = 'x'",
   // Joins: the indexed side inside.
   'SELECT * FROM t, u WHERE u.y = t.a',
   'SELECT * FROM t AS t1, t AS t2 WHERE t1.a = t2.d',

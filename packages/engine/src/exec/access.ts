@@ -63,6 +63,26 @@ export class ReverseScan implements Access {
   }
 }
 
+/** The first row, or the last, by rowid (for min() or max() of the rowid). */
+export class RowidEnd implements Access {
+  constructor(
+    readonly plan: string,
+    private readonly last: boolean,
+  ) {}
+
+  open(): void {}
+
+  close(): void {}
+
+  first(table: BtCursor): boolean {
+    return this.last ? table.last() : table.first();
+  }
+
+  next(table: BtCursor): boolean {
+    return this.last ? table.prev() : table.next();
+  }
+}
+
 /**
  * The rowid equal to the evaluator's value, or null when no rowid can equal it (NULL, TEXT that is not
  * a number, BLOB, or a REAL that is not a whole number in range).

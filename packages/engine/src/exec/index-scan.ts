@@ -116,6 +116,11 @@ export class IndexScan implements Access {
   private exclusive = false;
   /** Whether the ranges are walked backwards (last entry first), for a descending ORDER BY. */
   reverse = false;
+  /**
+   * Set for min() or max() of the column after the equalities: NULLs of that column are skipped, and
+   * only the first rows are wanted (the plan says SEARCH even without constraints, as SQLite's does).
+   */
+  endsOnly = false;
 
   constructor(
     readonly index: IndexInfo,
@@ -137,8 +142,13 @@ export class IndexScan implements Access {
 
   get plan(): string {
     const kind = this.covering ? 'COVERING INDEX' : 'INDEX';
-    if (this.constraint === '') return `SCAN ${this.table} USING ${kind} ${this.index.name}`;
+    if (this.constraint === '') return `${this.endsOnly ? 'SEARCH' : 'SCAN'} ${this.table} USING ${kind} ${this.index.name}`;
     return `SEARCH ${this.table} USING ${kind} ${this.index.name} (${this.constraint})`;
+  }
+
+  /** How many leading index columns equalities constrain. */
+  equalityCount(): number {
+    return this.equalities.length;
   }
 
   /** Per index column, whether a single-value equality fixes it. */
@@ -244,7 +254,7 @@ export class IndexScan implements Access {
     values.length = n;
     for (let i = 0; i < n; i++) values[i] = this.lists[i]!.values[this.positions[i]!]!;
     const desc = n < this.index.columns.length && this.index.columns[n]!.desc;
-    const rangeColumn = this.low !== null || this.high !== null;
+    const rangeColumn = this.low !== null || this.high !== null || this.endsOnly;
     // In index order: a DESC column runs from the high bound to the low one. An open side of a range
     // stops at the NULL entries (they sort lowest, so last in a DESC column).
     if (!this.setKey(this.startKey, values, desc ? this.high : this.low, rangeColumn && !desc)) return false;

@@ -33,6 +33,7 @@ import { compileTerm, planTable, selfContained } from './plan-table.js';
 import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
+import { minMaxFromEnd } from './minmax-plan.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -46,6 +47,10 @@ interface RowStream {
 
 /** The joined rows that pass the WHERE terms not placed at a join level. */
 class FilteredJoin implements RowStream {
+  /** Set when only the first row is wanted (min() or max() read from one end of an index). */
+  firstOnly = false;
+  private produced = false;
+
   constructor(
     private readonly loop: JoinLoop,
     private readonly where: Evaluator | null,
@@ -53,11 +58,13 @@ class FilteredJoin implements RowStream {
 
   reset(): void {
     this.loop.reset();
+    this.produced = false;
   }
 
   next(): boolean {
+    if (this.firstOnly && this.produced) return false;
     while (this.loop.next()) {
-      if (!this.where || truth(this.where) === true) return true;
+      if (!this.where || truth(this.where) === true) return (this.produced = true);
     }
     return false;
   }
@@ -165,6 +172,9 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
         )
       : false;
   const sortKeys = sorted ? [] : keys;
+  if (plan && levels.length === 1 && outermost instanceof TableSource && planTables[0]!.seekable && select.orderBy.length === 0) {
+    join.firstOnly = minMaxFromEnd(core, scope, outermost, planTables[0]!.indexes);
+  }
   for (const source of sources) if (source instanceof TableSource) source.settle();
   const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), sortKeys, distinct, join, stream, sources, limit, offset);
   if (explaining()) {
