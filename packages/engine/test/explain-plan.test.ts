@@ -94,6 +94,11 @@ const QUERIES = [
   'SELECT a FROM t UNION ALL SELECT x FROM u',
   'SELECT a FROM t UNION ALL VALUES (1)',
   'VALUES (1), (2)',
+  // Subqueries of expressions.
+  'SELECT * FROM t WHERE a = (SELECT max(x) FROM u)',
+  'SELECT * FROM t WHERE d = (SELECT z FROM u WHERE u.y = t.a)',
+  'SELECT (SELECT count(*) FROM u), (SELECT max(a) FROM t) FROM t',
+  'SELECT * FROM t WHERE d IN (SELECT y FROM u WHERE u.z = t.b)',
   // UPDATE and DELETE.
   'DELETE FROM u WHERE x = 3',
   'UPDATE t SET d = 1',

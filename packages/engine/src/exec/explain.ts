@@ -57,10 +57,18 @@ export function discardPlansSince(mark: number): void {
   noted?.splice(mark);
 }
 
-/** Takes the lines of every query compiled since `mark` that nobody claimed, each as a subquery entry. */
+/** What an expression's subquery is called in a plan (`SCALAR SUBQUERY`, `CORRELATED LIST SUBQUERY`, …), by program. */
+const subqueryNames = new WeakMap<object, string>();
+
+/** Records how the plan names the subquery that `program` runs. */
+export function nameSubqueryPlan(program: object, name: string): void {
+  if (noted) subqueryNames.set(program, name);
+}
+
+/** Takes the lines of every query compiled since `mark` that nobody claimed, each as a numbered subquery entry. */
 export function unclaimedSince(mark: number): PlanLine[] {
   if (!noted) return [];
-  return noted.splice(mark).map((n, i) => line(`SUBQUERY ${i + 1}`, n.lines));
+  return noted.splice(mark).map((n, i) => line(`${subqueryNames.get(n.program) ?? 'SUBQUERY'} ${i + 1}`, n.lines));
 }
 
 /** What a simple SELECT does besides its loops. */
