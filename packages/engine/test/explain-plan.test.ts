@@ -99,6 +99,8 @@ const QUERIES = [
   'SELECT * FROM t WHERE d = (SELECT z FROM u WHERE u.y = t.a)',
   'SELECT (SELECT count(*) FROM u), (SELECT max(a) FROM t) FROM t',
   'SELECT * FROM t WHERE d IN (SELECT y FROM u WHERE u.z = t.b)',
+  // A FROM subquery SQLite cannot flatten, run as the outer loop reads it.
+  'SELECT * FROM (SELECT a, count(*) FROM t GROUP BY d) AS s',
   // UPDATE and DELETE.
   'DELETE FROM u WHERE x = 3',
   'UPDATE t SET d = 1',

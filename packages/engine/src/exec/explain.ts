@@ -4,10 +4,11 @@
  *
  * While an EXPLAIN QUERY PLAN statement compiles, each query that compiles notes its plan lines here,
  * keyed by its program (`notePlan`). A query that holds others claims theirs: a FROM subquery's lines
- * go under its `MATERIALIZE` line, a compound's arms under their operator; lines nobody claimed (the
- * subqueries of expressions) are attached to the query compiled around them as `SUBQUERY` entries.
- * Details are functions: they are read once compiling is over (a source decides only then whether its
- * index covers the query). Ids number the lines in order; a parent is 0 at the top.
+ * go under its `CO-ROUTINE` or `MATERIALIZE` line, a compound's arms under their operator. Lines
+ * nobody claimed (the subqueries of expressions) are attached to the query compiled around them as
+ * numbered entries (`SCALAR SUBQUERY 1`, `CORRELATED LIST SUBQUERY 2`, …). Details are functions:
+ * they are read once compiling is over (a source decides only then whether its index covers the
+ * query). Ids number the lines in order; a parent is 0 at the top.
  */
 import type { Btree } from '../btree/btree.js';
 import { type SqlValue, ValueType } from '../record/value.js';
@@ -84,11 +85,12 @@ export interface SelectSteps {
  */
 export function selectPlan(loops: readonly RowSource[], steps: SelectSteps, mark: number): PlanLine[] {
   const lines: PlanLine[] = [];
-  for (const source of loops) {
-    if (!(source instanceof QuerySource)) continue;
+  loops.forEach((source, i) => {
+    if (!(source instanceof QuerySource)) return;
     const inner = claimPlan(source.program);
-    if (inner) lines.push(line(`MATERIALIZE ${source.alias}`, inner));
-  }
+    // The outermost nested query runs row by row as the loop reads it; an inner one is kept for rescans.
+    if (inner) lines.push(line(`${i === 0 ? 'CO-ROUTINE' : 'MATERIALIZE'} ${source.alias}`, inner));
+  });
   if (loops.length === 0) lines.push(line('SCAN CONSTANT ROW'));
   for (const source of loops) {
     if (source instanceof TableSource) lines.push({ detail: () => source.access.plan, children: [] });

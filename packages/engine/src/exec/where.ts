@@ -5,10 +5,13 @@
  *
  * Costs are rough row counts without statistics: a full scan is assumed to visit SCAN_ROWS rows, a
  * rowid lookup one, an IN list one per value, a range a quarter (or, bounded on both sides, a sixteenth)
- * of a scan. Tables are placed greedily: next comes the cheapest table given those already placed (its
- * seeks may use their columns), ties going to the table that makes the most terms checkable, then to
- * FROM order. An outer join (or a USING condition) fixes the FROM order, and the right table of a LEFT
- * JOIN seeks only with its ON terms (a WHERE term must see the row of NULLs that an unmatched row gets).
+ * of a scan; index paths are costed in index-plan.ts. A table joined by an equality that no index or
+ * rowid serves may be grouped in memory on the joined column (hashed-scan.ts). Each table in turn is
+ * tried as the outermost loop; the others follow greedily: next comes the cheapest table given those
+ * already placed (its seeks may use their columns), ties going to the table that makes the most terms
+ * checkable, then to FROM order; the order of least total cost wins. An outer join (or a USING
+ * condition) fixes the FROM order, and the right table of a LEFT JOIN seeks only with its ON terms (a
+ * WHERE term must see the row of NULLs that an unmatched row gets).
  */
 import type { Expr } from '../sql/ast.js';
 import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
