@@ -161,19 +161,16 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
+  // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
   const outermost = levels[0]?.source;
-  const sorted =
-    !plan && keys.length > 0 && !outerJoined && outermost instanceof TableSource && planTables[sources.indexOf(outermost)]!.seekable
-      ? deliverOrder(
-          outermost,
-          planTables[sources.indexOf(outermost)]!.indexes,
-          orderTerms(select.orderBy, keys, names, outputExprs, scope, sources.indexOf(outermost)),
-          (index) => limit !== null || covers(planTables[sources.indexOf(outermost)]!, index),
-        )
-      : false;
-  const sortKeys = sorted ? [] : keys;
-  if (plan && levels.length === 1 && outermost instanceof TableSource && planTables[0]!.seekable && select.orderBy.length === 0) {
-    join.firstOnly = minMaxFromEnd(core, scope, outermost, planTables[0]!.indexes);
+  const outerPlan = outermost instanceof TableSource ? planTables[sources.indexOf(outermost)]! : null;
+  let sortKeys = keys;
+  if (outerPlan?.seekable && !plan && keys.length > 0 && !outerJoined) {
+    const terms = orderTerms(select.orderBy, keys, names, outputExprs, scope, outerPlan.index);
+    if (deliverOrder(outermost as TableSource, outerPlan.indexes, terms, (index) => limit !== null || covers(outerPlan, index))) sortKeys = [];
+  }
+  if (outerPlan?.seekable && plan && levels.length === 1 && select.orderBy.length === 0) {
+    join.firstOnly = minMaxFromEnd(core, scope, outermost as TableSource, outerPlan.indexes);
   }
   for (const source of sources) if (source instanceof TableSource) source.settle();
   const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), sortKeys, distinct, join, stream, sources, limit, offset);
