@@ -7,6 +7,10 @@
  *
  * `rowKey` names the current row uniquely within one scan, so RIGHT and FULL joins can remember which
  * rows found a partner.
+ *
+ * An inner table of a nested loop is scanned again for every outer row. Within one execution it may
+ * remember, on its first full scan, which rows pass the WHERE terms on it alone (`rememberScans`), or
+ * group those rows by the column a hashed scan looks up (hashed-scan.ts); later scans visit only those.
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
@@ -16,16 +20,16 @@ import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
+import { assert } from '../common/assert.js';
 import { type Compiled, type Evaluator, produce } from './expr.js';
 import { passes } from './join.js';
-import { HashedScan, hashKey } from './hashed-scan.js';
-
-const NO_ROWS: Int64[] = [];
 import type { QueryProgram, RecursiveTable } from './nested.js';
 import { type Access, FullScan } from './access.js';
+import { HashedScan, hashKey } from './hashed-scan.js';
 import { IndexScan } from './index-scan.js';
-import { assert } from '../common/assert.js';
 import type { ColumnMeta } from './program.js';
+
+const NO_ROWS: Int64[] = [];
 
 /** A column of a row source as name resolution sees it. */
 export interface SourceColumn {
