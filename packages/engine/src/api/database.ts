@@ -518,13 +518,13 @@ export class Statement {
     this.source = sql;
     this.ast = ast;
     this.parameters = parameters;
-    this.access = ast.kind === 'select' ? 'read' : ast.kind === 'pragma' ? 'own' : 'write';
+    this.access = ast.kind === 'select' || ast.kind === 'explain' ? 'read' : ast.kind === 'pragma' ? 'own' : 'write';
   }
 
   /** Whether the statement returns rows. */
   get reader(): boolean {
     const ast = this.ast;
-    if (ast.kind === 'select') return true;
+    if (ast.kind === 'select' || ast.kind === 'explain') return true;
     if (ast.kind === 'pragma') return pragmaReturnsRows(ast);
     return (ast.kind === 'insert' || ast.kind === 'update' || ast.kind === 'delete') && ast.returning !== null;
   }

@@ -9,6 +9,7 @@
  * Values are converted as the comparison would convert them: a rowid compares with NUMERIC affinity
  * applied to the other side, so '5' finds rowid 5 and 'abc' or 5.5 can equal no rowid.
  */
+import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
 import type { Int64 } from '../record/int64.js';
 import { ValueType } from '../record/value.js';
@@ -19,6 +20,9 @@ import { type Evaluator, evalType } from './expr.js';
 export interface Access {
   /** A short description for EXPLAIN QUERY PLAN (`SCAN t`, `SEARCH t USING INTEGER PRIMARY KEY (rowid=?)`). */
   readonly plan: string;
+  /** Opens the cursors the path keeps besides the table's (an index's). */
+  open(bt: Btree): void;
+  close(): void;
   /** Moves to the first candidate row; false when there is none. */
   first(table: BtCursor): boolean;
   /** Moves to the next candidate row; false past the last. */
@@ -29,12 +33,53 @@ export interface Access {
 export class FullScan implements Access {
   constructor(readonly plan: string) {}
 
+  open(): void {}
+
+  close(): void {}
+
   first(table: BtCursor): boolean {
     return table.first();
   }
 
   next(table: BtCursor): boolean {
     return table.next();
+  }
+}
+
+/** Every row, in descending rowid order. */
+export class ReverseScan implements Access {
+  constructor(readonly plan: string) {}
+
+  open(): void {}
+
+  close(): void {}
+
+  first(table: BtCursor): boolean {
+    return table.last();
+  }
+
+  next(table: BtCursor): boolean {
+    return table.prev();
+  }
+}
+
+/** The first row, or the last, by rowid (for min() or max() of the rowid). */
+export class RowidEnd implements Access {
+  constructor(
+    readonly plan: string,
+    private readonly last: boolean,
+  ) {}
+
+  open(): void {}
+
+  close(): void {}
+
+  first(table: BtCursor): boolean {
+    return this.last ? table.last() : table.first();
+  }
+
+  next(table: BtCursor): boolean {
+    return this.last ? table.prev() : table.next();
   }
 }
 
@@ -60,6 +105,10 @@ export class RowidEquals implements Access {
     private readonly value: Evaluator,
   ) {}
 
+  open(): void {}
+
+  close(): void {}
+
   first(table: BtCursor): boolean {
     const key = rowidKey(this.value);
     return key !== null && table.seekRowid(key) === 0;
@@ -79,6 +128,10 @@ export class RowidIn implements Access {
     readonly plan: string,
     private readonly values: Evaluator[],
   ) {}
+
+  open(): void {}
+
+  close(): void {}
 
   first(table: BtCursor): boolean {
     const keys: Int64[] = [];
@@ -138,6 +191,10 @@ export class RowidRange implements Access {
     private readonly low: RowidBound | null,
     private readonly high: RowidBound | null,
   ) {}
+
+  open(): void {}
+
+  close(): void {}
 
   first(table: BtCursor): boolean {
     const low = this.low ? boundLimit(this.low) : 'open';

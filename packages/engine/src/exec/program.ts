@@ -25,6 +25,7 @@ import { compileTopQuery, compileWithQueries } from './query.js';
 import { compileCreateView, compileDropView } from './view.js';
 import { type PragmaHost, compilePragma } from './pragma.js';
 import { compileUpdate } from './update.js';
+import { explainQueryPlan } from './explain.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -98,6 +99,9 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
     case 'drop':
       if (stmt.object === 'VIEW') return compileDropView(stmt, env);
       return compileDrop(stmt, env);
+    case 'explain':
+      if (!stmt.queryPlan) throw notSupported('EXPLAIN');
+      return explainQueryPlan(() => compileStatement(stmt.stmt, env));
     default:
       throw notSupported(`${stmt.kind} statements`);
   }

@@ -29,6 +29,7 @@ import { compileSelect } from './select.js';
 import { collectRows } from './source.js';
 import { compileQueryExpression } from './subquery.js';
 import { columnNumber } from './fold.js';
+import { compoundPlan, explaining, line, notePlan } from './explain.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -97,7 +98,9 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
   const keys = select.orderBy.map((term, i) => compoundSortKey(term, i, cores, arms, collations));
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileLimit(select.limit, constant) : null;
-  return new CompoundProgram(arms, select.compounds, collations, keys, limit);
+  const program = new CompoundProgram(arms, select.compounds, collations, keys, limit);
+  if (explaining()) notePlan(program, compoundPlan(arms, select.compounds.map((c) => c.op), keys.length > 0));
+  return program;
 }
 
 /** The environment inside a WITH clause: its CTEs visible, innermost first. */
@@ -387,7 +390,9 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   const names = rows[0]!.map((_, i) => `column${i + 1}`);
   const meta = names.map((name) => ({ name, column: null, table: null, database: null, type: null }));
   const traits = rows[0]!.map((c: Compiled) => ({ affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation }));
-  return new ValuesProgram(names, meta, traits, rows.map((row) => row.map((c) => c.fn)));
+  const program = new ValuesProgram(names, meta, traits, rows.map((row) => row.map((c) => c.fn)));
+  if (explaining()) notePlan(program, [line(rows.length === 1 ? 'SCAN CONSTANT ROW' : `SCAN ${rows.length}-ROW VALUES CLAUSE`)]);
+  return program;
 }
 
 class ValuesProgram extends RowsProgram {

@@ -8,7 +8,12 @@ import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import type { Expr, TableRef } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
-import { type Evaluator, compileExpr, truth } from './expr.js';
+import { type CompileContext, type Evaluator, compileExpr, truth } from './expr.js';
+import { explaining, notePlan, planMark, unclaimedSince } from './explain.js';
+import { compileTerm, planTable } from './plan-table.js';
+import { planJoin } from './where.js';
+import { FullScan } from './access.js';
+import { IndexScan } from './index-scan.js';
 import { type CompileEnv, notSupported } from './program.js';
 import { FromScope } from './from.js';
 import { TableSource } from './source.js';
@@ -19,23 +24,35 @@ export class RowidScan {
   private readonly where: Evaluator | null;
 
   constructor(table: TableInfo, alias: string, where: Expr | null, env: CompileEnv) {
-    this.source = new TableSource(table, alias);
-    const scope = new FromScope([this.source]);
-    this.where = where ? compileExpr(where, { scope, bindings: env.bindings, functions: env.functions, env }).fn : null;
+    const source = new TableSource(table, alias);
+    this.source = source;
+    const scope = new FromScope([source]);
+    const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env };
+    const planStart = planMark();
+    this.where = where ? compileExpr(where, cx).fn : null;
+    // The access path comes from WHERE's AND terms, as for a query; WHERE itself is still checked on each row.
+    const terms = where ? conjuncts(where).map((expr) => compileTerm(expr, cx, scope)) : [];
+    const role = { seekable: true, fixed: false, left: false, onTerms: [] };
+    const access = planJoin([planTable(0, source, role, scope, where ?? {}, terms)], terms)[0]!.access;
+    // Walking a whole index only to find every rowid gains nothing over the table itself.
+    source.access = access instanceof IndexScan && access.fullWalk ? new FullScan(`SCAN ${alias}`) : access;
+    source.settle();
+    if (explaining()) notePlan(this, [{ detail: () => source.access.plan, children: [] }, ...unclaimedSince(planStart)]);
   }
 
-  /** The rowids of the rows WHERE accepts, in rowid order. */
+  /** The rowids of the rows WHERE accepts, in rowid order (as SQLite's two-pass UPDATE and DELETE visit them). */
   collect(bt: Btree): Int64[] {
     const rowids: Int64[] = [];
     const source = this.source;
     source.open(bt);
     try {
       for (let ok = source.first(); ok; ok = source.next()) {
-        if (!this.where || truth(this.where) === true) rowids.push(source.cursor!.rowid());
+        if (!this.where || truth(this.where) === true) rowids.push(source.rowid());
       }
     } finally {
       source.close();
     }
+    if (!(source.access instanceof FullScan)) rowids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return rowids;
   }
 }
@@ -48,4 +65,10 @@ export function targetTable(ref: TableRef, env: CompileEnv): TableInfo {
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   return table;
+}
+
+/** The terms of an AND chain. */
+function conjuncts(expr: Expr): Expr[] {
+  if (expr.kind === 'binary' && expr.op === 'AND') return [...conjuncts(expr.left), ...conjuncts(expr.right)];
+  return [expr];
 }

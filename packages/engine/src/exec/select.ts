@@ -30,7 +30,12 @@ import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } 
 import { rowSignature } from './rowkey.js';
 import { columnNumber } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
-import { type PlanTable, type TableSet, type Term, bit, planJoin, seeksOf } from './where.js';
+import { type PlanTable, type Term, bit, planJoin } from './where.js';
+import { compileTerm, planTable, selfContained } from './plan-table.js';
+import { explaining, notePlan, planMark, selectPlan } from './explain.js';
+import { type OrderTerm, deliverOrder } from './order-plan.js';
+import { covers } from './index-plan.js';
+import { minMaxFromEnd } from './minmax-plan.js';
 
 function notSupported(what: string): SqliteError {
   return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
@@ -44,6 +49,10 @@ interface RowStream {
 
 /** The joined rows that pass the WHERE terms not placed at a join level. */
 class FilteredJoin implements RowStream {
+  /** Set when only the first row is wanted (min() or max() read from one end of an index). */
+  firstOnly = false;
+  private produced = false;
+
   constructor(
     private readonly loop: JoinLoop,
     private readonly where: Evaluator | null,
@@ -51,11 +60,13 @@ class FilteredJoin implements RowStream {
 
   reset(): void {
     this.loop.reset();
+    this.produced = false;
   }
 
   next(): boolean {
+    if (this.firstOnly && this.produced) return false;
     while (this.loop.next()) {
-      if (!this.where || truth(this.where) === true) return true;
+      if (!this.where || truth(this.where) === true) return (this.produced = true);
     }
     return false;
   }
@@ -76,6 +87,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
   if (core.windows.length > 0) throw notSupported('windows');
 
+  const planStart = planMark();
   const sources: RowSource[] = [];
   const scope = new FromScope(sources, outer);
   const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env, aggregates: null };
@@ -85,32 +97,19 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const withAliases = (context: CompileContext): CompileContext => ({ ...context, scope: new AliasScope(context.scope!, aliases, context) });
   const innerOn: Expr[] = [];
   const fromOrder = core.from ? buildFrom(core.from, env, cx, scope, outer, innerOn) : [];
-  const term = (expr: Expr, context: CompileContext): Term => {
-    scope.used = 0n;
-    const fn = compileExpr(expr, context).fn;
-    const tables = scope.used;
-    const value = (e: Expr): { fn: Evaluator; tables: TableSet } => {
-      scope.used = 0n;
-      const compiled = compileExpr(e, context).fn;
-      return { fn: compiled, tables: scope.used };
-    };
-    return { expr, fn, tables, seeks: seeksOf(expr, (e) => scope.locate(e), value) };
-  };
+  const term = (expr: Expr, context: CompileContext): Term => compileTerm(expr, context, scope);
   const whereCx = withAliases(cx);
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
   // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
-    const source = level.source;
-    return {
-      index,
-      label: source.alias,
-      rowidAlias: source instanceof TableSource ? source.table.rowidAlias : -1,
-      seekable: source instanceof TableSource && !level.right,
+    const role = {
+      seekable: level.source instanceof TableSource && !level.right,
       fixed: level.left || level.right || level.on !== null,
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
     };
+    return planTable(index, level.source, role, scope, select, terms);
   });
   const levels = planJoin(planTables, terms).map(({ index, access }) => {
     const level = fromOrder[index]!;
@@ -131,6 +130,13 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
     });
     levels[at]!.filters.push(t.fn);
   }
+  // An inner table's rows that pass its own WHERE terms are remembered on its first scan (a nested loop rescans it).
+  levels.forEach((level, i) => {
+    const source = level.source;
+    if (i === 0 || outerJoined || level.left || !(source instanceof TableSource)) return;
+    const own = bit(sources.indexOf(source));
+    source.rememberScans(terms.filter((t) => t.tables === own && selfContained(t.expr, scope)).map((t) => t.fn));
+  });
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 
@@ -162,7 +168,23 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
-  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), keys, distinct, join, stream, sources, limit, offset);
+  // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
+  const outermost = levels[0]?.source;
+  const outerPlan = outermost instanceof TableSource ? planTables[sources.indexOf(outermost)]! : null;
+  let sortKeys = keys;
+  if (outerPlan?.seekable && !plan && keys.length > 0 && !outerJoined) {
+    const terms = orderTerms(select.orderBy, keys, names, outputExprs, scope, outerPlan.index);
+    if (deliverOrder(outermost as TableSource, outerPlan.indexes, terms, (index) => limit !== null || covers(outerPlan, index))) sortKeys = [];
+  }
+  if (outerPlan?.seekable && plan && levels.length === 1 && select.orderBy.length === 0) {
+    join.firstOnly = minMaxFromEnd(core, scope, outermost as TableSource, outerPlan.indexes);
+  }
+  for (const source of sources) if (source instanceof TableSource) source.settle();
+  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), sortKeys, distinct, join, stream, sources, limit, offset);
+  if (explaining()) {
+    const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: sortKeys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
+    notePlan(program, selectPlan(levels.map((level) => level.source), steps, planStart));
+  }
   return Object.assign(program, { traits: outputs.map(traitsOf) });
 }
 
@@ -224,6 +246,12 @@ function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: Fu
   for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr, functions)) return true;
   if (core.having && containsAggregate(core.having, functions)) return true;
   return orderBy.some((term) => containsAggregate(term.expr, functions));
+}
+
+/** Whether ORDER BY spells the GROUP BY terms in order (then the groups come sorted). */
+function sameTerms(orderBy: OrderingTerm[], groupBy: Expr[]): boolean {
+  const text = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+  return orderBy.length <= groupBy.length && orderBy.every((t, i) => t.order !== 'DESC' && text(t.expr) === text(groupBy[i]!));
 }
 
 /** The terms of an AND chain. */
@@ -299,6 +327,25 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
     desc: term.order === 'DESC',
     nullsFirst: term.nulls ? term.nulls === 'FIRST' : term.order !== 'DESC',
   };
+}
+
+/** The ORDER BY terms as order matching sees them: which column of source `outer` each names, if any. */
+function orderTerms(orderBy: OrderingTerm[], keys: SortKey[], names: string[], outputExprs: (Expr | null)[], scope: FromScope, outer: number): OrderTerm[] {
+  return orderBy.map((term, i) => {
+    const key = keys[i]!;
+    let expr: Expr | null = term.expr.kind === 'collate' ? term.expr.operand : term.expr;
+    if (expr.kind === 'integer') expr = outputExprs[Number(expr.text) - 1] ?? null;
+    else if (expr.kind === 'column' && expr.table === null) {
+      const name = expr.column.name.toLowerCase();
+      // As sortKey resolves it: when some result column has the name as an alias, the first of that name.
+      if (names.some((n, k) => outputExprs[k] !== null && n.toLowerCase() === name && aliasOnly(outputExprs[k]!, n))) {
+        expr = outputExprs[names.findIndex((n) => n.toLowerCase() === name)] ?? null;
+      }
+    }
+    while (expr?.kind === 'collate') expr = expr.operand;
+    const at = expr ? scope.locate(expr) : undefined;
+    return { column: at && at.source === outer ? at.column : undefined, collation: key.collation, desc: key.desc, nullsFirst: key.nullsFirst };
+  });
 }
 
 /** Whether result column `name` is an alias (not the column's own name), which ORDER BY may use. */

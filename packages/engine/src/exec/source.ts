@@ -7,6 +7,10 @@
  *
  * `rowKey` names the current row uniquely within one scan, so RIGHT and FULL joins can remember which
  * rows found a partner.
+ *
+ * An inner table of a nested loop is scanned again for every outer row. Within one execution it may
+ * remember, on its first full scan, which rows pass the WHERE terms on it alone (`rememberScans`), or
+ * group those rows by the column a hashed scan looks up (hashed-scan.ts); later scans visit only those.
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
@@ -16,10 +20,16 @@ import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
-import { type Compiled, produce } from './expr.js';
+import { assert } from '../common/assert.js';
+import { type Compiled, type Evaluator, produce } from './expr.js';
+import { passes } from './join.js';
 import type { QueryProgram, RecursiveTable } from './nested.js';
 import { type Access, FullScan } from './access.js';
+import { HashedScan, hashKey } from './hashed-scan.js';
+import { IndexScan } from './index-scan.js';
 import type { ColumnMeta } from './program.js';
+
+const NO_ROWS: Int64[] = [];
 
 /** A column of a row source as name resolution sees it. */
 export interface SourceColumn {
@@ -48,7 +58,12 @@ export interface RowSource {
   close(): void;
 }
 
-/** A stored rowid table scanned by a cursor; column evaluators decode straight from the page. */
+/**
+ * A stored rowid table scanned by a cursor; column evaluators decode straight from the page. When the
+ * access path is a covering index scan, the record read is the index entry instead, and `fields` maps
+ * each table column to its field there (`settle` decides this once every column the query reads has
+ * been asked for).
+ */
 export class TableSource implements RowSource {
   cursor: BtCursor | null = null;
   readonly reader = new RecordReader();
@@ -57,6 +72,24 @@ export class TableSource implements RowSource {
   readonly columns: readonly SourceColumn[];
   /** How the cursor visits rows (chosen by the planner; a full scan until then). */
   access: Access;
+  /** Per table column, its field in the record `reader` holds. */
+  private readonly fields: Int32Array;
+  /** Per table column, whether an evaluator reads it. */
+  readonly used: Uint8Array;
+  /** The covering index scan the row is read from, else null. */
+  private covering: IndexScan | null = null;
+  private settled = false;
+  /** Terms on this table alone (see `rememberScans`), or null. */
+  private ownFilters: Evaluator[] | null = null;
+  /** Whether this execution's first scan has run (filling `remembered` or `groups`). */
+  private scanned = false;
+  /** The rowids that passed `ownFilters` in this execution's first scan. */
+  private remembered: Int64[] = [];
+  /** For a hashed scan, the rowids of those rows by the key of the grouped column. */
+  private groups: Map<string, Int64[]> | null = null;
+  /** The rowids the current scan visits, and the next one's position. */
+  private recalled: Int64[] | null = null;
+  private recall = 0;
 
   constructor(
     readonly table: TableInfo,
@@ -69,6 +102,8 @@ export class TableSource implements RowSource {
       collation: info.collation,
       meta: { column: info.name, table: table.name, database: 'main', type: info.declaredType || null },
     }));
+    this.fields = Int32Array.from(table.columns, (_, i) => i);
+    this.used = new Uint8Array(table.columns.length);
   }
 
   column(index: number): Compiled {
@@ -76,50 +111,140 @@ export class TableSource implements RowSource {
     if (index < 0 || index === table.rowidAlias) {
       const info = index < 0 ? null : table.columns[index]!;
       return {
-        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.cursor!.rowid())),
+        fn: () => (this.nullRow ? produce(ValueType.Null, null) : produce(ValueType.Integer, this.rowid())),
         affinity: info ? info.affinity : Affinity.Integer,
         collation: info ? info.collation : BINARY,
         explicitCollation: false,
       };
     }
+    assert(!this.covering, 'a column read after the source chose a covering index');
+    this.used[index] = 1;
     const info = table.columns[index]!;
     const reader = this.reader;
+    const fields = this.fields;
     // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
     const real = info.affinity === Affinity.Real;
     const fn = (): SqlValue => {
       if (this.nullRow) return produce(ValueType.Null, null);
-      const t = reader.type(index);
-      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(index));
-      return produce(t, reader.getValue(index));
+      const field = fields[index]!;
+      const t = reader.type(field);
+      if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(field));
+      return produce(t, reader.getValue(field));
     };
     return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
   }
 
+  /**
+   * Fixes how rows are read, once the query is compiled: straight from the index when the access path
+   * is an index scan that holds every column read.
+   */
+  settle(): void {
+    if (this.settled) return;
+    this.settled = true;
+    const access = this.access;
+    if (!(access instanceof IndexScan)) return;
+    const held = access.index.columns.map((c) => c.column);
+    for (let i = 0; i < this.used.length; i++) {
+      if (this.used[i] && i !== this.table.rowidAlias && !held.includes(i)) return;
+    }
+    for (let i = 0; i < this.used.length; i++) if (this.used[i]) this.fields[i] = held.indexOf(i);
+    access.covering = true;
+    this.covering = access;
+  }
+
+  /**
+   * Makes a full scan remember, in each execution, which rows pass `filters` (terms on this table alone
+   * that answer the same for a row all along the execution), and visit only those on later scans.
+   */
+  rememberScans(filters: Evaluator[]): void {
+    this.ownFilters = filters.length > 0 ? filters : null;
+  }
+
+  /** The rowid of the current row. */
+  rowid(): Int64 {
+    if (!this.covering) return this.cursor!.rowid();
+    // The index record (already read) ends with the rowid.
+    const reader = this.reader;
+    return reader.getInt(reader.count - 1);
+  }
+
   open(bt: Btree): void {
     this.cursor = bt.cursor(this.table.root);
+    this.access.open(bt);
     this.nullRow = false;
+    this.scanned = false;
+    this.remembered = [];
+    this.groups = null;
+    this.recalled = null;
   }
 
   first(): boolean {
     this.nullRow = false;
-    return this.access.first(this.cursor!) && this.load();
+    const access = this.access;
+    const hashed = access instanceof HashedScan ? access : null;
+    if (hashed || (this.ownFilters && access instanceof FullScan)) {
+      if (!this.scanned) this.firstScan(hashed);
+      if (hashed) {
+        const key = hashed.probeKey();
+        this.recalled = (key === null ? undefined : this.groups!.get(key)) ?? NO_ROWS;
+      } else {
+        this.recalled = this.remembered;
+      }
+      this.recall = 0;
+      return this.nextRemembered();
+    }
+    return access.first(this.cursor!) && this.load();
   }
 
   next(): boolean {
+    if (this.recalled) return this.nextRemembered();
     return this.access.next(this.cursor!) && this.load();
   }
 
+  /** Scans the whole table, keeping the rowids of the rows that pass `ownFilters` (grouped for a hashed scan). */
+  private firstScan(hashed: HashedScan | null): void {
+    this.scanned = true;
+    const filters = this.ownFilters;
+    const cursor = this.cursor!;
+    const reader = this.reader;
+    const groups = hashed ? new Map<string, Int64[]>() : null;
+    for (let ok = cursor.first(); ok; ok = cursor.next()) {
+      this.load();
+      if (filters && !passes(filters)) continue;
+      if (!groups) {
+        this.remembered.push(cursor.rowid());
+        continue;
+      }
+      const key = hashKey(reader.type(hashed!.column), reader.getValue(hashed!.column), hashed!.collation);
+      if (key === null) continue;
+      const group = groups.get(key);
+      if (group) group.push(cursor.rowid());
+      else groups.set(key, [cursor.rowid()]);
+    }
+    this.groups = groups;
+  }
+
+  private nextRemembered(): boolean {
+    const rowids = this.recalled!;
+    const cursor = this.cursor!;
+    while (this.recall < rowids.length) {
+      if (cursor.seekRowid(rowids[this.recall++]!) === 0) return this.load();
+    }
+    return false;
+  }
+
   rowKey(): Int64 {
-    return this.cursor!.rowid();
+    return this.rowid();
   }
 
   close(): void {
+    this.access.close();
     this.cursor?.close();
     this.cursor = null;
   }
 
   private load(): boolean {
-    const payload = this.cursor!.payload();
+    const payload = this.covering ? this.covering.payload() : this.cursor!.payload();
     this.reader.init(payload, 0, payload.length);
     return true;
   }
@@ -161,7 +286,7 @@ export class QuerySource implements RowSource {
   constructor(
     readonly alias: string,
     readonly columns: readonly SourceColumn[],
-    private readonly program: QueryProgram,
+    readonly program: QueryProgram,
   ) {}
 
   column(index: number): Compiled {

@@ -20,6 +20,7 @@ import { compareValues, compareWithAffinity } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, comparisonCollation, evalType, produce } from './expr.js';
 import type { ColumnTraits, QueryProgram, Runtime } from './nested.js';
 import { compareRows, type TypedRow } from './rowkey.js';
+import { nameSubqueryPlan } from './explain.js';
 
 /** Resolves names in the enclosing scope, noting whether any did (the subquery is then correlated). */
 class CorrelationProbe implements Scope {
@@ -41,11 +42,12 @@ interface Subquery {
   runtime: Runtime;
 }
 
-function compileSubquery(select: Select, cx: CompileContext): Subquery {
+function compileSubquery(select: Select, cx: CompileContext, kind: 'SCALAR' | 'LIST' = 'SCALAR'): Subquery {
   const env = cx.env!;
   const nested = env.nested!;
   const probe = new CorrelationProbe(cx.scope);
   const program = nested.compileQuery(select, env, probe);
+  nameSubqueryPlan(program, `${probe.correlated ? 'CORRELATED ' : ''}${kind} SUBQUERY`);
   return { program, correlated: probe.correlated, runtime: nested.runtime };
 }
 
@@ -337,7 +339,7 @@ function inExpr(expr: InExpr, cx: CompileContext): Compiled {
   const values = expr.values;
   if (values.kind === 'list') return inRowList(expr.not, left, values.items.map((item) => operand(item, cx)));
   const select = values.kind === 'inTable' ? tableQuery(values) : values;
-  const sub = compileSubquery(select, cx);
+  const sub = compileSubquery(select, cx, 'LIST');
   const width = sub.program.columns.length;
   if (width !== left.width) throw columnsError(width, left.width);
   return inSubquery(expr.not, left, sub);

@@ -5,16 +5,23 @@
  *
  * Costs are rough row counts without statistics: a full scan is assumed to visit SCAN_ROWS rows, a
  * rowid lookup one, an IN list one per value, a range a quarter (or, bounded on both sides, a sixteenth)
- * of a scan. Tables are placed greedily: next comes the cheapest table given those already placed (its
- * seeks may use their columns), ties going to the table that makes the most terms checkable, then to
- * FROM order. An outer join (or a USING condition) fixes the FROM order, and the right table of a LEFT
- * JOIN seeks only with its ON terms (a WHERE term must see the row of NULLs that an unmatched row gets).
+ * of a scan; index paths are costed in index-plan.ts. A table joined by an equality that no index or
+ * rowid serves may be grouped in memory on the joined column (hashed-scan.ts). Each table in turn is
+ * tried as the outermost loop; the others follow greedily: next comes the cheapest table given those
+ * already placed (its seeks may use their columns), ties going to the table that makes the most terms
+ * checkable, then to FROM order; the order of least total cost wins. An outer join (or a USING
+ * condition) fixes the FROM order, and the right table of a LEFT JOIN seeks only with its ON terms (a
+ * WHERE term must see the row of NULLs that an unmatched row gets).
  */
 import type { Expr } from '../sql/ast.js';
 import { type Access, FullScan, RowidEquals, RowidIn, RowidRange } from './access.js';
-import type { Evaluator } from './expr.js';
+import { type Choice, type IndexedTable, HASHED_ROWS, SCAN_ROWS, bestIndexAccess, probeFor } from './index-plan.js';
+import { HashedScan, hashable } from './hashed-scan.js';
+import type { Collation } from '../record/compare.js';
+import { type SqlValue, ValueType } from '../record/value.js';
+import { Affinity } from '../value/affinity.js';
+import { type Compiled, type Evaluator, comparisonCollation, produce } from './expr.js';
 
-const SCAN_ROWS = 1_000_000;
 
 export type SeekOp = '=' | '<' | '<=' | '>' | '>=' | 'IN';
 
@@ -27,8 +34,20 @@ export interface Seek {
   op: SeekOp;
   /** One value, or the items of an IN list. */
   values: Evaluator[];
+  /** Per value, its affinity (which decides how the comparison converts it). */
+  affinities: Affinity[];
+  /** The comparison's collation (null: the items of an IN list differ). */
+  collation: Collation | null;
+  /** `IS`: NULL matches NULL. */
+  nullMatches: boolean;
   /** Sources the values read. */
   valueTables: TableSet;
+}
+
+/** A compiled operand: what a seek needs of it. */
+export interface SeekOperand extends Pick<Compiled, 'fn' | 'affinity' | 'collation' | 'explicitCollation'> {
+  /** Sources it reads. */
+  tables: TableSet;
 }
 
 /** An AND term of WHERE (or of an ON clause), compiled. */
@@ -40,14 +59,10 @@ export interface Term {
   seeks: Seek[];
 }
 
-/** What the planner knows of one FROM table. */
-export interface PlanTable {
+/** What the planner knows of one FROM table (for a table that is not stored: no columns or indexes). */
+export interface PlanTable extends IndexedTable {
   /** Index in FROM order. */
   index: number;
-  /** Name for EXPLAIN QUERY PLAN: the alias, or the table name. */
-  label: string;
-  /** The INTEGER PRIMARY KEY column, or -1. */
-  rowidAlias: number;
   /** Whether it is a stored table whose cursor can seek (else it is always scanned). */
   seekable: boolean;
   /** An outer join or a USING condition: the FROM order is kept. */
@@ -69,31 +84,45 @@ export function bit(i: number): TableSet {
 export function seeksOf(
   expr: Expr,
   locate: (e: Expr) => { source: number; column: number } | undefined,
-  value: (e: Expr) => { fn: Evaluator; tables: TableSet },
+  operand: (e: Expr) => SeekOperand,
 ): Seek[] {
   const seeks: Seek[] = [];
-  const one = (col: Expr, op: SeekOp, other: Expr): void => {
+  const one = (col: Expr, op: SeekOp, other: Expr, columnFirst: boolean, nullMatches: boolean): void => {
     const at = locate(col);
     if (!at) return;
-    const v = value(other);
+    const v = operand(other);
     if (v.tables & bit(at.source)) return;
-    seeks.push({ source: at.source, column: at.column, op, values: [v.fn], valueTables: v.tables });
+    const c = operand(col);
+    const collation = columnFirst ? comparisonCollation(c, v) : comparisonCollation(v, c);
+    seeks.push({ source: at.source, column: at.column, op, values: [v.fn], affinities: [v.affinity], collation, nullMatches, valueTables: v.tables });
   };
   if (expr.kind === 'binary') {
-    const op = expr.op === 'IS' ? '=' : expr.op;
+    const nullMatches = expr.op === 'IS';
+    const op = nullMatches ? '=' : expr.op;
     if (op === '=' || op === '<' || op === '<=' || op === '>' || op === '>=') {
-      one(expr.left, op, expr.right);
-      one(expr.right, mirror(op), expr.left);
+      one(expr.left, op, expr.right, true, nullMatches);
+      one(expr.right, mirror(op), expr.left, false, nullMatches);
+    }
+  } else if (expr.kind === 'isNull' && !expr.not) {
+    const at = locate(expr.operand);
+    if (at) {
+      const nullValue = (): SqlValue => produce(ValueType.Null, null);
+      seeks.push({ source: at.source, column: at.column, op: '=', values: [nullValue], affinities: [Affinity.None], collation: operand(expr.operand).collation, nullMatches: true, valueTables: 0n });
     }
   } else if (expr.kind === 'between' && !expr.not) {
-    one(expr.operand, '>=', expr.low);
-    one(expr.operand, '<=', expr.high);
+    one(expr.operand, '>=', expr.low, true, false);
+    one(expr.operand, '<=', expr.high, true, false);
   } else if (expr.kind === 'in' && !expr.not && expr.values.kind === 'list') {
     const at = locate(expr.operand);
     if (!at) return seeks;
-    const items = expr.values.items.map(value);
+    const c = operand(expr.operand);
+    const items = expr.values.items.map(operand);
     const tables = items.reduce((t, v) => t | v.tables, 0n);
-    if (!(tables & bit(at.source))) seeks.push({ source: at.source, column: at.column, op: 'IN', values: items.map((v) => v.fn), valueTables: tables });
+    const collations = new Set(items.map((v) => comparisonCollation(c, v)));
+    const collation = collations.size === 1 ? [...collations][0]! : collations.size === 0 ? c.collation : null;
+    if (!(tables & bit(at.source))) {
+      seeks.push({ source: at.source, column: at.column, op: 'IN', values: items.map((v) => v.fn), affinities: items.map((v) => v.affinity), collation, nullMatches: false, valueTables: tables });
+    }
   }
   return seeks;
 }
@@ -113,17 +142,33 @@ function mirror(op: '=' | '<' | '<=' | '>' | '>='): SeekOp {
   }
 }
 
-/** An access path with its estimated cost. */
-interface Choice {
-  access: Access;
-  cost: number;
-}
-
 /** The cheapest access path of `table` when the tables in `placed` are positioned. */
 function bestAccess(table: PlanTable, terms: Term[], placed: TableSet): Choice {
   if (!table.seekable) return { access: new FullScan(`SCAN ${table.label}`), cost: SCAN_ROWS };
-  const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n && (s.column === -1 || s.column === table.rowidAlias);
+  const usable = (s: Seek): boolean => s.source === table.index && (s.valueTables & ~placed) === 0n;
   const seeks = (table.left ? table.onTerms : terms).flatMap((t) => t.seeks.filter(usable));
+  const rowidSeeks = seeks.filter((s) => s.column === -1 || s.column === table.rowidAlias);
+  const byIndex = bestIndexAccess(table, seeks);
+  const byRowid = rowidAccess(table, rowidSeeks);
+  const best = byIndex && byIndex.cost < byRowid.cost ? byIndex : byRowid;
+  return best.cost < SCAN_ROWS ? best : (hashedAccess(table, seeks) ?? best);
+}
+
+/** Rows of a table grouped in memory on a column another table's value is compared with (`col = outer`), if any. */
+function hashedAccess(table: PlanTable, seeks: Seek[]): Choice | null {
+  for (const s of seeks) {
+    if (s.op !== '=' || s.nullMatches || s.valueTables === 0n || s.column < 0 || s.column === table.rowidAlias) continue;
+    if (!s.collation || !hashable(s.collation)) continue;
+    const column = table.columns[s.column]!;
+    const probe = probeFor(s, column.affinity);
+    if (!probe) continue;
+    return { access: new HashedScan(`SEARCH ${table.label} USING AUTOMATIC INDEX (${column.name}=?)`, s.column, probe, s.collation), cost: HASHED_ROWS };
+  }
+  return null;
+}
+
+/** The cheapest path by the rowid alone. */
+function rowidAccess(table: PlanTable, seeks: Seek[]): Choice {
   const eq = seeks.find((s) => s.op === '=');
   if (eq) return { access: new RowidEquals(`SEARCH ${table.label} USING INTEGER PRIMARY KEY (rowid=?)`, eq.values[0]!), cost: 1 };
   const list = seeks.find((s) => s.op === 'IN');
@@ -158,21 +203,43 @@ function checkableWeight(i: number, placed: TableSet, terms: Term[]): number {
   return score;
 }
 
+/** A join order with each table's access path, and its estimated cost. */
+interface JoinPlan {
+  order: { index: number; access: Access }[];
+  cost: number;
+}
+
 /**
  * Orders the tables and gives each its access path. Returns the FROM indexes in loop order, outermost
- * first, with the access chosen for each.
+ * first, with the access chosen for each. Each table in turn is tried as the outermost, the others
+ * following greedily; the order of least estimated cost wins (ties: the earlier in FROM order). The
+ * cost of an order adds up each level's cost times the rows of the levels around it.
  */
 export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; access: Access }[] {
+  if (tables.length <= 1 || tables.some((t) => t.fixed)) return greedyJoin(tables, terms, 0).order;
+  let best: JoinPlan | null = null;
+  for (let first = 0; first < tables.length; first++) {
+    const plan = greedyJoin(tables, terms, first);
+    if (!best || plan.cost < best.cost) best = plan;
+  }
+  return best!.order;
+}
+
+/** Tables placed one by one from `first` on, each time the cheapest given those placed. */
+function greedyJoin(tables: PlanTable[], terms: Term[], first: number): JoinPlan {
   const fixed = tables.some((t) => t.fixed);
   const order: { index: number; access: Access }[] = [];
   let placed: TableSet = 0n;
+  let cost = 0;
+  let rows = 1;
   const remaining = [...tables];
   while (remaining.length > 0) {
     let best = 0;
     let bestChoice: Choice | null = null;
     let bestScore = -1;
+    const forced = order.length === 0 && !fixed;
     const candidates = fixed ? 1 : remaining.length;
-    for (let k = 0; k < candidates; k++) {
+    for (let k = forced ? first : 0; k < (forced ? first + 1 : candidates); k++) {
       const table = remaining[k]!;
       const choice = bestAccess(table, terms, placed);
       const score = checkableWeight(table.index, placed, terms);
@@ -185,6 +252,8 @@ export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; a
     const [chosen] = remaining.splice(best, 1);
     order.push({ index: chosen!.index, access: bestChoice!.access });
     placed |= bit(chosen!.index);
+    cost += rows * bestChoice!.cost;
+    rows *= bestChoice!.cost;
   }
-  return order;
+  return { order, cost };
 }

@@ -1,0 +1,86 @@
+/**
+ * The bridge from a compiled FROM clause to the planner: WHERE and ON terms compiled with the seeks
+ * they offer, and the planner's view of each source (`PlanTable`): for a stored table its columns, the
+ * indexes the query may use and the columns it may read.
+ */
+import type { Expr } from '../sql/ast.js';
+import { someExpr } from '../sql/walk.js';
+import { type CompileContext, compileExpr } from './expr.js';
+import type { FromScope } from './from.js';
+import { discardPlansSince, planMark } from './explain.js';
+import { impliesCondition, namedColumns } from './index-plan.js';
+import { type RowSource, TableSource } from './source.js';
+import type { PlanTable, SeekOperand, Term } from './where.js';
+import { seeksOf } from './where.js';
+
+/** Compiles one AND term of WHERE or ON with the sources it reads and the seeks it offers. */
+export function compileTerm(expr: Expr, context: CompileContext, scope: FromScope): Term {
+  scope.used = 0n;
+  const fn = compileExpr(expr, context).fn;
+  const tables = scope.used;
+  const operand = (e: Expr): SeekOperand => {
+    scope.used = 0n;
+    const compiled = compileExpr(e, context);
+    return { fn: compiled.fn, affinity: compiled.affinity, collation: compiled.collation, explicitCollation: compiled.explicitCollation, tables: scope.used };
+  };
+  const mark = planMark();
+  const seeks = seeksOf(expr, (e) => scope.locate(e), operand);
+  discardPlansSince(mark);
+  return { expr, fn, tables, seeks };
+}
+
+/** How a source takes part in the join. */
+export interface JoinRole {
+  /** Whether its cursor may seek (a stored table that is not RIGHT-joined). */
+  seekable: boolean;
+  fixed: boolean;
+  left: boolean;
+  onTerms: Term[];
+}
+
+/**
+ * The planner's view of the source at FROM position `index`. `query` is the syntax tree of the whole
+ * query (to see which columns it may read); `terms` the WHERE terms, which may imply a partial index's
+ * condition (for the right table of a LEFT JOIN, its ON terms do instead).
+ */
+export function planTable(index: number, source: RowSource, role: JoinRole, scope: FromScope, query: object, terms: Term[]): PlanTable {
+  const base = { index, label: source.alias, ...role };
+  if (!(source instanceof TableSource)) return { ...base, rowidAlias: -1, columns: [], indexes: [], needed: null };
+  const table = source.table;
+  const implying = (role.left ? role.onTerms : terms).map((t) => t.expr);
+  const sameColumn = (queryExpr: Expr, indexExpr: Expr): boolean => {
+    if (indexExpr.kind !== 'column') return false;
+    const at = scope.locate(queryExpr);
+    const wanted = table.columns.findIndex((c) => c.name.toLowerCase() === indexExpr.column.name.toLowerCase());
+    return at !== undefined && at.source === index && at.column === wanted;
+  };
+  const indexes = role.seekable ? table.indexes.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn))) : [];
+  return { ...base, rowidAlias: table.rowidAlias, columns: table.columns, indexes, needed: namedColumns(query, table.columns) };
+}
+
+/** Functions whose result depends on their arguments alone. */
+const PURE_FUNCTIONS = new Set(['abs', 'coalesce', 'ifnull', 'nullif', 'length', 'lower', 'upper', 'substr', 'substring', 'typeof', 'round', 'trim', 'ltrim', 'rtrim', 'instr', 'replace', 'hex', 'iif']);
+
+/**
+ * Whether a term on one table gives the same answer for a row whenever it is evaluated during one
+ * execution: it names only columns of this FROM clause, and holds no subquery and no function that
+ * could answer differently (random(), user functions).
+ */
+export function selfContained(expr: Expr, scope: FromScope): boolean {
+  return !someExpr(expr, (e) => {
+    switch (e.kind) {
+      case 'column':
+        return scope.locate(e) === undefined;
+      case 'function':
+        return !PURE_FUNCTIONS.has(e.name.name.toLowerCase());
+      case 'exists':
+      case 'subquery':
+      case 'raise':
+        return true;
+      case 'in':
+        return e.values.kind !== 'list';
+      default:
+        return false;
+    }
+  });
+}
