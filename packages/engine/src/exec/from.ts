@@ -288,7 +288,7 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
       const table = env.catalog.table(name);
       if (table) {
         if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-        return new TableSource(table, alias);
+        return new TableSource(table, alias, ref.indexed ? (ref.indexed.index?.name ?? null) : undefined);
       }
       const view = env.catalog.view(name);
       if (view && nested) {

@@ -3,6 +3,7 @@
  * they offer, and the planner's view of each source (`PlanTable`): for a stored table its columns, the
  * indexes the query may use and the columns it may read.
  */
+import { SqliteError } from '../common/errors.js';
 import type { Expr } from '../sql/ast.js';
 import { someExpr } from '../sql/walk.js';
 import { type CompileContext, compileExpr } from './expr.js';
@@ -54,7 +55,11 @@ export function planTable(index: number, source: RowSource, role: JoinRole, scop
     const wanted = table.columns.findIndex((c) => c.name.toLowerCase() === indexExpr.column.name.toLowerCase());
     return at !== undefined && at.source === index && at.column === wanted;
   };
-  const indexes = role.seekable ? table.indexes.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn))) : [];
+  const hint = source.indexHint;
+  if (hint && !table.indexes.some((ix) => ix.name.toLowerCase() === hint.toLowerCase())) throw new SqliteError('SQLITE_ERROR', `no such index: ${hint}`);
+  const allowed = (name: string): boolean => hint === undefined || (hint !== null && name.toLowerCase() === hint.toLowerCase());
+  const usable = role.seekable && hint !== null ? table.indexes.filter((ix) => allowed(ix.name)) : [];
+  const indexes = usable.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn)));
   return { ...base, rowidAlias: table.rowidAlias, columns: table.columns, indexes, needed: namedColumns(query, table.columns) };
 }
 

@@ -94,6 +94,8 @@ export class TableSource implements RowSource {
   constructor(
     readonly table: TableInfo,
     readonly alias: string,
+    /** `INDEXED BY name` (the name) or `NOT INDEXED` (null) as written after the table, else undefined. */
+    readonly indexHint?: string | null,
   ) {
     this.access = new FullScan(`SCAN ${alias}`);
     this.columns = table.columns.map((info) => ({

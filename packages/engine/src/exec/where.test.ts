@@ -88,3 +88,18 @@ describe('rowid access paths against SQLite', () => {
     expect(h).toHaveLength(1);
   });
 });
+
+describe('index hints against SQLite', () => {
+  const setup = `CREATE TABLE t1(x INTEGER, y); INSERT INTO t1 VALUES (1, 'a'), (0, 'b'), (NULL, 'c'), (2, 'd'); CREATE INDEX t1i1 ON t1(x);`;
+  for (const q of [
+    'SELECT group_concat(x) FROM t1 NOT INDEXED',
+    'SELECT group_concat(x) FROM t1 NOT INDEXED WHERE x >= 0',
+    'SELECT group_concat(x) FROM t1 INDEXED BY t1i1 WHERE x >= 0',
+    'SELECT x FROM t1 INDEXED BY nope',
+  ]) {
+    it(q, () => {
+      const [h, o] = both(setup, q);
+      expect(h).toEqual(o);
+    });
+  }
+});
