@@ -216,7 +216,8 @@ interface JoinPlan {
  * cost of an order adds up each level's cost times the rows of the levels around it.
  */
 export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; access: Access }[] {
-  if (tables.length <= 1 || tables.some((t) => t.fixed)) return greedyJoin(tables, terms, 0).order;
+  // Trying every table outermost costs a greedy pass per table: for wide joins one free pass is enough.
+  if (tables.length <= 1 || tables.length > EXHAUSTIVE_JOIN_LIMIT || tables.some((t) => t.fixed)) return greedyJoin(tables, terms, -1).order;
   let best: JoinPlan | null = null;
   for (let first = 0; first < tables.length; first++) {
     const plan = greedyJoin(tables, terms, first);
@@ -225,7 +226,10 @@ export function planJoin(tables: PlanTable[], terms: Term[]): { index: number; a
   return best!.order;
 }
 
-/** Tables placed one by one from `first` on, each time the cheapest given those placed. */
+/** Joins of at most this many tables try each table outermost. */
+const EXHAUSTIVE_JOIN_LIMIT = 8;
+
+/** Tables placed one by one from `first` on (-1: any), each time the cheapest given those placed. */
 function greedyJoin(tables: PlanTable[], terms: Term[], first: number): JoinPlan {
   const fixed = tables.some((t) => t.fixed);
   const order: { index: number; access: Access }[] = [];
@@ -237,7 +241,7 @@ function greedyJoin(tables: PlanTable[], terms: Term[], first: number): JoinPlan
     let best = 0;
     let bestChoice: Choice | null = null;
     let bestScore = -1;
-    const forced = order.length === 0 && !fixed;
+    const forced = order.length === 0 && !fixed && first >= 0;
     const candidates = fixed ? 1 : remaining.length;
     for (let k = forced ? first : 0; k < (forced ? first + 1 : candidates); k++) {
       const table = remaining[k]!;
