@@ -181,13 +181,15 @@ function namesIn(query: object): Set<string> | null {
 }
 
 /**
- * Per column of a table, whether a query could read it: whether the query's syntax tree spells its
- * name anywhere (a superset); every column when the query uses `*` or a NATURAL join, which read
- * columns without naming them.
+ * Per column of a table, whether some syntax trees of a query could read it: whether they spell its
+ * name anywhere (a superset); every column when they hold `*` or a NATURAL join, which read columns
+ * without naming them.
  */
 export function namedColumns(query: object, columns: readonly { name: string }[]): Uint8Array {
   const names = namesIn(query);
-  return Uint8Array.from(columns, (c) => (!names || names.has(c.name.toLowerCase()) ? 1 : 0));
+  const needed = new Uint8Array(columns.length);
+  for (let i = 0; i < columns.length; i++) needed[i] = !names || names.has(columns[i]!.name.toLowerCase()) ? 1 : 0;
+  return needed;
 }
 
 /**

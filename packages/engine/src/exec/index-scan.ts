@@ -99,13 +99,14 @@ export class IndexScan implements Access {
   /** Set by the table source when the query reads only columns the index holds. */
   covering = false;
   cursor: BtCursor | null = null;
-  private readonly keyInfo: KeyInfo;
-  private readonly reader = new RecordReader();
+  // Made when first opened (the planner builds scans it may not choose).
+  private keyInfo: KeyInfo | null = null;
+  private reader: RecordReader | null = null;
   private lists: ValueList[] = [];
   /** Per equality column, the position in its list of the current range. */
   private positions: Int32Array;
-  private readonly startKey = new UnpackedKey();
-  private readonly endKey = new UnpackedKey();
+  private startKey: UnpackedKey | null = null;
+  private endKey: UnpackedKey | null = null;
   private readonly keyValues: SqlValue[] = [];
   /** Whether the current range has a start (end) key in index order, and whether it is exclusive. */
   private hasStart = false;
@@ -131,7 +132,6 @@ export class IndexScan implements Access {
     /** How the plan line names the constraint columns, e.g. `a=? AND b>?` (empty for a full walk). */
     private readonly constraint: string,
   ) {
-    this.keyInfo = indexKeyInfo(index);
     this.positions = new Int32Array(equalities.length);
   }
 
@@ -157,6 +157,12 @@ export class IndexScan implements Access {
   }
 
   open(bt: Btree): void {
+    if (!this.keyInfo) {
+      this.keyInfo = indexKeyInfo(this.index);
+      this.reader = new RecordReader();
+      this.startKey = new UnpackedKey();
+      this.endKey = new UnpackedKey();
+    }
     this.cursor = bt.cursor(this.index.root, this.keyInfo);
   }
 
@@ -173,7 +179,7 @@ export class IndexScan implements Access {
   /** The rowid the current index entry ends with. */
   rowid(): Int64 {
     const payload = this.cursor!.payload();
-    const reader = this.reader;
+    const reader = this.reader!;
     reader.init(payload, 0, payload.length);
     return reader.getInt(reader.count - 1);
   }
@@ -257,22 +263,22 @@ export class IndexScan implements Access {
     const rangeColumn = this.low !== null || this.high !== null || this.endsOnly;
     // In index order: a DESC column runs from the high bound to the low one. An open side of a range
     // stops at the NULL entries (they sort lowest, so last in a DESC column).
-    if (!this.setKey(this.startKey, values, desc ? this.high : this.low, rangeColumn && !desc)) return false;
+    if (!this.setKey(this.startKey!, values, desc ? this.high : this.low, rangeColumn && !desc)) return false;
     this.startExclusive = this.exclusive;
     this.hasStart = values.length > 0;
     values.length = n;
-    if (!this.setKey(this.endKey, values, desc ? this.low : this.high, rangeColumn && desc)) return false;
+    if (!this.setKey(this.endKey!, values, desc ? this.low : this.high, rangeColumn && desc)) return false;
     this.endExclusive = this.exclusive;
     this.hasEnd = values.length > 0;
     values.length = n;
     const cursor = this.cursor!;
     if (!this.reverse) {
       if (!this.hasStart) return cursor.first() && this.beforeEnd();
-      const c = cursor.seek(this.startKey, this.startExclusive ? 1 : -1);
+      const c = cursor.seek(this.startKey!, this.startExclusive ? 1 : -1);
       return cursor.valid && (c >= 0 || cursor.next()) && this.beforeEnd();
     }
     if (!this.hasEnd) return cursor.last() && this.afterStart();
-    const c = cursor.seek(this.endKey, this.endExclusive ? -1 : 1);
+    const c = cursor.seek(this.endKey!, this.endExclusive ? -1 : 1);
     return cursor.valid && (c < 0 || cursor.prev()) && this.afterStart();
   }
 
@@ -296,7 +302,7 @@ export class IndexScan implements Access {
   private beforeEnd(): boolean {
     if (!this.hasEnd) return true;
     const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.endKey, payload, 0, payload.length, this.keyInfo);
+    const c = compareKeyToRecord(this.endKey!, payload, 0, payload.length, this.keyInfo!);
     return this.endExclusive ? c > 0 : c >= 0;
   }
 
@@ -304,7 +310,7 @@ export class IndexScan implements Access {
   private afterStart(): boolean {
     if (!this.hasStart) return true;
     const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.startKey, payload, 0, payload.length, this.keyInfo);
+    const c = compareKeyToRecord(this.startKey!, payload, 0, payload.length, this.keyInfo!);
     return this.startExclusive ? c < 0 : c <= 0;
   }
 }

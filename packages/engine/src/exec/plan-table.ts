@@ -4,14 +4,16 @@
  * indexes the query may use and the columns it may read.
  */
 import { SqliteError } from '../common/errors.js';
+import { BINARY } from '../record/compare.js';
 import type { Expr } from '../sql/ast.js';
+import { Affinity } from '../value/affinity.js';
 import { someExpr } from '../sql/walk.js';
 import { type CompileContext, compileExpr } from './expr.js';
 import type { FromScope } from './from.js';
 import { discardPlansSince, planMark } from './explain.js';
 import { impliesCondition, namedColumns } from './index-plan.js';
 import { type RowSource, TableSource } from './source.js';
-import type { PlanTable, SeekOperand, Term } from './where.js';
+import type { LocatedColumn, PlanTable, SeekOperand, Term } from './where.js';
 import { seeksOf } from './where.js';
 
 /** Compiles one AND term of WHERE or ON with the sources it reads and the seeks it offers. */
@@ -24,8 +26,14 @@ export function compileTerm(expr: Expr, context: CompileContext, scope: FromScop
     const compiled = compileExpr(e, context);
     return { fn: compiled.fn, affinity: compiled.affinity, collation: compiled.collation, explicitCollation: compiled.explicitCollation, tables: scope.used };
   };
+  const locate = (e: Expr): LocatedColumn | undefined => {
+    const at = scope.locate(e);
+    if (!at) return undefined;
+    const column = at.column < 0 ? null : scope.sources[at.source]!.columns[at.column]!;
+    return { source: at.source, column: at.column, affinity: column ? column.affinity : Affinity.Integer, collation: column ? column.collation : BINARY };
+  };
   const mark = planMark();
-  const seeks = seeksOf(expr, (e) => scope.locate(e), operand);
+  const seeks = seeksOf(expr, locate, operand);
   discardPlansSince(mark);
   return { expr, fn, tables, seeks };
 }
@@ -40,11 +48,13 @@ export interface JoinRole {
 }
 
 /**
- * The planner's view of the source at FROM position `index`. `query` is the syntax tree of the whole
- * query (to see which columns it may read); `terms` the WHERE terms, which may imply a partial index's
- * condition (for the right table of a LEFT JOIN, its ON terms do instead).
+ * The planner's view of the source at FROM position `index`, once the WHERE and ON terms are compiled.
+ * `rest` holds the syntax trees of the parts of the query not compiled yet (result columns, GROUP BY,
+ * HAVING, ORDER BY), the same object for every source of a query: the columns they name may be read
+ * too. `terms` are the WHERE terms, which may imply a partial index's condition (for the right table of
+ * a LEFT JOIN, its ON terms do instead).
  */
-export function planTable(index: number, source: RowSource, role: JoinRole, scope: FromScope, query: object, terms: Term[]): PlanTable {
+export function planTable(index: number, source: RowSource, role: JoinRole, scope: FromScope, rest: object, terms: Term[]): PlanTable {
   const base = { index, label: source.alias, ...role };
   if (!(source instanceof TableSource)) return { ...base, rowidAlias: -1, columns: [], indexes: [], needed: null };
   const table = source.table;
@@ -60,7 +70,11 @@ export function planTable(index: number, source: RowSource, role: JoinRole, scop
   const allowed = (name: string): boolean => hint === undefined || (hint !== null && name.toLowerCase() === hint.toLowerCase());
   const usable = role.seekable && hint !== null ? table.indexes.filter((ix) => allowed(ix.name)) : [];
   const indexes = usable.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn)));
-  return { ...base, rowidAlias: table.rowidAlias, columns: table.columns, indexes, needed: namedColumns(query, table.columns) };
+  // Which columns the query reads matters only to choose between indexes and the table: those its
+  // compiled terms read, and those the rest of the query names.
+  const needed = indexes.length > 0 ? namedColumns(rest, table.columns) : null;
+  if (needed) for (let i = 0; i < needed.length; i++) needed[i] |= source.used[i]!;
+  return { ...base, rowidAlias: table.rowidAlias, columns: table.columns, indexes, needed };
 }
 
 /** Functions whose result depends on their arguments alone. */

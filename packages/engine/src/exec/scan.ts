@@ -33,7 +33,7 @@ export class RowidScan {
     // The access path comes from WHERE's AND terms, as for a query; WHERE itself is still checked on each row.
     const terms = where ? conjuncts(where).map((expr) => compileTerm(expr, cx, scope)) : [];
     const role = { seekable: true, fixed: false, left: false, onTerms: [] };
-    const access = planJoin([planTable(0, source, role, scope, where ?? {}, terms)], terms)[0]!.access;
+    const access = planJoin([planTable(0, source, role, scope, [], terms)], terms)[0]!.access;
     // Walking a whole index only to find every rowid gains nothing over the table itself.
     source.access = access instanceof IndexScan && access.fullWalk ? new FullScan(`SCAN ${alias}`) : access;
     source.settle();

@@ -102,6 +102,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
   // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
+  const rest = [core.columns, core.groupBy, core.having, select.orderBy];
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
       seekable: level.source instanceof TableSource && !level.right,
@@ -109,7 +110,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
     };
-    return planTable(index, level.source, role, scope, select, terms);
+    return planTable(index, level.source, role, scope, rest, terms);
   });
   const levels = planJoin(planTables, terms).map(({ index, access }) => {
     const level = fromOrder[index]!;

@@ -104,7 +104,8 @@ export class TableSource implements RowSource {
       collation: info.collation,
       meta: { column: info.name, table: table.name, database: 'main', type: info.declaredType || null },
     }));
-    this.fields = Int32Array.from(table.columns, (_, i) => i);
+    this.fields = new Int32Array(table.columns.length);
+    for (let i = 0; i < this.fields.length; i++) this.fields[i] = i;
     this.used = new Uint8Array(table.columns.length);
   }
 

@@ -44,6 +44,15 @@ export interface Seek {
   valueTables: TableSet;
 }
 
+/** A plain column of a FROM source, with what a comparison takes from it. */
+export interface LocatedColumn {
+  source: number;
+  /** The column (-1 for the rowid). */
+  column: number;
+  affinity: Affinity;
+  collation: Collation;
+}
+
 /** A compiled operand: what a seek needs of it. */
 export interface SeekOperand extends Pick<Compiled, 'fn' | 'affinity' | 'collation' | 'explicitCollation'> {
   /** Sources it reads. */
@@ -83,7 +92,7 @@ export function bit(i: number): TableSet {
 /** Finds the seeks a term offers, given a way to see whether an expression is a column of some source. */
 export function seeksOf(
   expr: Expr,
-  locate: (e: Expr) => { source: number; column: number } | undefined,
+  locate: (e: Expr) => LocatedColumn | undefined,
   operand: (e: Expr) => SeekOperand,
 ): Seek[] {
   const seeks: Seek[] = [];
@@ -92,7 +101,7 @@ export function seeksOf(
     if (!at) return;
     const v = operand(other);
     if (v.tables & bit(at.source)) return;
-    const c = operand(col);
+    const c = { collation: at.collation, explicitCollation: false };
     const collation = columnFirst ? comparisonCollation(c, v) : comparisonCollation(v, c);
     seeks.push({ source: at.source, column: at.column, op, values: [v.fn], affinities: [v.affinity], collation, nullMatches, valueTables: v.tables });
   };
@@ -107,7 +116,7 @@ export function seeksOf(
     const at = locate(expr.operand);
     if (at) {
       const nullValue = (): SqlValue => produce(ValueType.Null, null);
-      seeks.push({ source: at.source, column: at.column, op: '=', values: [nullValue], affinities: [Affinity.None], collation: operand(expr.operand).collation, nullMatches: true, valueTables: 0n });
+      seeks.push({ source: at.source, column: at.column, op: '=', values: [nullValue], affinities: [Affinity.None], collation: at.collation, nullMatches: true, valueTables: 0n });
     }
   } else if (expr.kind === 'between' && !expr.not) {
     one(expr.operand, '>=', expr.low, true, false);
@@ -115,7 +124,7 @@ export function seeksOf(
   } else if (expr.kind === 'in' && !expr.not && expr.values.kind === 'list') {
     const at = locate(expr.operand);
     if (!at) return seeks;
-    const c = operand(expr.operand);
+    const c = { collation: at.collation, explicitCollation: false };
     const items = expr.values.items.map(operand);
     const tables = items.reduce((t, v) => t | v.tables, 0n);
     const collations = new Set(items.map((v) => comparisonCollation(c, v)));
