@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { readSchema } from '../src/schema/schema.js';
-import { QueryPair } from './support/query-oracle.js';
+import { QueryPair, checkQueries } from './support/query-oracle.js';
 
 const SETUP = `
   CREATE TABLE t(a INTEGER, b TEXT, c, d TEXT COLLATE NOCASE);
@@ -22,14 +22,7 @@ const pair = new QueryPair(SETUP);
 afterAll(() => pair.close());
 
 function check(group: string, queries: string[]): void {
-  describe(group, () => {
-    for (const q of queries) {
-      it(q, () => {
-        const [h, o] = pair.run(q);
-        expect(h).toEqual(o);
-      });
-    }
-  });
+  checkQueries(pair, group, queries);
 }
 
 check('scalar subqueries and EXISTS', [

@@ -4,6 +4,7 @@
  * tagged by storage class (`i:` integer, `r:` real, `t:` text, `b:` blob hex, `null`), or the error
  * message (a statement that returns no rows has neither). Rows are sorted unless the query ends in an ORDER BY, whose order is then part of the result.
  */
+import { describe, expect, it } from 'vitest';
 import Oracle from 'better-sqlite3';
 import { Database } from '../../src/api/database.js';
 
@@ -68,4 +69,16 @@ export class QueryPair {
     this.hearth.close();
     this.sqlite.close();
   }
+}
+
+/** One Vitest case per query of `group`: each must give the same outcome on both sides of `pair`. */
+export function checkQueries(pair: QueryPair, group: string, queries: string[]): void {
+  describe(group, () => {
+    for (const q of queries) {
+      it(q, () => {
+        const [h, o] = pair.run(q);
+        expect(h).toEqual(o);
+      });
+    }
+  });
 }
