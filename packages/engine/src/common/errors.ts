@@ -48,3 +48,8 @@ export class SqliteError extends Error {
 export function corrupt(detail: string): SqliteError {
   return new SqliteError('SQLITE_CORRUPT', `database disk image is malformed: ${detail}`);
 }
+
+/** A feature Hearth parses but does not run yet: SQLITE_ERROR "not supported yet: <what>". */
+export function notSupported(what: string): SqliteError {
+  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
+}

@@ -26,7 +26,6 @@ import { someExpr } from '../sql/walk.js';
 import { lookupFunction } from '../func/registry.js';
 import { Affinity } from '../value/affinity.js';
 import { CapturingResult, SlotArgs } from '../value/args.js';
-import { compareValues } from '../value/compare.js';
 import {
   type AggregateDescriptor,
   type AggregateHost,
@@ -39,7 +38,7 @@ import {
   produce,
   truth,
 } from './expr.js';
-import { rowSignature } from './rowkey.js';
+import { type OrderKey, type TypedRow, compareByKeys, compareRows, orderKey, rowSignature } from './rowkey.js';
 
 /** One aggregate call of the query, compiled over the input rows. */
 interface AggregateCall {
@@ -55,26 +54,19 @@ interface AggregateCall {
   slots: SlotArgs;
 }
 
+/** An aggregate call's ORDER BY: its sort key evaluators, and how a buffered row's keys compare. */
 interface CallOrder {
   keys: Evaluator[];
-  collations: Collation[];
-  desc: boolean[];
-  nullsFirst: boolean[];
-}
-
-/** A row buffered for an ordered aggregate call: its sort keys, then its arguments. */
-interface BufferedRow {
-  types: Uint8Array;
-  values: SqlValue[];
+  order: OrderKey[];
 }
 
 /** The state of one group. */
 interface Group {
-  keyTypes: Uint8Array;
-  keyValues: SqlValue[];
+  /** The GROUP BY key. */
+  key: TypedRow;
   states: Aggregate[];
-  /** Per ordered call, its buffered rows (null for calls without ORDER BY). */
-  buffered: (BufferedRow[] | null)[];
+  /** Per ordered call, its buffered rows (sort keys, then arguments); null for calls without ORDER BY. */
+  buffered: (TypedRow[] | null)[];
   /** Copies of the bare columns, from the row chosen for the group. */
   capturedTypes: Uint8Array;
   capturedValues: SqlValue[];
@@ -172,12 +164,7 @@ export class AggregatePlan implements AggregateHost {
 
   private callOrder(terms: OrderingTerm[]): CallOrder {
     const compiled = terms.map((t) => compileExpr(t.expr, this.argContext));
-    return {
-      keys: compiled.map((c) => c.fn),
-      collations: compiled.map((c) => c.collation),
-      desc: terms.map((t) => t.order === 'DESC'),
-      nullsFirst: terms.map((t) => (t.nulls ? t.nulls === 'FIRST' : t.order !== 'DESC')),
-    };
+    return { keys: compiled.map((c) => c.fn), order: terms.map((t, i) => orderKey(t, i, compiled[i]!.collation)) };
   }
 }
 
@@ -269,19 +256,7 @@ export class GroupStream {
     if (keys.length === 0) return [single ?? this.newGroup()];
     const groups = [...byKey.values()];
     const collations = this.keyCollations;
-    groups.sort((a, b) => {
-      for (let i = 0; i < collations.length; i++) {
-        const ta = a.keyTypes[i] as ValueType;
-        const tb = b.keyTypes[i] as ValueType;
-        if (ta === ValueType.Null || tb === ValueType.Null) {
-          if (ta !== tb) return ta === ValueType.Null ? -1 : 1;
-          continue;
-        }
-        const c = compareValues(ta, a.keyValues[i]!, tb, b.keyValues[i]!, collations[i]!);
-        if (c !== 0) return c;
-      }
-      return 0;
-    });
+    groups.sort((a, b) => compareRows(a.key, b.key, collations));
     return groups;
   }
 
@@ -289,8 +264,7 @@ export class GroupStream {
     const plan = this.plan;
     const n = plan.captures.length;
     return {
-      keyTypes: this.keyTypes.slice(),
-      keyValues: this.keyValues.slice(),
+      key: { types: this.keyTypes.slice(), values: this.keyValues.slice() },
       states: plan.calls.map((c) => (c.distinct ? distinctAggregate(c.create(c.ctx), c.ctx) : c.create(c.ctx))),
       buffered: plan.calls.map((c) => (c.order ? [] : null)),
       capturedTypes: new Uint8Array(n),
@@ -363,10 +337,10 @@ export class GroupStream {
 }
 
 /** A copy of an ordered call's sort keys (evaluated now) and arguments. */
-function bufferRow(order: CallOrder, slots: SlotArgs): BufferedRow {
+function bufferRow(order: CallOrder, slots: SlotArgs): TypedRow {
   const k = order.keys.length;
   const n = k + slots.count;
-  const row: BufferedRow = { types: new Uint8Array(n), values: new Array<SqlValue>(n) };
+  const row: TypedRow = { types: new Uint8Array(n), values: new Array<SqlValue>(n) };
   for (let i = 0; i < k; i++) {
     row.values[i] = order.keys[i]!();
     row.types[i] = evalType;
@@ -379,22 +353,10 @@ function bufferRow(order: CallOrder, slots: SlotArgs): BufferedRow {
 }
 
 /** Steps an ordered call's buffered rows in its ORDER BY order (stable: ties keep input order). */
-function stepInOrder(call: AggregateCall, state: Aggregate, rows: BufferedRow[]): void {
+function stepInOrder(call: AggregateCall, state: Aggregate, rows: TypedRow[]): void {
   const order = call.order!;
   const k = order.keys.length;
-  rows.sort((a, b) => {
-    for (let i = 0; i < k; i++) {
-      const ta = a.types[i] as ValueType;
-      const tb = b.types[i] as ValueType;
-      if (ta === ValueType.Null || tb === ValueType.Null) {
-        if (ta === tb) continue;
-        return (ta === ValueType.Null) === order.nullsFirst[i] ? -1 : 1;
-      }
-      const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, order.collations[i]!);
-      if (c !== 0) return order.desc[i] ? -c : c;
-    }
-    return 0;
-  });
+  rows.sort((a, b) => compareByKeys(a, b, order.order));
   const slots = call.slots;
   for (const row of rows) {
     for (let j = 0; j < slots.count; j++) {

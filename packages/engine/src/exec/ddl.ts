@@ -8,13 +8,13 @@
  * of the text). Every change bumps the schema cookie, so prepared statements are compiled again.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import { RecordReader } from '../record/record.js';
 import { createIndex, createTable, removeSchemaEntry } from '../schema/schema.js';
 import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier, ReindexStmt } from '../sql/ast.js';
-import { type IndexInfo, type TableInfo, collationByName, tableInfo } from '../plan/catalog.js';
+import { type IndexInfo, type TableInfo, collationByName, isSchemaTable, tableInfo } from '../plan/catalog.js';
 import { createdIndex } from '../plan/indexes.js';
-import { type CompileEnv, type Program, notSupported, writeProgram } from './program.js';
+import { type CompileEnv, type Program, writeProgram } from './program.js';
 import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
 import { IndexWriter } from './rowwrite.js';
@@ -28,11 +28,6 @@ function isReserved(name: string): boolean {
 }
 
 /** Whether `name` is the schema table's (which the catalog does not list). */
-function isSchemaTable(name: string): boolean {
-  const lower = name.toLowerCase();
-  return lower === 'sqlite_master' || lower === 'sqlite_schema';
-}
-
 // ---- CREATE TABLE -------------------------------------------------------------------------------
 
 export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {

@@ -2,9 +2,10 @@
  * DELETE FROM a rowid table: the rows WHERE accepts (all without WHERE) are collected first, then each
  * is deleted with its index entries. `changes` counts the rows deleted.
  */
+import { notSupported } from '../common/errors.js';
 import type { DeleteStmt } from '../sql/ast.js';
 import type { Btree } from '../btree/btree.js';
-import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
 import { Returning } from './returning.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';

@@ -9,7 +9,7 @@
  * which comparisons need (sqlite.org/datatype3.html §4.2, §7.1). No `eval` or `new Function`: a
  * page with a strict Content-Security-Policy runs this as well.
  */
-import { SqliteError } from '../common/errors.js';
+import { notSupported, SqliteError } from '../common/errors.js';
 import type { Collation } from '../record/compare.js';
 import { BINARY } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
@@ -103,10 +103,6 @@ export interface CompileContext {
 }
 
 const INT64_MAX = 9223372036854775807n;
-
-function notSupported(what: string): SqliteError {
-  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
-}
 
 /** Compiles `expr`. */
 export function compileExpr(expr: Expr, cx: CompileContext): Compiled {

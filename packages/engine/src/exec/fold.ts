@@ -6,6 +6,7 @@
  * literal here is one that fits in 32 bits, as SQLite marks them. ORDER BY and GROUP BY read such a
  * term (also under unary + and -) as a result column number, and AND skips a side it folds away.
  */
+import { SqliteError } from '../common/errors.js';
 import type { Expr } from '../sql/ast.js';
 
 const INT32_MAX = 2147483647;
@@ -70,4 +71,16 @@ function nonNullLiteral(e: Expr): boolean {
   let x = e;
   while (x.kind === 'unary' && (x.op === '+' || x.op === '-')) x = x.operand;
   return x.kind === 'integer' || x.kind === 'float' || x.kind === 'string' || x.kind === 'blob' || foldedInteger(x) !== null;
+}
+
+/** SQLite's ordinal words: 1st, 2nd, 3rd, 4th, …, 11th, …, 21st. */
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** The error for the `i`-th (0-based) ORDER BY or GROUP BY term naming a column number past `count`. */
+export function termOutOfRange(clause: 'ORDER' | 'GROUP', i: number, count: number): SqliteError {
+  return new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ${clause} BY term out of range - should be between 1 and ${count}`);
 }

@@ -9,20 +9,17 @@
  * the left source's copy, or — for RIGHT and FULL joins, where either side may be the NULL one —
  * coalesce(left, right).
  */
-import { SqliteError } from '../common/errors.js';
+import { notSupported, SqliteError } from '../common/errors.js';
 import type { Expr, FromClause, FromTerm, ColumnRef, TableSource as TableSourceAst } from '../sql/ast.js';
 import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, evalType, produce } from './expr.js';
 import { type Level, newLevel } from './join.js';
+import { isRowidName } from './rowscope.js';
 import { type TableSet, bit } from './where.js';
 import { type CteDef, type QueryProgram, findCte } from './nested.js';
 import type { CompileEnv } from './program.js';
 import { QuerySource, type RowSource, type SourceColumn, TableSource, WorkingSource } from './source.js';
 import { ValueType, type SqlValue } from '../record/value.js';
 import { truthValue } from '../value/convert.js';
-
-function notSupported(what: string): SqliteError {
-  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
-}
 
 /** A column that USING or NATURAL merged: the sources holding it, left first, and whether to coalesce. */
 interface MergedColumn {
@@ -83,7 +80,7 @@ export class FromScope implements Scope {
       found = { source, index };
     }
     if (found) return found;
-    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
+    if (isRowidName(lower)) {
       const tables = candidates.filter((s) => s.hasRowid);
       if (tables.length === 1) return { source: tables[0]!, index: -1 };
       if (tables.length > 1) throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${name}`);
@@ -134,7 +131,7 @@ export class FromScope implements Scope {
    */
   rowidName(ref: ColumnRef): string | undefined {
     const lower = ref.column.name.toLowerCase();
-    if (lower !== 'rowid' && lower !== 'oid' && lower !== '_rowid_') return undefined;
+    if (!isRowidName(lower)) return undefined;
     if (!ref.table && this.merged.has(lower)) return undefined;
     for (const source of this.sources) {
       if (ref.table && source.alias.toLowerCase() !== ref.table.name.toLowerCase()) continue;

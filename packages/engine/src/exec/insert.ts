@@ -9,21 +9,18 @@
  * statement never sees its own rows.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ConflictResolution, InsertStmt, Select } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
-import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
 import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
-import { RowImage } from './rowscope.js';
+import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
-
-/** Target position meaning the rowid itself (`INSERT INTO t(rowid, …)`). */
-const ROWID_TARGET = -1;
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
 interface RowSource {
@@ -58,11 +55,9 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
 
 /** The table column `name` names, or the rowid. */
 function targetOf(table: TableInfo, name: string): number {
-  const lower = name.toLowerCase();
-  const i = table.columns.findIndex((col) => col.name.toLowerCase() === lower);
-  if (i >= 0) return i;
-  if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') return ROWID_TARGET;
-  throw new SqliteError('SQLITE_ERROR', `table ${table.name} has no column named ${name}`);
+  const target = columnTarget(table, name);
+  if (target === undefined) throw new SqliteError('SQLITE_ERROR', `table ${table.name} has no column named ${name}`);
+  return target;
 }
 
 function checkWidth(width: number, table: TableInfo, targets: number[], listed: boolean): void {

@@ -12,10 +12,10 @@
  */
 import type { Btree } from '../btree/btree.js';
 import { checkIntegrity } from '../btree/integrity.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import { H } from '../pager/header.js';
 import type { JournalMode } from '../pager/pager.js';
-import type { Catalog } from '../plan/catalog.js';
+import { type Catalog, isSchemaTable } from '../plan/catalog.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import { readSchema } from '../schema/schema.js';
 import type { CreateTableStmt, PragmaStmt } from '../sql/ast.js';
@@ -142,11 +142,6 @@ const SCHEMA_COLUMNS: [string, string][] = [
   ['rootpage', 'INT'],
   ['sql', 'TEXT'],
 ];
-
-function isSchemaTable(name: string): boolean {
-  const n = name.toLowerCase();
-  return n === 'sqlite_schema' || n === 'sqlite_master';
-}
 
 /** The CREATE TABLE statement of table `name`, or undefined. */
 function createStatement(host: PragmaHost, name: string): { stmt: CreateTableStmt; sql: string } | undefined {
@@ -289,7 +284,7 @@ const PRAGMAS: Record<string, PragmaDef> = {
           pager.setJournalMode(mode satisfies JournalMode);
         }
       } else if (mode !== undefined && JOURNAL_MODES.includes(mode)) {
-        throw new SqliteError('SQLITE_ERROR', `not supported yet: journal_mode=${mode} (Hearth has WAL and DELETE)`);
+        throw notSupported(`journal_mode=${mode} (Hearth has WAL and DELETE)`);
       }
       return [row(text(pager.journalMode))];
     },
@@ -406,7 +401,7 @@ function valueText(stmt: PragmaStmt): string | null {
 /** Compiles a PRAGMA; it runs when the program opens, in transactions of its own. */
 export function compilePragma(stmt: PragmaStmt, env: CompileEnv): Program {
   const host = env.connection;
-  if (!host) throw new SqliteError('SQLITE_ERROR', 'not supported yet: PRAGMA without a connection');
+  if (!host) throw notSupported('PRAGMA without a connection');
   const schema = stmt.schema ? stmt.schema.name.toLowerCase() : '';
   if (schema !== '' && schema !== 'main' && schema !== 'temp') throw new SqliteError('SQLITE_ERROR', `unknown database ${stmt.schema!.name}`);
   const def = definition(stmt);
@@ -427,7 +422,7 @@ export function compilePragma(stmt: PragmaStmt, env: CompileEnv): Program {
       if (!def) return;
       if (schema === 'temp' || (schema === '' && (def === PRAGMAS.integrity_check || def === PRAGMAS.quick_check))) host.tempOpened = true;
       if (schema === 'temp' && !TEMP_AWARE.has(def)) {
-        throw new SqliteError('SQLITE_ERROR', 'not supported yet: the temp schema');
+        throw notSupported('the temp schema');
       }
       rows = def.run(host, value, schema === '' ? (def === TABLE_LIST ? '' : 'main') : schema);
     },

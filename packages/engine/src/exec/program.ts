@@ -10,7 +10,7 @@
  * supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import type { SqlValue } from '../record/value.js';
 import type { Statement } from '../sql/ast.js';
@@ -69,10 +69,6 @@ export interface CompileEnv {
   connection?: PragmaHost;
   /** Subqueries, CTEs and views: set by `compileStatement` for the statements that can hold them. */
   nested?: NestedQueries;
-}
-
-export function notSupported(what: string): SqliteError {
-  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
 }
 
 /** Compiles a parsed statement (other than transaction control, which the connection handles). */

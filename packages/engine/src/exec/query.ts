@@ -14,26 +14,21 @@
  * whose result rows join the queue (UNION: only rows never queued before). LIMIT stops it.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { notSupported, SqliteError } from '../common/errors.js';
 import { BINARY, type Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { CompoundPart, Expr, Limit, OrderingTerm, Select, SelectCore, ValuesClause } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
-import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType } from './expr.js';
 import { type ColumnTraits, type CteDef, type CteList, type NestedQueries, type QueryProgram, type RecursiveTable, Runtime } from './nested.js';
 import { collationByName } from '../plan/catalog.js';
 import type { ColumnMeta, CompileEnv, Effects, Program } from './program.js';
-import { compareRows, rowSignature, type TypedRow } from './rowkey.js';
+import { type OrderKey, type TypedRow, compareByKeys, compareRows, orderKey, rowSignature } from './rowkey.js';
 import { compileSelect } from './select.js';
 import { collectRows } from './source.js';
 import { compileQueryExpression } from './subquery.js';
-import { columnNumber } from './fold.js';
+import { columnNumber, ordinal, termOutOfRange } from './fold.js';
 import { compoundPlan, explaining, line, notePlan } from './explain.js';
-
-function notSupported(what: string): SqliteError {
-  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
-}
 
 /** Compiles a statement's query: it owns the runtime its nested queries share. */
 export function compileTopQuery(select: Select, env: CompileEnv): Program {
@@ -163,21 +158,7 @@ function compoundTraits(arms: QueryProgram[], collations: Collation[]): ColumnTr
 
 // ---- ORDER BY and LIMIT of a compound -------------------------------------------------------------
 
-interface ColumnKey {
-  column: number;
-  collation: Collation;
-  desc: boolean;
-  nullsFirst: boolean;
-}
-
-/** SQLite's ordinal words: 1st, 2nd, 3rd, 4th, …, 11th, …, 21st. */
-function ordinal(n: number): string {
-  const tens = n % 100;
-  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
-  return `${n}${suffix}`;
-}
-
-function compoundSortKey(term: OrderingTerm, i: number, cores: SelectCore[], arms: QueryProgram[], collations: Collation[]): ColumnKey {
+function compoundSortKey(term: OrderingTerm, i: number, cores: SelectCore[], arms: QueryProgram[], collations: Collation[]): OrderKey {
   let expr = term.expr;
   let collation: Collation | null = null;
   if (expr.kind === 'collate') {
@@ -188,18 +169,13 @@ function compoundSortKey(term: OrderingTerm, i: number, cores: SelectCore[], arm
   let column = -1;
   const n = columnNumber(expr);
   if (n !== null) {
-    if (!(n >= 1 && n <= width)) throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${width}`);
+    if (!(n >= 1 && n <= width)) throw termOutOfRange('ORDER', i, width);
     column = n - 1;
   } else {
     column = matchResultColumn(expr, cores, arms);
     if (column < 0) throw new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term does not match any column in the result set`);
   }
-  return {
-    column,
-    collation: collation ?? collations[column]!,
-    desc: term.order === 'DESC',
-    nullsFirst: term.nulls ? term.nulls === 'FIRST' : term.order !== 'DESC',
-  };
+  return orderKey(term, column, collation ?? collations[column]!);
 }
 
 /** The result column an ORDER BY expression of a compound names, checking the arms left to right. */
@@ -307,7 +283,7 @@ class CompoundProgram extends RowsProgram {
     private readonly arms: QueryProgram[],
     private readonly parts: CompoundPart[],
     private readonly collations: Collation[],
-    private readonly keys: ColumnKey[],
+    private readonly keys: OrderKey[],
     limit: CompiledLimit | null,
   ) {
     super(arms[0]!.columns, arms[0]!.meta, compoundTraits(arms, collations), limit);
@@ -363,21 +339,6 @@ function distinctRows(rows: TypedRow[], collations: Collation[]): Map<string, Ty
 
 function sortedRows(byKey: Map<string, TypedRow>, collations: Collation[]): TypedRow[] {
   return [...byKey.values()].sort((a, b) => compareRows(a, b, collations));
-}
-
-function compareByKeys(a: TypedRow, b: TypedRow, keys: ColumnKey[]): number {
-  for (const key of keys) {
-    const i = key.column;
-    const ta = a.types[i] as ValueType;
-    const tb = b.types[i] as ValueType;
-    if (ta === ValueType.Null || tb === ValueType.Null) {
-      if (ta === tb) continue;
-      return (ta === ValueType.Null) === key.nullsFirst ? -1 : 1;
-    }
-    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, key.collation);
-    if (c !== 0) return key.desc ? -c : c;
-  }
-  return 0;
 }
 
 // ---- VALUES -------------------------------------------------------------------------------------

@@ -1,11 +1,13 @@
 /**
  * Whole-row comparisons for set operations (UNION, INTERSECT, EXCEPT, recursive CTEs, IN sets):
  * a signature string that is equal exactly for rows SQLite treats as duplicates (numbers by value, so
- * 1 and 1.0 are one; text under each column's collation; NULL equal to NULL), and an ordering of rows
- * by every column in turn (NULLs first), as SQLite's ephemeral indexes order them.
+ * 1 and 1.0 are one; text under each column's collation; NULL equal to NULL), an ordering of rows
+ * by every column in turn (NULLs first), as SQLite's ephemeral indexes order them, and the ordering of
+ * ORDER BY (and of aggregate calls' ORDER BY) by chosen columns, directions and NULL placement.
  */
 import { type Collation, NOCASE, RTRIM } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
+import type { OrderingTerm } from '../sql/ast.js';
 import { compareValues } from '../value/compare.js';
 
 /** A row of values with their storage classes. */
@@ -66,6 +68,37 @@ export function compareRows(a: TypedRow, b: TypedRow, collations: readonly Colla
     }
     const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, collations[i]!);
     if (c !== 0) return c;
+  }
+  return 0;
+}
+
+/** One term of an ordering: the column it compares, under which collation, in which direction. */
+export interface OrderKey {
+  column: number;
+  collation: Collation;
+  desc: boolean;
+  nullsFirst: boolean;
+}
+
+/** The OrderKey of an ORDER BY term that compares `column` under `collation`. */
+export function orderKey(term: OrderingTerm, column: number, collation: Collation): OrderKey {
+  const desc = term.order === 'DESC';
+  return { column, collation, desc, nullsFirst: term.nulls ? term.nulls === 'FIRST' : !desc };
+}
+
+/** Orders two rows by `keys` in turn (NULLs where each key puts them). */
+export function compareByKeys(a: TypedRow, b: TypedRow, keys: readonly OrderKey[]): number {
+  for (let k = 0; k < keys.length; k++) {
+    const key = keys[k]!;
+    const i = key.column;
+    const ta = a.types[i] as ValueType;
+    const tb = b.types[i] as ValueType;
+    if (ta === ValueType.Null || tb === ValueType.Null) {
+      if (ta === tb) continue;
+      return (ta === ValueType.Null) === key.nullsFirst ? -1 : 1;
+    }
+    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, key.collation);
+    if (c !== 0) return key.desc ? -c : c;
   }
   return 0;
 }

@@ -16,6 +16,23 @@ import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
 import { type Compiled, type Scope, produce } from './expr.js';
 
+/** A written column that is the rowid itself (`INSERT INTO t(rowid, …)`, `SET rowid = …`). */
+export const ROWID_TARGET = -1;
+
+/** Whether `lower` (a lower-case name) is one of the rowid's names when no column takes it. */
+export function isRowidName(lower: string): boolean {
+  return lower === 'rowid' || lower === 'oid' || lower === '_rowid_';
+}
+
+/** The table column `name` names (case-insensitive), ROWID_TARGET for a rowid name, else undefined. */
+export function columnTarget(table: TableInfo, name: string): number | undefined {
+  const lower = name.toLowerCase();
+  const i = table.columns.findIndex((col) => col.name.toLowerCase() === lower);
+  if (i >= 0) return i;
+  if (isRowidName(lower)) return ROWID_TARGET;
+  return undefined;
+}
+
 /** One row of a table: its rowid and every column's value with its storage class. */
 export class RowImage {
   rowid: Int64 = 0;
@@ -75,7 +92,7 @@ export class RowScope implements Scope {
     const lower = ref.column.name.toLowerCase();
     const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);
     if (index >= 0) return this.columnAt(index);
-    if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') {
+    if (isRowidName(lower)) {
       return { fn: () => produce(ValueType.Integer, this.row.rowid), affinity: Affinity.Integer, collation: BINARY, explicitCollation: false };
     }
     return undefined;

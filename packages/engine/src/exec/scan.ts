@@ -4,7 +4,7 @@
  * changed, so the statement's own writes never disturb its scan.
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import type { Expr, TableRef } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
@@ -14,7 +14,7 @@ import { compileTerm, planTable } from './plan-table.js';
 import { planJoin } from './where.js';
 import { FullScan } from './access.js';
 import { IndexScan } from './index-scan.js';
-import { type CompileEnv, notSupported } from './program.js';
+import type { CompileEnv } from './program.js';
 import { FromScope } from './from.js';
 import { TableSource } from './source.js';
 

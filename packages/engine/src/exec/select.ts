@@ -13,12 +13,11 @@
  * planner (where.ts) orders the joined sources and gives each stored table its access path (access.ts).
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { notSupported, SqliteError } from '../common/errors.js';
 import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
-import { compareValues } from '../value/compare.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
 import { FromScope, buildFrom, expandStar } from './from.js';
 import { JoinLoop, passes } from './join.js';
@@ -27,8 +26,8 @@ import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
-import { rowSignature } from './rowkey.js';
-import { columnNumber } from './fold.js';
+import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
+import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
 import { type PlanTable, type Term, bit, planJoin } from './where.js';
 import { compileTerm, planTable, selfContained } from './plan-table.js';
@@ -36,10 +35,6 @@ import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
 import { minMaxFromEnd } from './minmax-plan.js';
-
-function notSupported(what: string): SqliteError {
-  return new SqliteError('SQLITE_ERROR', `not supported yet: ${what}`);
-}
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -74,11 +69,9 @@ class FilteredJoin implements RowStream {
 
 // ---- compiling ----------------------------------------------------------------------------------
 
-interface SortKey {
+/** An ORDER BY term: its evaluator, and its place (`column`) among a materialized row's sort keys. */
+interface SortKey extends OrderKey {
   fn: Evaluator;
-  collation: Collation;
-  desc: boolean;
-  nullsFirst: boolean;
 }
 
 export function compileSelect(select: Select, env: CompileEnv, outer: Scope | null = null): QueryProgram {
@@ -223,7 +216,7 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
   const n = columnNumber(term);
   if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
-      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} GROUP BY term out of range - should be between 1 and ${outputExprs.length}`);
+      const error = termOutOfRange('GROUP', i, outputExprs.length);
       if (n < 1 || n > 65535) throw error;
       tooLarge.push(error);
     }
@@ -233,13 +226,6 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
   return compileExpr(term, cx);
-}
-
-/** "1st", "2nd", "3rd", "4th", … as SQLite words its ORDER BY / GROUP BY errors. */
-function ordinal(n: number): string {
-  const tens = n % 100;
-  if (tens >= 11 && tens <= 13) return `${n}th`;
-  return `${n}${['th', 'st', 'nd', 'rd'][n % 10] ?? 'th'}`;
 }
 
 /** Whether the result columns, HAVING or ORDER BY call an aggregate function (outside subqueries). */
@@ -312,7 +298,7 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
   const n = columnNumber(expr);
   if (n !== null) {
     if (!(n >= 1 && n <= outputs.length)) {
-      const error = new SqliteError('SQLITE_ERROR', `${ordinal(i + 1)} ORDER BY term out of range - should be between 1 and ${outputs.length}`);
+      const error = termOutOfRange('ORDER', i, outputs.length);
       if (n < 1 || n > 65535) throw error;
       tooLarge.push(error);
     }
@@ -322,12 +308,7 @@ function sortKey(term: OrderingTerm, i: number, names: string[], outputs: Compil
   } else {
     compiled = compileExpr(expr, cx);
   }
-  return {
-    fn: compiled.fn,
-    collation: collation ?? compiled.collation,
-    desc: term.order === 'DESC',
-    nullsFirst: term.nulls ? term.nulls === 'FIRST' : term.order !== 'DESC',
-  };
+  return { fn: compiled.fn, ...orderKey(term, i, collation ?? compiled.collation) };
 }
 
 /** The ORDER BY terms as order matching sees them: which column of source `outer` each names, if any. */
@@ -356,12 +337,6 @@ function aliasOnly(expr: Expr, name: string): boolean {
 
 // ---- running ------------------------------------------------------------------------------------
 
-/** A materialized row: sort keys first, then result values. */
-interface Row {
-  types: Uint8Array;
-  values: SqlValue[];
-}
-
 class SelectProgram implements Omit<QueryProgram, 'traits'> {
   readonly readonly = true;
   readonly types: Uint8Array;
@@ -369,7 +344,8 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
   private remaining = -1;
   private skip = 0;
   private done = false;
-  private rows: Row[] | null = null;
+  /** The materialized rows (ORDER BY or DISTINCT): sort keys first, then result values. */
+  private rows: TypedRow[] | null = null;
   private position = 0;
 
   constructor(
@@ -447,15 +423,15 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
   }
 
   /** Every result row with its sort keys, deduplicated (DISTINCT) and sorted (ORDER BY). */
-  private materialize(): Row[] {
+  private materialize(): TypedRow[] {
     const keys = this.keys;
     const outputs = this.outputs;
     const width = keys.length + outputs.length;
-    const rows: Row[] = [];
+    const rows: TypedRow[] = [];
     const distinct = this.distinct;
     const seen = distinct ? new Set<string>() : null;
     while (this.stream.next()) {
-      const row: Row = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
+      const row: TypedRow = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
       for (let i = 0; i < keys.length; i++) {
         row.values[i] = keys[i]!.fn();
         row.types[i] = evalType;
@@ -471,25 +447,9 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
       }
       rows.push(row);
     }
-    if (keys.length > 0) rows.sort((a, b) => compareRows(a, b, keys));
+    if (keys.length > 0) rows.sort((a, b) => compareByKeys(a, b, keys));
     return rows;
   }
-}
-
-/** Orders two materialized rows by the sort keys. */
-function compareRows(a: Row, b: Row, keys: SortKey[]): number {
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i]!;
-    const ta = a.types[i] as ValueType;
-    const tb = b.types[i] as ValueType;
-    if (ta === ValueType.Null || tb === ValueType.Null) {
-      if (ta === tb) continue;
-      return (ta === ValueType.Null) === key.nullsFirst ? -1 : 1;
-    }
-    const c = compareValues(ta, a.values[i]!, tb, b.values[i]!, key.collation);
-    if (c !== 0) return key.desc ? -c : c;
-  }
-  return 0;
 }
 
 /** A LIMIT or OFFSET value: an integer, as SQLite requires ("datatype mismatch" otherwise). */

@@ -11,7 +11,7 @@
  * IN compares under one affinity per column, chosen from both sides as SQLite does, applied to the left
  * value and to every right value, and under the collation a comparison of the two would use.
  */
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import { BINARY, type Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, InExpr, Select } from '../sql/ast.js';
@@ -82,7 +82,7 @@ export function compileQueryExpression(expr: Expr, cx: CompileContext): Compiled
     case 'in':
       return inExpr(expr, cx);
     default:
-      throw new SqliteError('SQLITE_ERROR', `not supported yet: ${expr.kind} with row values`);
+      throw notSupported(`${expr.kind} with row values`);
   }
 }
 

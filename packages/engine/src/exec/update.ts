@@ -5,7 +5,7 @@
  * which checks the constraints and moves index entries. Setting the INTEGER PRIMARY KEY (or `rowid`)
  * moves the row. `changes` counts the rows updated, whether or not a value changed.
  */
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import { ValueType } from '../record/value.js';
 import type { UpdateStmt } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
@@ -13,14 +13,11 @@ import { applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
 import { rowidValue } from './insert.js';
 import type { Btree } from '../btree/btree.js';
-import { type CompileEnv, type Effects, type Program, notSupported, writeProgram } from './program.js';
+import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
 import { Returning } from './returning.js';
-import { RowImage, RowScope } from './rowscope.js';
+import { ROWID_TARGET, RowImage, RowScope, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { RowidScan, targetTable } from './scan.js';
-
-/** Assignment target meaning the rowid itself (`SET rowid = …` in a table without such a column). */
-const ROWID_TARGET = -1;
 
 export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, FROM, ORDER BY and LIMIT in UPDATE');
@@ -78,9 +75,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
 
 /** The table column `name` names, or the rowid. */
 function targetOf(table: TableInfo, name: string): number {
-  const lower = name.toLowerCase();
-  const i = table.columns.findIndex((col) => col.name.toLowerCase() === lower);
-  if (i >= 0) return i;
-  if (lower === 'rowid' || lower === 'oid' || lower === '_rowid_') return ROWID_TARGET;
-  throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
+  const target = columnTarget(table, name);
+  if (target === undefined) throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
+  return target;
 }

@@ -6,7 +6,7 @@
  * subqueries (see from.ts).
  */
 import type { Btree } from '../btree/btree.js';
-import { SqliteError } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import { addSchemaEntry, removeSchemaEntry } from '../schema/schema.js';
 import type { CreateViewStmt, DropStmt } from '../sql/ast.js';
 import type { CompileEnv, Program } from './program.js';
@@ -17,7 +17,7 @@ function action(run: (bt: Btree) => void): Program {
 }
 
 export function compileCreateView(stmt: CreateViewStmt, env: CompileEnv): Program {
-  if (stmt.temp) throw new SqliteError('SQLITE_ERROR', 'not supported yet: TEMP views');
+  if (stmt.temp) throw notSupported('TEMP views');
   if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${stmt.schema.name}`);
   const name = stmt.name.name;
   const sql = `CREATE VIEW ${env.sql.slice(stmt.name.start, stmt.end)}`;

@@ -22,7 +22,6 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import { Affinity } from '../value/affinity.js';
 import { type Compiled, type Evaluator, comparisonCollation, produce } from './expr.js';
 
-
 export type SeekOp = '=' | '<' | '<=' | '>' | '>=' | 'IN';
 
 /** `column op value(s)` on one source, usable to position that source's cursor. */

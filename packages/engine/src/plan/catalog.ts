@@ -152,7 +152,7 @@ export class Catalog {
   /** The table named `name` (case-insensitive), or undefined. The schema table answers to its two names. */
   table(name: string): TableInfo | undefined {
     const lower = name.toLowerCase();
-    return this.tables.get(lower) ?? (SCHEMA_TABLE_NAMES.has(lower) ? schemaTable(lower) : undefined);
+    return this.tables.get(lower) ?? (isSchemaTable(lower) ? schemaTable(name) : undefined);
   }
 
   /** The view named `name` (case-insensitive), or undefined. */
@@ -166,14 +166,26 @@ export class Catalog {
   }
 }
 
-const SCHEMA_TABLE_NAMES = new Set(['sqlite_schema', 'sqlite_master']);
 const SCHEMA_TABLE_SQL = 'CREATE TABLE sqlite_schema(type text, name text, tbl_name text, rootpage int, sql text)';
+
+/** The schema table's descriptions by the name a query spelled, built when first asked for. */
+const schemaTables = new Map<string, TableInfo>();
+
+/** Whether `name` names the schema table (sqlite_schema or its old name, sqlite_master). */
+export function isSchemaTable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'sqlite_schema' || lower === 'sqlite_master';
+}
 
 /** The schema table itself (page 1), as SQLite describes it, under the name the query used. */
 function schemaTable(name: string): TableInfo {
-  const [stmt] = parse(SCHEMA_TABLE_SQL);
-  const info = tableInfo(stmt as CreateTableStmt, SCHEMA_TABLE_SQL, 1);
-  return { ...info, name };
+  let info = schemaTables.get(name);
+  if (!info) {
+    const [stmt] = parse(SCHEMA_TABLE_SQL);
+    info = { ...tableInfo(stmt as CreateTableStmt, SCHEMA_TABLE_SQL, 1), name };
+    schemaTables.set(name, info);
+  }
+  return info;
 }
 
 /** Builds a table's description from its CREATE TABLE statement. */

@@ -120,20 +120,25 @@ function sameKey(a: IndexColumn[], b: IndexColumn[]): boolean {
 
 /** A term of a UNIQUE or PRIMARY KEY table constraint: a column name, maybe with COLLATE and order. */
 function constraintColumn(term: OrderingTerm, table: TableShape, collationOf: CollationLookup): IndexColumn {
-  let expr = term.expr;
-  let collation: Collation | null = null;
-  let collationName: string | null = null;
-  if (expr.kind === 'collate') {
-    collation = collationOf(expr.collation.name);
-    collationName = expr.collation.name;
-    expr = expr.operand;
-  }
+  const { expr, collate } = splitCollate(term, collationOf);
   const name = columnName(expr);
   if (name === null) throw new SqliteError('SQLITE_ERROR', 'expressions prohibited in PRIMARY KEY and UNIQUE constraints');
   const i = findColumn(table.columns, name);
   if (i < 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
+  return tableColumn(table, i, collate, term.order === 'DESC');
+}
+
+/** A term's expression without its COLLATE, and that COLLATE's collation and name (null when none). */
+function splitCollate(term: OrderingTerm, collationOf: CollationLookup): { expr: Expr; collate: { collation: Collation; name: string } | null } {
+  const expr = term.expr;
+  if (expr.kind !== 'collate') return { expr, collate: null };
+  return { expr: expr.operand, collate: { collation: collationOf(expr.collation.name), name: expr.collation.name } };
+}
+
+/** Index column over table column `i`: under the term's COLLATE when it has one, else the column's collation. */
+function tableColumn(table: TableShape, i: number, collate: { collation: Collation; name: string } | null, desc: boolean): IndexColumn {
   const column = table.columns[i]!;
-  return { column: i, expr: null, collation: collation ?? column.collation, collationName: collationName ?? column.collationName, desc: term.order === 'DESC' };
+  return { column: i, expr: null, collation: collate?.collation ?? column.collation, collationName: collate?.name ?? column.collationName, desc };
 }
 
 /** The name an index term's expression spells when it is a bare column name (or a string, SQLite's legacy). */
@@ -151,29 +156,18 @@ function findColumn(columns: ColumnInfo[], name: string): number {
 /** The index a CREATE INDEX statement describes, on `table`, rooted at `root`. */
 export function createdIndex(stmt: CreateIndexStmt, table: TableShape, root: number, collationOf: CollationLookup): IndexInfo {
   const columns = stmt.columns.map((term): IndexColumn => {
-    let expr = term.expr;
-    let collation: Collation | null = null;
-    let collationName: string | null = null;
-    if (expr.kind === 'collate') {
-      collation = collationOf(expr.collation.name);
-      collationName = expr.collation.name;
-      expr = expr.operand;
-    }
+    const { expr, collate } = splitCollate(term, collationOf);
     const desc = term.order === 'DESC';
-    const ofColumn = (i: number): IndexColumn => {
-      const column = table.columns[i]!;
-      return { column: i, expr: null, collation: collation ?? column.collation, collationName: collationName ?? column.collationName, desc };
-    };
     if (expr.kind === 'column' && expr.table === null && expr.schema === null) {
       const i = findColumn(table.columns, expr.column.name);
       if (i < 0) throw new SqliteError('SQLITE_ERROR', `no such column: ${expr.column.name}`);
-      return ofColumn(i);
+      return tableColumn(table, i, collate, desc);
     }
     if (expr.kind === 'string') {
       const i = findColumn(table.columns, expr.value);
-      if (i >= 0) return ofColumn(i);
+      if (i >= 0) return tableColumn(table, i, collate, desc);
     }
-    return { column: IndexSource.Expression, expr, collation: collation ?? BINARY, collationName: collationName ?? 'BINARY', desc };
+    return { column: IndexSource.Expression, expr, collation: collate?.collation ?? BINARY, collationName: collate?.name ?? 'BINARY', desc };
   });
   return {
     name: stmt.name.name,
