@@ -55,6 +55,8 @@ if (selection.kind === 'skip') {
     afterAll(() => {
       if (results.length === 0) return;
       say(summaryText(results, engineName));
+      const known = results.reduce((n, r) => n + (knownFailures(r.file, engineName)?.lines.length ?? 0), 0);
+      if (known > 0) say(`sqllogictest: ${known} of those failures are the known ones of known-failures.ts (each must fail; any other fails the run)`);
       if (listFailures !== undefined) {
         mkdirSync(dirname(listFailures), { recursive: true });
         writeFileSync(listFailures, failuresJson(results, engineName, corpus));
