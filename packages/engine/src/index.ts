@@ -2,8 +2,8 @@
  * @hearth/engine — a SQLite-compatible database engine in TypeScript. This entry point is safe for
  * browsers and workers; Node-only pieces (the `fs` VFS) are exported from `@hearth/engine/node`.
  *
- * Until the SQL layer lands, the public surface is the storage layer: B-trees in SQLite's file format
- * (`Btree`, `BtCursor`), records, the schema table and the integrity checker.
+ * The main export is `Database`, with better-sqlite3's API over SQLite's SQL and file format. The
+ * storage layer (pager, B-trees, records, schema, integrity checker) is exported too, for tools and tests.
  */
 export { SqliteError, type SqliteErrorCode } from './common/errors.js';
 export type { Vfs, VfsFile, VfsOpenOptions } from './vfs/vfs.js';
