@@ -167,6 +167,8 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return like(expr, cx);
     case 'function':
       return functionCall(expr, cx);
+    case 'currentTime':
+      return scalarCall(expr.keyword.toLowerCase(), [], cx.functions);
     case 'subquery':
     case 'exists':
     case 'row':
@@ -792,6 +794,7 @@ function withCollation(functions: FunctionContext, collation: Collation): Functi
     collation,
     connection: functions.connection,
     random32: () => functions.random32(),
+    currentTime: () => functions.currentTime(),
     ...(functions.overrides ? { overrides: functions.overrides } : {}),
   };
 }

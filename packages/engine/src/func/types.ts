@@ -25,6 +25,11 @@ export interface FunctionContext {
   readonly connection: ConnectionCounters;
   /** 32 random bits, for random() and randomblob(). */
   random32(): number;
+  /**
+   * The current time in milliseconds since 1970, for 'now' in the date and time functions: read once
+   * per run of a statement, the same for every call within it (SQLite's sqlite3StmtCurrentTime).
+   */
+  currentTime(): number;
   /** Functions the connection defines itself (better-sqlite3's `db.function`), found before the built-ins. */
   readonly overrides?: FunctionOverrides;
 }
