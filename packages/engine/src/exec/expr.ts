@@ -168,7 +168,8 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     case 'function':
       return functionCall(expr, cx);
     case 'currentTime':
-      return scalarCall(expr.keyword.toLowerCase(), [], cx.functions);
+      // CURRENT_DATE, CURRENT_TIME and CURRENT_TIMESTAMP are date(), time() and datetime() of 'now'.
+      return scalarCall(expr.keyword === 'CURRENT_DATE' ? 'date' : expr.keyword === 'CURRENT_TIME' ? 'time' : 'datetime', [], cx.functions);
     case 'subquery':
     case 'exists':
     case 'row':

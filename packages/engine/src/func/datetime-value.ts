@@ -353,6 +353,20 @@ function parseYyyyMmDd(s: string, p: DateTime): boolean {
   return true;
 }
 
+/**
+ * Set when the last `readDateArgs` failed because it would have read the clock or the time zone
+ * where calls must be deterministic (FunctionContext.pureContext): the function then fails with
+ * SQLite's "non-deterministic use" error rather than returning NULL.
+ */
+export let nondeterministicUse = false;
+
+/** Whether the call may read the clock or the time zone (SQLite's sqlite3NotPureFunc). */
+function mayBeImpure(ctx: FunctionContext): boolean {
+  if (ctx.pureContext === undefined) return true;
+  nondeterministicUse = true;
+  return false;
+}
+
 /** Sets `p` to the statement's current time. */
 function setToNow(ctx: FunctionContext, p: DateTime): boolean {
   p.jdMs = ctx.currentTime() + UNIX_EPOCH_JD_MS;
@@ -385,12 +399,12 @@ function parseTimeValue(ctx: FunctionContext, s: string, p: DateTime): boolean {
   if (parseYyyyMmDd(s, p)) return true;
   if (parseHhMmSs(s, 0, p)) return true;
   const lower = asciiLower(s);
-  if (lower === 'now') return setToNow(ctx, p);
+  if (lower === 'now' && mayBeImpure(ctx)) return setToNow(ctx, p);
   if (wholeNumber(s)) {
     setRawNumber(p, scanReal);
     return true;
   }
-  if (lower === 'subsec' || lower === 'subsecond') {
+  if ((lower === 'subsec' || lower === 'subsecond') && mayBeImpure(ctx)) {
     p.subsec = true;
     return setToNow(ctx, p);
   }
@@ -484,7 +498,7 @@ const timeShift = new DateTime();
  * Applies one modifier (text `z`, the `index`-th argument counting the time value as 0) to `p`.
  * Returns false when the modifier is not understood or its result is out of range.
  */
-function applyModifier(z: string, p: DateTime, index: number): boolean {
+function applyModifier(ctx: FunctionContext, z: string, p: DateTime, index: number): boolean {
   const lower = asciiLower(z);
   switch (lower.charCodeAt(0)) {
     case 0x61: // a
@@ -511,7 +525,7 @@ function applyModifier(z: string, p: DateTime, index: number): boolean {
       p.rawNumber = false;
       return true;
     case 0x6c: // l
-      if (lower !== 'localtime') return false;
+      if (lower !== 'localtime' || !mayBeImpure(ctx)) return false;
       if (!p.knownLocal) toLocaltime(p);
       p.knownUtc = false;
       p.knownLocal = true;
@@ -527,7 +541,7 @@ function applyModifier(z: string, p: DateTime, index: number): boolean {
         p.rawNumber = false;
         return true;
       }
-      if (lower !== 'utc') return false;
+      if (lower !== 'utc' || !mayBeImpure(ctx)) return false;
       if (!p.knownUtc) toUtc(p);
       return true;
     case 0x77: // w
@@ -723,11 +737,13 @@ function addUnits(rest: string, r: number, p: DateTime): boolean {
 /**
  * Reads the time value args[first] and the modifiers after it, up to args[first + count - 1], into
  * `p` (SQLite's isDate). With no arguments at all the value is 'now'. Returns false — the function
- * then returns NULL — when an argument is NULL or not understood, or the result is out of range.
+ * then returns NULL — when an argument is NULL or not understood, or the result is out of range;
+ * or — with `nondeterministicUse` set — when it would read the clock or time zone where it may not.
  */
 export function readDateArgs(ctx: FunctionContext, args: Args, first: number, count: number, p: DateTime): boolean {
   p.clear();
-  if (count === 0) return setToNow(ctx, p);
+  nondeterministicUse = false;
+  if (count === 0) return mayBeImpure(ctx) && setToNow(ctx, p);
   const t = args.type(first);
   if (t === ValueType.Integer || t === ValueType.Real) {
     setRawNumber(p, args.real(first));
@@ -736,7 +752,7 @@ export function readDateArgs(ctx: FunctionContext, args: Args, first: number, co
   }
   for (let i = 1; i < count; i++) {
     if (args.type(first + i) === ValueType.Null) return false;
-    if (!applyModifier(cText(args.text(first + i)), p, i)) return false;
+    if (!applyModifier(ctx, cText(args.text(first + i)), p, i)) return false;
   }
   computeJd(p);
   if (p.failed || !validJulianDay(p.jdMs)) return false;

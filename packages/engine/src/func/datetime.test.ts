@@ -235,3 +235,35 @@ describe('the statement clock', () => {
     expect(stamps[0]![0]!.slice(0, 10)).toBe(stamps[0]![1]);
   });
 });
+
+test('the clock and the time zone are refused where calls must be deterministic', () => {
+  const schema = new QueryPair(
+    "CREATE TABLE i(a); INSERT INTO i VALUES ('2023-01-01'); CREATE TABLE j(a); " +
+      "CREATE TABLE k(a CHECK (strftime('%Y', a, 'utc') > '2000')); CREATE TABLE d(a CHECK (a < date('now', 'localtime')))",
+  );
+  let errors = 0;
+  try {
+    for (const sql of [
+      "CREATE INDEX ix ON i(date(a, 'localtime'))",
+      "CREATE INDEX ix2 ON i(date(a, '+1 day', 'subsec'))",
+      "CREATE INDEX ix3 ON i(a) WHERE a < date('now')",
+      "CREATE INDEX ix4 ON j(date(a, 'utc'))",
+      "INSERT INTO j VALUES ('2023-01-01')",
+      "INSERT INTO j VALUES (NULL), ('bogus')",
+      'CREATE INDEX ix5 ON i(julianday())',
+      "CREATE INDEX ix6 ON i(unixepoch('subsec'))",
+      "INSERT INTO k VALUES ('2023-01-01')",
+      "INSERT INTO k VALUES ('bogus')",
+      "INSERT INTO d VALUES ('2000-01-01')",
+      "UPDATE i SET a = '2024-01-01'",
+      'SELECT * FROM i, j, k',
+    ]) {
+      const [h, o] = schema.run(sql);
+      expect(h, sql).toEqual(o);
+      if (o.error) errors++;
+    }
+    expect(errors).toBe(7);
+  } finally {
+    schema.close();
+  }
+});

@@ -1,7 +1,6 @@
 /**
  * SQLite's date and time functions (sqlite.org/lang_datefunc.html): date, time, datetime, julianday,
- * unixepoch, strftime, timediff, and current_date/current_time/current_timestamp (the functions behind
- * the CURRENT_* keywords).
+ * unixepoch, strftime and timediff (the CURRENT_* keywords compile to date(), time() and datetime()).
  *
  * Each reads a time value and modifiers into a DateTime (datetime-value.ts) and formats it; anything
  * not understood, or out of the range 0000-01-01 … 9999-12-31, makes the result NULL. Result types:
@@ -22,6 +21,7 @@ import {
   computeYmd,
   computeYmdHms,
   idiv,
+  nondeterministicUse,
   readDateArgs,
 } from './datetime-value.js';
 import { formatFunction } from './printf.js';
@@ -103,44 +103,45 @@ function unixSecondsSubsec(p: DateTime): number {
 
 // ---- The functions ----------------------------------------------------------------------------
 
+/** The result when the arguments give no date: NULL, or the error of a nondeterministic use. */
+function noDate(ctx: FunctionContext, name: string, result: Result): void {
+  if (nondeterministicUse) return result.error(`non-deterministic use of ${name}() in ${ctx.pureContext}`);
+  result.null();
+}
+
 /** julianday(TIME, MOD…): the Julian day number, as a REAL. */
 export function juliandayFunction(ctx: FunctionContext, args: Args, result: Result): void {
-  if (!readDateArgs(ctx, args, 0, args.count, value)) return result.null();
+  if (!readDateArgs(ctx, args, 0, args.count, value)) return noDate(ctx, 'julianday', result);
   result.real(value.jdMs / 86400000.0);
 }
 
 /** unixepoch(TIME, MOD…): seconds since 1970 as an INTEGER (a REAL with 'subsec'). */
 export function unixepochFunction(ctx: FunctionContext, args: Args, result: Result): void {
-  if (!readDateArgs(ctx, args, 0, args.count, value)) return result.null();
+  if (!readDateArgs(ctx, args, 0, args.count, value)) return noDate(ctx, 'unixepoch', result);
   if (value.subsec) result.real(unixSecondsSubsec(value));
   else result.int(unixSeconds(value));
 }
 
 /** datetime(TIME, MOD…): YYYY-MM-DD HH:MM:SS. */
 export function datetimeFunction(ctx: FunctionContext, args: Args, result: Result): void {
-  if (!readDateArgs(ctx, args, 0, args.count, value)) return result.null();
+  if (!readDateArgs(ctx, args, 0, args.count, value)) return noDate(ctx, 'datetime', result);
   computeYmdHms(value);
   result.text(ymdText(value) + ' ' + hmsText(value));
 }
 
 /** date(TIME, MOD…): YYYY-MM-DD. */
 export function dateFunction(ctx: FunctionContext, args: Args, result: Result): void {
-  if (!readDateArgs(ctx, args, 0, args.count, value)) return result.null();
+  if (!readDateArgs(ctx, args, 0, args.count, value)) return noDate(ctx, 'date', result);
   computeYmd(value);
   result.text(ymdText(value));
 }
 
 /** time(TIME, MOD…): HH:MM:SS. */
 export function timeFunction(ctx: FunctionContext, args: Args, result: Result): void {
-  if (!readDateArgs(ctx, args, 0, args.count, value)) return result.null();
+  if (!readDateArgs(ctx, args, 0, args.count, value)) return noDate(ctx, 'time', result);
   computeHms(value);
   result.text(hmsText(value));
 }
-
-/** current_date, current_time, current_timestamp: date(), time() and datetime() of 'now'. */
-export const currentDateFunction = dateFunction;
-export const currentTimeFunction = timeFunction;
-export const currentTimestampFunction = datetimeFunction;
 
 /** Days since the most recent January 1 (0 … 365). */
 function daysAfterJan01(p: DateTime): number {
@@ -178,7 +179,7 @@ export function strftimeFunction(ctx: FunctionContext, args: Args, result: Resul
   if (args.count === 0 || args.type(0) === ValueType.Null) return result.null();
   const format = args.text(0);
   const x = value;
-  if (!readDateArgs(ctx, args, 1, args.count - 1, x)) return result.null();
+  if (!readDateArgs(ctx, args, 1, args.count - 1, x)) return noDate(ctx, 'strftime', result);
   computeJd(x);
   computeYmdHms(x);
   let out = '';
@@ -272,8 +273,8 @@ function substitution(c: string, x: DateTime): string | null {
 export function timediffFunction(ctx: FunctionContext, args: Args, result: Result): void {
   const d1 = value;
   const d2 = other;
-  if (!readDateArgs(ctx, args, 0, 1, d1)) return result.null();
-  if (!readDateArgs(ctx, args, 1, 1, d2)) return result.null();
+  if (!readDateArgs(ctx, args, 0, 1, d1)) return noDate(ctx, 'timediff', result);
+  if (!readDateArgs(ctx, args, 1, 1, d2)) return noDate(ctx, 'timediff', result);
   computeYmdHms(d1);
   computeYmdHms(d2);
   let sign: string;

@@ -23,9 +23,6 @@ import {
   typeofFunction,
 } from './core.js';
 import {
-  currentDateFunction,
-  currentTimeFunction,
-  currentTimestampFunction,
   dateFunction,
   datetimeFunction,
   juliandayFunction,
@@ -141,9 +138,6 @@ scalar('unhex', 1, 2, unhexFunction);
 scalar('unicode', 1, 1, unicodeFunction);
 scalar('zeroblob', 1, 1, zeroblobFunction);
 
-scalar('current_date', 0, 0, currentDateFunction, false);
-scalar('current_time', 0, 0, currentTimeFunction, false);
-scalar('current_timestamp', 0, 0, currentTimestampFunction, false);
 scalar('date', 0, ANY, dateFunction);
 scalar('datetime', 0, ANY, datetimeFunction);
 scalar('julianday', 0, ANY, juliandayFunction);

@@ -30,6 +30,12 @@ export interface FunctionContext {
    * per run of a statement, the same for every call within it (SQLite's sqlite3StmtCurrentTime).
    */
   currentTime(): number;
+  /**
+   * Set where SQLite requires calls to be deterministic (CHECK constraints, index expressions and
+   * partial-index WHERE clauses): the place, as its error "non-deterministic use of F() in …" names
+   * it, for a date function that reads the clock or the time zone there.
+   */
+  readonly pureContext?: string;
   /** Functions the connection defines itself (better-sqlite3's `db.function`), found before the built-ins. */
   readonly overrides?: FunctionOverrides;
 }
