@@ -642,14 +642,14 @@ function shift(z: string, p: DateTime): boolean {
   }
   if (!wholeNumber(z.slice(0, n))) return false;
   const r = scanReal;
-  let timeText = z;
+  // Where the ':' of a time to add would be: after the number, or after the hour of a date's time.
   let timeAt = n;
   if (z.charCodeAt(n) === 0x2d) {
     // ±YYYY-MM-DD: whole years, months (0…11) and days (0…30).
     if (sign !== 0x2b && sign !== 0x2d) return false;
     const yearDigits = n - 1;
     const y = fixedDigits(z, 1, yearDigits, 0, YEAR_DIGITS_MAX);
-    if (y < 0 || z.charCodeAt(n) !== 0x2d) return false;
+    if (y < 0) return false;
     const m = fixedDigits(z, n + 1, 2, 0, 12);
     if (m < 0 || z.charCodeAt(n + 3) !== 0x2d) return false;
     let d = fixedDigits(z, n + 4, 2, 0, 31);
@@ -673,16 +673,15 @@ function shift(z: string, p: DateTime): boolean {
     const end = n + 6;
     if (end >= z.length) return true;
     if (!isSpace(z.charCodeAt(end)) || !readHourMinute(z, end + 1, 24)) return false;
-    timeText = z;
     timeAt = end + 1 + 2;
   }
-  if (timeText.charCodeAt(timeAt) === 0x3a) {
+  if (z.charCodeAt(timeAt) === 0x3a) {
     // ±HH:MM[:SS[.FFF]]: a time of day added or subtracted.
     let start = timeAt === n ? 0 : timeAt - 2;
-    if (!isDigit(timeText.charCodeAt(start))) start++;
+    if (!isDigit(z.charCodeAt(start))) start++;
     const tx = timeShift;
     tx.clear();
-    if (!parseHhMmSs(timeText, start, tx)) return false;
+    if (!parseHhMmSs(z, start, tx)) return false;
     computeJd(tx);
     tx.jdMs -= HALF_DAY_MS;
     const days = idiv(tx.jdMs, DAY_MS);
