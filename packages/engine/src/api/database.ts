@@ -99,6 +99,8 @@ export class Database {
   private changesCount = 0;
   private totalChangesCount = 0;
   private lastRowid: Int64 = 0;
+  /** The running statement's 'now' (ms since 1970), read at its first use; 0 until then. */
+  private statementTime = 0;
   /** The connection as SQL functions see it (changes(), last_insert_rowid(), random()). */
   readonly functionContext: FunctionContext;
   private readonly userFunctions = new ConnectionFunctions();
@@ -139,6 +141,7 @@ export class Database {
         totalChanges: () => self.totalChangesCount,
       },
       random32: () => (Math.random() * 4294967296) >>> 0,
+      currentTime: () => self.statementTime || (self.statementTime = Date.now()),
       overrides: this.userFunctions,
     };
   }
@@ -316,6 +319,7 @@ export class Database {
   enter(access: Access): void {
     this.checkOpen();
     if (this.busy) throw new SqliteError('SQLITE_MISUSE', 'This database connection is busy executing a query');
+    this.statementTime = 0;
     if (access !== 'own') {
       this.begin(access === 'read');
       if (this.tx !== 'none' && access === 'write') this.statementSavepoint = this.bt.openSavepoint();

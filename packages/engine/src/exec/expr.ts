@@ -167,6 +167,9 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return like(expr, cx);
     case 'function':
       return functionCall(expr, cx);
+    case 'currentTime':
+      // CURRENT_DATE, CURRENT_TIME and CURRENT_TIMESTAMP are date(), time() and datetime() of 'now'.
+      return scalarCall(expr.keyword === 'CURRENT_DATE' ? 'date' : expr.keyword === 'CURRENT_TIME' ? 'time' : 'datetime', [], cx.functions);
     case 'subquery':
     case 'exists':
     case 'row':
@@ -792,6 +795,7 @@ function withCollation(functions: FunctionContext, collation: Collation): Functi
     collation,
     connection: functions.connection,
     random32: () => functions.random32(),
+    currentTime: () => functions.currentTime(),
     ...(functions.overrides ? { overrides: functions.overrides } : {}),
   };
 }

@@ -47,6 +47,11 @@ function raised(resolution: ConflictResolution): 'ABORT' | 'FAIL' | 'ROLLBACK' {
 /** Bindings and functions, for the expressions of a table's schema. */
 export type WriteContext = Omit<CompileContext, 'scope'>;
 
+/** `cx` for expressions that must be deterministic; `where` is how SQLite's error names the place. */
+function pureContext(cx: WriteContext, where: string): WriteContext {
+  return { ...cx, functions: { ...cx.functions, pureContext: where } };
+}
+
 const INT64_MAX = 9223372036854775807n;
 
 /** One index of the table: builds its keys from a row image and keeps its B-tree in step. */
@@ -71,7 +76,7 @@ export class IndexWriter {
     const desc = new Uint8Array(n + 1);
     info.columns.forEach((c, i) => (desc[i] = c.desc ? 1 : 0));
     this.keyInfo = { nField: n + 1, desc, collations: [...info.columns.map((c) => c.collation), BINARY] };
-    const ecx: CompileContext = { ...cx, scope };
+    const ecx: CompileContext = { ...pureContext(cx, 'an index'), scope };
     const compiled = info.columns.map((c) => (c.expr ? compileExpr(c.expr, ecx) : null));
     this.expressions = compiled.map((c) => c?.fn ?? null);
     this.affinities = compiled.map((c) => c?.affinity ?? Affinity.None);
@@ -169,10 +174,10 @@ export class TableWriter {
     cx: WriteContext,
   ) {
     this.scope = new RowScope(table);
-    const ecx: CompileContext = { ...cx, scope: this.scope };
     const order = [...table.indexes].reverse();
     order.sort((a, b) => Number(a.onConflict === 'REPLACE') - Number(b.onConflict === 'REPLACE'));
     this.indexes = order.map((info) => new IndexWriter(info, table, this.scope, cx));
+    const ecx: CompileContext = { ...pureContext(cx, 'a CHECK constraint'), scope: this.scope };
     this.checks = table.checks.map((c) => ({ name: c.name, fn: compileExpr(c.expr, ecx).fn }));
     const constant: CompileContext = { ...cx, scope: null };
     this.defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, constant).fn : null));

@@ -34,6 +34,7 @@ function context(collation: Collation = BINARY): FunctionContext {
     collation,
     connection: { lastInsertRowid: () => 0, changes: () => 0, totalChanges: () => 0 },
     random32: () => 0,
+    currentTime: () => 0,
   };
 }
 

@@ -22,6 +22,27 @@ import {
   totalChangesFunction,
   typeofFunction,
 } from './core.js';
+import {
+  dateFunction,
+  datetimeFunction,
+  juliandayFunction,
+  strftimeFunction,
+  timediffFunction,
+  timeFunction,
+  unixepochFunction,
+} from './datetime.js';
+import {
+  binaryMath,
+  degrees,
+  fmod,
+  logarithm,
+  logBaseFunction,
+  piFunction,
+  power,
+  radians,
+  roundingMath,
+  unaryMath,
+} from './math.js';
 import { absFunction, randomFunction, randomblobFunction, roundFunction, signFunction, zeroblobFunction } from './numeric.js';
 import { makeGlobFunction, makeLikeFunction } from './pattern.js';
 import { formatFunction } from './printf.js';
@@ -116,6 +137,45 @@ scalar('typeof', 1, 1, typeofFunction);
 scalar('unhex', 1, 2, unhexFunction);
 scalar('unicode', 1, 1, unicodeFunction);
 scalar('zeroblob', 1, 1, zeroblobFunction);
+
+scalar('date', 0, ANY, dateFunction);
+scalar('datetime', 0, ANY, datetimeFunction);
+scalar('julianday', 0, ANY, juliandayFunction);
+scalar('strftime', 0, ANY, strftimeFunction);
+scalar('time', 0, ANY, timeFunction);
+scalar('timediff', 2, 2, timediffFunction);
+scalar('unixepoch', 0, ANY, unixepochFunction);
+
+scalar('acos', 1, 1, unaryMath(Math.acos));
+scalar('acosh', 1, 1, unaryMath(Math.acosh));
+scalar('asin', 1, 1, unaryMath(Math.asin));
+scalar('asinh', 1, 1, unaryMath(Math.asinh));
+scalar('atan', 1, 1, unaryMath(Math.atan));
+scalar('atan2', 2, 2, binaryMath(Math.atan2));
+scalar('atanh', 1, 1, unaryMath(Math.atanh));
+scalar('ceil', 1, 1, roundingMath(Math.ceil));
+scalar('ceiling', 1, 1, roundingMath(Math.ceil));
+scalar('cos', 1, 1, unaryMath(Math.cos));
+scalar('cosh', 1, 1, unaryMath(Math.cosh));
+scalar('degrees', 1, 1, unaryMath(degrees));
+scalar('exp', 1, 1, unaryMath(Math.exp));
+scalar('floor', 1, 1, roundingMath(Math.floor));
+scalar('ln', 1, 1, logarithm(Math.log));
+scalar('log', 1, 1, logarithm(Math.log10));
+scalar('log', 2, 2, logBaseFunction);
+scalar('log10', 1, 1, logarithm(Math.log10));
+scalar('log2', 1, 1, logarithm(Math.log2));
+scalar('mod', 2, 2, binaryMath(fmod));
+scalar('pi', 0, 0, piFunction);
+scalar('pow', 2, 2, binaryMath(power));
+scalar('power', 2, 2, binaryMath(power));
+scalar('radians', 1, 1, unaryMath(radians));
+scalar('sin', 1, 1, unaryMath(Math.sin));
+scalar('sinh', 1, 1, unaryMath(Math.sinh));
+scalar('sqrt', 1, 1, unaryMath(Math.sqrt));
+scalar('tan', 1, 1, unaryMath(Math.tan));
+scalar('tanh', 1, 1, unaryMath(Math.tanh));
+scalar('trunc', 1, 1, roundingMath(Math.trunc));
 
 aggregate('avg', 1, 1, avg, true);
 aggregate('count', 0, 0, countStar, true);

@@ -30,6 +30,7 @@ function context(collation: Collation = BINARY): FunctionContext {
     collation,
     connection: { lastInsertRowid: () => 0, changes: () => 0, totalChanges: () => 0 },
     random32: () => Math.floor(Math.random() * 4294967296),
+    currentTime: () => Date.now(),
   };
 }
 

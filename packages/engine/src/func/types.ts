@@ -25,6 +25,17 @@ export interface FunctionContext {
   readonly connection: ConnectionCounters;
   /** 32 random bits, for random() and randomblob(). */
   random32(): number;
+  /**
+   * The current time in milliseconds since 1970, for 'now' in the date and time functions: read once
+   * per run of a statement, the same for every call within it (SQLite's sqlite3StmtCurrentTime).
+   */
+  currentTime(): number;
+  /**
+   * Set where SQLite requires calls to be deterministic (CHECK constraints, index expressions and
+   * partial-index WHERE clauses): the place, as its error "non-deterministic use of F() in …" names
+   * it, for a date function that reads the clock or the time zone there.
+   */
+  readonly pureContext?: string;
   /** Functions the connection defines itself (better-sqlite3's `db.function`), found before the built-ins. */
   readonly overrides?: FunctionOverrides;
 }
