@@ -46,7 +46,8 @@ export interface ShippedBytes {
 export interface OpfsFloor {
   /** Median ms of one 4 KiB write + flush() on a sync access handle (one "commit"). */
   commitMs: number;
-  /** 1,000 such commits in a row, ms. */
+  /** How many such commits were timed in a row, and their total ms. */
+  commits: number;
   commitsMs: number;
   /** Sequential read throughput with 4 KiB reads, MiB/s. */
   readMiBps4k: number;

@@ -84,7 +84,7 @@ async function main(): Promise<PageResult> {
   let opfsFloor: OpfsFloor | null = null;
   let opfsFloorError: string | undefined;
   try {
-    opfsFloor = await measureOpfsFloor(quick ? 50 : sizes.autocommitInserts, quick ? 4 : 64);
+    opfsFloor = await measureOpfsFloor(sizes.autocommitInserts, quick ? 4 : 64);
   } catch (error) {
     opfsFloorError = error instanceof Error ? error.message : String(error);
   }

@@ -49,7 +49,7 @@ async function measureFloor({ commits, readMiB }: FloorRequest): Promise<OpfsFlo
       return readMiB / ((performance.now() - t) / 1000);
     };
     readPass(PAGE);
-    return { commitMs: each[each.length >> 1]!, commitsMs, readMiBps4k: readPass(PAGE), readMiBps1m: readPass(1024 * 1024) };
+    return { commitMs: each[each.length >> 1]!, commits, commitsMs, readMiBps4k: readPass(PAGE), readMiBps1m: readPass(1024 * 1024) };
   } finally {
     handle.close();
     await root.removeEntry('opfs-floor.bin');

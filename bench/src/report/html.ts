@@ -69,7 +69,7 @@ export function htmlReport(report: BenchReport): string {
     report.engines.filter((e) => e.heap).map((e) => [e.id, formatBytes(e.heap!.jsHeapUsed), formatBytes(e.heap!.external), formatBytes(e.heap!.wasmMemory)]),
   );
   const floor = report.opfsFloor
-    ? `<p>OPFS floor: 4 KiB write + flush ${formatMs(report.opfsFloor.commitMs)} ms median; ${formatMs(report.opfsFloor.commitsMs)} ms for 1,000;
+    ? `<p>OPFS floor: 4 KiB write + flush ${formatMs(report.opfsFloor.commitMs)} ms median; ${formatMs(report.opfsFloor.commitsMs)} ms for ${report.opfsFloor.commits};
        reads ${report.opfsFloor.readMiBps4k.toFixed(0)} MiB/s (4 KiB), ${report.opfsFloor.readMiBps1m.toFixed(0)} MiB/s (1 MiB).</p>`
     : '';
   const notes = report.engines
