@@ -207,7 +207,7 @@ export async function runWorkloads(
   db: Driver,
   sizes: Sizes,
   host: WorkloadHost,
-): Promise<{ workloads: EngineRun['workloads']; heap: HeapSample | null; journalMode: string | undefined }> {
+): Promise<{ workloads: EngineRun['workloads']; journalMode: string | undefined }> {
   const results: Record<string, WorkloadResult> = {};
   let journalMode: string | undefined;
   try {
@@ -226,9 +226,17 @@ export async function runWorkloads(
     results[workload.id] = result;
     host.progress(workload.id, result);
   }
+  return { workloads: results, journalMode };
+}
+
+/**
+ * The heap after the workloads, measured once `runWorkloads` has returned so that the generated data and the
+ * last results are garbage: what remains is the engine and its database.
+ */
+export async function measureEngineHeap(db: Driver, host: WorkloadHost): Promise<HeapSample | null> {
   const heap = await host.measureHeap();
   if (heap) heap.wasmMemory = db.wasmMemoryBytes();
-  return { workloads: results, heap, journalMode };
+  return heap;
 }
 
 /**

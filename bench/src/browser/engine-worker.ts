@@ -6,7 +6,7 @@
 import type { Driver, OpenDriver } from '../drivers/driver.js';
 import type { EngineConfig } from '../engines.js';
 import type { HeapSample } from '../results.js';
-import { CROSSING_SQL, coldStartSql, runWorkloads, seedColdStart } from '../workloads.js';
+import { CROSSING_SQL, type WorkloadHost, coldStartSql, measureEngineHeap, runWorkloads, seedColdStart } from '../workloads.js';
 import { type FromWorker, type ToWorker } from '../protocol.js';
 
 /** The worker's global scope, typed with what this file uses (the project compiles against the DOM lib). */
@@ -48,7 +48,7 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'run': {
       const driver = await open(message.config);
-      const outcome = await runWorkloads(driver, message.sizes, {
+      const host: WorkloadHost = {
         now: () => performance.now(),
         measureHeap: () =>
           new Promise((resolve) => {
@@ -56,8 +56,9 @@ async function handle(message: ToWorker): Promise<void> {
             post({ type: 'heap?' });
           }),
         progress: (workload, result) => post({ type: 'progress', workload, result }),
-      });
-      post({ type: 'done', ...outcome });
+      };
+      const outcome = await runWorkloads(driver, message.sizes, host);
+      post({ type: 'done', ...outcome, heap: await measureEngineHeap(driver, host) });
       return;
     }
     case 'cross': {

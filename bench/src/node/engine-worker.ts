@@ -10,7 +10,7 @@ import { nodeOpener } from '../drivers/node-engines.js';
 import type { EngineConfig } from '../engines.js';
 import { type FromWorker, type ToWorker } from '../protocol.js';
 import type { HeapSample } from '../results.js';
-import { CROSSING_SQL, coldStartSql, runWorkloads, seedColdStart } from '../workloads.js';
+import { CROSSING_SQL, type WorkloadHost, coldStartSql, measureEngineHeap, runWorkloads, seedColdStart } from '../workloads.js';
 
 const port = parentPort!;
 const { dir } = workerData as { dir: string };
@@ -43,12 +43,13 @@ async function handle(message: ToWorker): Promise<void> {
     }
     case 'run': {
       const driver = await open(message.config);
-      const outcome = await runWorkloads(driver, message.sizes, {
+      const host: WorkloadHost = {
         now: () => performance.now(),
         measureHeap,
         progress: (workload, result) => post({ type: 'progress', workload, result }),
-      });
-      post({ type: 'done', ...outcome });
+      };
+      const outcome = await runWorkloads(driver, message.sizes, host);
+      post({ type: 'done', ...outcome, heap: await measureEngineHeap(driver, host) });
       return;
     }
     case 'cross': {
