@@ -1,0 +1,193 @@
+/**
+ * The orchestrator: runs each engine configuration in its own workers (cold starts in fresh ones, then one
+ * worker for all workloads and the crossing result set), and compares checksums across engines. It knows
+ * nothing of browsers or Node: a `Host` spawns workers and measures what only the environment can.
+ */
+import { checksumOf } from './checksum.js';
+import type { Sizes } from './data.js';
+import type { EngineConfig } from './engines.js';
+import type { FromWorker, ToWorker } from './protocol.js';
+import type { EngineRun, HeapSample, Mismatch, WorkloadResult } from './results.js';
+import { WORKLOADS, coldStartSql, crossingParams, median } from './workloads.js';
+
+/** A worker running one engine, seen from the orchestrator. */
+export interface WorkerChannel {
+  send(message: ToWorker): void;
+  terminate(): Promise<void>;
+}
+
+export interface Host {
+  /** Starts a worker named `name`; every message it posts goes to `onMessage`. */
+  spawn(name: string, onMessage: (message: FromWorker) => void): WorkerChannel;
+  now(): number;
+  /** The heap of the named worker after a garbage collection, or null. */
+  measureHeap(workerName: string): Promise<HeapSample | null>;
+  /** Removes what earlier engines left in storage, so that each starts fresh. */
+  resetStorage(): Promise<void>;
+  log(line: string): void;
+}
+
+/** A worker with a queue of the messages it posted, answered one at a time. */
+class Conversation {
+  private readonly queue: FromWorker[] = [];
+  private waiting: ((message: FromWorker) => void) | null = null;
+  readonly channel: WorkerChannel;
+
+  constructor(private readonly host: Host, readonly name: string) {
+    this.channel = host.spawn(name, (message) => this.receive(message));
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === 'heap?') {
+      this.host.measureHeap(this.name).then((sample) => this.channel.send({ type: 'heap', sample }));
+      return;
+    }
+    if (this.waiting) {
+      const resolve = this.waiting;
+      this.waiting = null;
+      resolve(message);
+    } else {
+      this.queue.push(message);
+    }
+  }
+
+  next(): Promise<FromWorker> {
+    const queued = this.queue.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** The next message that is not progress; progress goes to `onProgress`; an error message throws. */
+  async expect<T extends FromWorker['type']>(type: T, onProgress?: (workload: string, result: WorkloadResult) => void): Promise<Extract<FromWorker, { type: T }>> {
+    for (;;) {
+      const message = await this.next();
+      if (message.type === 'progress') onProgress?.(message.workload, message.result);
+      else if (message.type === 'error') throw new Error(message.message);
+      else if (message.type === type) return message as Extract<FromWorker, { type: T }>;
+      else throw new Error(`expected ${type} from ${this.name}, got ${message.type}`);
+    }
+  }
+
+  async close(): Promise<void> {
+    try {
+      this.channel.send({ type: 'close' });
+      await this.expect('closed');
+    } finally {
+      await this.channel.terminate();
+    }
+  }
+}
+
+function failed(error: string): WorkloadResult {
+  return { median: null, times: [], checksum: null, rows: 0, error };
+}
+
+function message(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function formatMs(ms: number | null): string {
+  return ms === null ? '-' : ms < 10 ? ms.toFixed(2) : ms.toFixed(0);
+}
+
+/**
+ * Cold start: from creating the worker to the first query's result, in fresh workers. A persistent database
+ * is seeded first by an untimed worker; the untimed warm-up start then also fills the browser's caches.
+ */
+async function coldStart(host: Host, config: EngineConfig, sizes: Sizes): Promise<WorkloadResult> {
+  const times: number[] = [];
+  let checksum: string | null = null;
+  const seed = config.storage !== 'memory';
+  for (let rep = seed ? -1 : 0; rep <= sizes.coldStarts; rep++) {
+    const start = host.now();
+    const worker = new Conversation(host, `cold-${config.id}-${rep}`);
+    try {
+      worker.channel.send({ type: 'cold', config, seed: rep < 0 });
+      const { rows } = await worker.expect('cold-done');
+      const elapsed = host.now() - start;
+      if (rep > 0) times.push(elapsed);
+      if (rep >= 0) checksum = checksumOf(rows).checksum;
+    } finally {
+      await worker.close();
+    }
+  }
+  return { median: median(times), times, checksum, rows: 1 };
+}
+
+/** The crossing result set: request to rows received on this thread, then checksummed here. */
+async function crossing(host: Host, worker: Conversation, sizes: Sizes): Promise<WorkloadResult> {
+  const times: number[] = [];
+  let checksum: string | null = null;
+  let rows = 0;
+  for (let rep = 0; rep <= sizes.repetitions; rep++) {
+    const start = host.now();
+    worker.channel.send({ type: 'cross', params: crossingParams(sizes) });
+    const received = await worker.expect('rows');
+    const elapsed = host.now() - start;
+    if (rep > 0) times.push(elapsed);
+    ({ checksum, rows } = checksumOf(received.rows));
+  }
+  return { median: median(times), times, checksum, rows };
+}
+
+/** Measures one engine configuration; failures become per-workload errors, never numbers. */
+export async function measureEngine(host: Host, config: EngineConfig, sizes: Sizes): Promise<EngineRun> {
+  const run: EngineRun = { id: config.id, engine: config.engine, storage: config.storage, available: true, workloads: {}, heap: null };
+  await host.resetStorage();
+  const report = (workload: string, result: WorkloadResult): void => {
+    run.workloads[workload] = result;
+    host.log(`  ${config.id} ${workload}: ${result.error ? `ERROR ${result.error}` : `${formatMs(result.median)} ms`}`);
+  };
+  try {
+    report('cold-start', await coldStart(host, config, sizes));
+  } catch (error) {
+    const why = message(error);
+    if (why.startsWith('not available')) {
+      run.available = false;
+      run.note = why;
+      for (const { id } of WORKLOADS) run.workloads[id] = failed(why);
+      host.log(`  ${config.id}: ${why}`);
+      return run;
+    }
+    report('cold-start', failed(why));
+  }
+  const worker = new Conversation(host, `bench-${config.id}`);
+  try {
+    worker.channel.send({ type: 'run', config, sizes });
+    const done = await worker.expect('done', report);
+    run.journalMode = done.journalMode;
+    run.heap = done.heap;
+    try {
+      report('crossing', await crossing(host, worker, sizes));
+    } catch (error) {
+      report('crossing', failed(message(error)));
+    }
+  } catch (error) {
+    for (const { id } of WORKLOADS) run.workloads[id] ??= failed(message(error));
+  } finally {
+    await worker.close().catch(() => undefined);
+  }
+  return run;
+}
+
+/**
+ * Workloads whose checksums differ between engines that both produced one. Cold starts are compared only
+ * between engines that ran the same first query (it depends on the storage).
+ */
+export function findMismatches(runs: EngineRun[]): Mismatch[] {
+  const mismatches: Mismatch[] = [];
+  for (const { id } of WORKLOADS) {
+    const groups = new Map<string, Record<string, string>>();
+    for (const run of runs) {
+      const sum = run.workloads[id]?.checksum;
+      if (!sum) continue;
+      const group = id === 'cold-start' ? coldStartSql(run.storage) : '';
+      if (!groups.has(group)) groups.set(group, {});
+      groups.get(group)![run.id] = sum;
+    }
+    for (const checksums of groups.values()) {
+      if (new Set(Object.values(checksums)).size > 1) mismatches.push({ workload: id, checksums });
+    }
+  }
+  return mismatches;
+}

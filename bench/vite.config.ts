@@ -1,0 +1,21 @@
+// Builds the bench page (bench/dist): the page, one engine-worker bundle whose engines are separate chunks
+// loaded on demand, and the OPFS floor worker. Hearth is bundled from its TypeScript source.
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+export default defineConfig({
+  root: fileURLToPath(new URL('.', import.meta.url)),
+  base: './',
+  resolve: {
+    alias: { '@hearth/engine': fileURLToPath(new URL('../packages/engine/src/index.ts', import.meta.url)) },
+  },
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    reportCompressedSize: false,
+    chunkSizeWarningLimit: 20_000,
+  },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm', '@tursodatabase/database-wasm'] },
+});
