@@ -169,7 +169,10 @@ export class BtCursor {
   seekRowid(key: Int64): number {
     assert(this.isTable, 'seekRowid on a table cursor');
     const rowid = normalizeRowid(key);
-    this.moveToRoot();
+    if (!this.moveToRoot()) {
+      this.setEof();
+      return -1;
+    }
     const info = this.info;
     const limits = this.bt.limits;
     for (;;) {
@@ -207,7 +210,10 @@ export class BtCursor {
   seek(key: UnpackedKey, bias: -1 | 0 | 1 = 0): number {
     assert(!this.isTable && this.keyInfo !== null, 'seek on an index cursor');
     const keyInfo = this.keyInfo;
-    this.moveToRoot();
+    if (!this.moveToRoot()) {
+      this.setEof();
+      return -1;
+    }
     for (;;) {
       const d = this.depth;
       const page = this.pages[d]!;
@@ -442,16 +448,22 @@ export class BtCursor {
     this.infoValid = false;
   }
 
-  private moveToRoot(): void {
+  /**
+   * Pushes the root page. False when the tree does not exist yet: the schema table (root 1) of a database
+   * whose file is still empty, which reads as an empty table, as in SQLite.
+   */
+  private moveToRoot(): boolean {
     if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'cursor is closed');
     this.releasePages();
     this.state = 'unpositioned';
     this.depth = -1;
+    if (this.root === 1 && this.bt.pager.pageCount === 0) return false;
     this.descend(this.root);
     const type = this.types[0]!;
     if (isTableType(type) !== this.isTable) {
       throw corrupt(`root page ${this.root} is ${this.isTable ? 'not a table' : 'not an index'} b-tree page`);
     }
+    return true;
   }
 
   /** Pushes page `pgno` onto the path. */
@@ -492,7 +504,7 @@ export class BtCursor {
 
   /** Moves to the first (or, `last`, the last) entry; false when the tree is empty. */
   private moveToEnd(last: boolean): boolean {
-    this.moveToRoot();
+    if (!this.moveToRoot()) return this.setEof();
     if (cellCount(this.pages[0]!.data, hdrOffset(this.root)) === 0 && isLeafType(this.types[0]!)) {
       return this.setEof();
     }
