@@ -35,6 +35,7 @@ import { type TransactionFunction, makeTransaction } from './transaction.js';
 import { type PragmaHost, pragmaReturnsRows } from '../exec/pragma.js';
 import { ConnectionFunctions, type FunctionOptions } from './user-functions.js';
 import { ConstraintError } from '../exec/rowwrite.js';
+import { TriggerState } from '../exec/trigger.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -110,6 +111,8 @@ export class Database {
   private cacheSize: number;
   private synchronousLevel: number;
   private pragmaHostObject: PragmaHost | null = null;
+  /** recursive_triggers, the triggers firing, and the counters their frames save and restore. */
+  private readonly triggerState: TriggerState;
 
   constructor(path = ':memory:', options: DatabaseOptions = {}) {
     const memory = path === ':memory:' || path === '';
@@ -141,6 +144,26 @@ export class Database {
       random32: () => (Math.random() * 4294967296) >>> 0,
       overrides: this.userFunctions,
     };
+    this.triggerState = new TriggerState({
+      get changes() {
+        return self.changesCount;
+      },
+      set changes(n: number) {
+        self.changesCount = n;
+      },
+      get totalChanges() {
+        return self.totalChangesCount;
+      },
+      set totalChanges(n: number) {
+        self.totalChangesCount = n;
+      },
+      get lastInsertRowid() {
+        return self.lastRowid;
+      },
+      set lastInsertRowid(rowid: Int64) {
+        self.lastRowid = rowid;
+      },
+    });
   }
 
   /** Whether the connection is open. */
@@ -403,6 +426,12 @@ export class Database {
       set foreignKeys(on: boolean) {
         db.foreignKeys = on;
       },
+      get recursiveTriggers() {
+        return db.triggerState.recursive;
+      },
+      set recursiveTriggers(on: boolean) {
+        db.triggerState.recursive = on;
+      },
       get synchronous() {
         return db.synchronousLevel;
       },
@@ -462,6 +491,11 @@ export class Database {
 
   get btree(): Btree {
     return this.bt;
+  }
+
+  /** The connection's trigger state, for compiling statements. */
+  get triggerStateOf(): TriggerState {
+    return this.triggerState;
   }
 
   private checkOpen(): void {
@@ -672,6 +706,7 @@ export class Statement {
         bindings: this.bindings,
         functions: db.functionContext,
         connection: db.pragmaHost,
+        triggerState: db.triggerStateOf,
       });
       this.programCatalog = catalog;
       this.programFunctions = db.functionsVersion;

@@ -18,6 +18,7 @@ import { type CompileEnv, type Program, writeProgram } from './program.js';
 import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
 import { IndexWriter } from './rowwrite.js';
+import { dropTriggersOf } from './trigger-ddl.js';
 
 function checkMainSchema(schema: Identifier | null): void {
   if (schema && schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${schema.name}`);
@@ -179,6 +180,7 @@ export function compileDrop(stmt: DropStmt, env: CompileEnv): Program {
     if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be dropped`);
     const catalog = env.catalog;
     return writeProgram((bt) => {
+      dropTriggersOf(bt, catalog, table.name);
       dropTable(bt, table);
       if (table.autoincrement) forgetSequence(bt, catalog, table.name);
     });

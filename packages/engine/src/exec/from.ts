@@ -338,7 +338,7 @@ function querySource(alias: string, names: string[] | null, program: QueryProgra
  * Column names made unique as SQLite makes a subquery's: a name already taken (ignoring case) gets
  * ":1", ":2", … appended, in place of any ":digits" it already ends with.
  */
-function uniqueNames(names: readonly string[]): string[] {
+export function uniqueNames(names: readonly string[]): string[] {
   const taken = new Set<string>();
   return names.map((name) => {
     let chosen = name;

@@ -21,9 +21,11 @@ import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
 import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
+import { type RowTriggers, effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
+import { compileViewInsert } from './instead-of.js';
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
-interface RowSource {
+export interface RowSource {
   open(bt: Btree): void;
   next(): boolean;
   close(): void;
@@ -35,7 +37,8 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
   if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
   const table = env.catalog.table(stmt.table.name);
-  if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
+  const view = table ? undefined : env.catalog.view(stmt.table.name);
+  if (view) return compileViewInsert(stmt, view, env);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   // DEFAULT VALUES gives no column: every one takes its default.
@@ -45,9 +48,17 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
   const returning = stmt.returning ? new Returning(stmt.returning, table, stmt.alias?.name ?? table.name, env) : null;
+  const or = effectiveConflict(env, stmt.or);
+  const triggers = rowTriggers(env, table, 'INSERT', or);
+  const replace = replaceDeletes(env, table, or);
+  writer.replaceHook = replace;
   const run = (bt: Btree, effects: Effects): void => {
+    if (replace) {
+      replace.bt = bt;
+      replace.effects = effects;
+    }
     autoincrement?.begin(bt);
-    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, stmt.or);
+    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, or, triggers);
     autoincrement?.end(bt);
   };
   return returning ? returning.program(run) : writeProgram(run);
@@ -68,7 +79,7 @@ function checkWidth(width: number, table: TableInfo, targets: number[], listed: 
   );
 }
 
-function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv): RowSource {
+export function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv): RowSource {
   const core = select.first;
   if (core.kind === 'values' && select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit && !select.with) {
     const width = core.rows[0]!.length;
@@ -107,7 +118,7 @@ function valuesSource(rows: Evaluator[][], width: number): RowSource {
 }
 
 /** `DEFAULT VALUES`: one row of no values. */
-function defaultValuesSource(): RowSource {
+export function defaultValuesSource(): RowSource {
   let done = false;
   return {
     types: new Uint8Array(0),
@@ -179,6 +190,7 @@ function insertRows(
   autoincrement: Autoincrement | null,
   returning: Returning | null,
   or: ConflictResolution | null,
+  triggers: RowTriggers | null,
 ): void {
   const n = table.columns.length;
   const row = new RowImage(n);
@@ -204,21 +216,32 @@ function insertRows(
         const alias = table.rowidAlias;
         if (row.types[alias] !== ValueType.Null) rowid = rowidValue(row.types[alias] as ValueType, row.values[alias]!);
       }
-      row.rowid = rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid());
-      if (table.rowidAlias >= 0) {
-        row.types[table.rowidAlias] = ValueType.Integer;
-        row.values[table.rowidAlias] = row.rowid;
+      // BEFORE triggers see a rowid still to be chosen as -1: it is chosen after they ran.
+      if (triggers && triggers.before.length > 0) {
+        setRowid(table, row, rowid ?? -1);
+        if (!triggers.fireBefore(null, row, bt, effects)) continue;
       }
+      setRowid(table, row, rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid()));
       if (writer.write(row, null, or)) {
         autoincrement?.inserted(row.rowid);
         returning?.capture(row);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
+        if (triggers && triggers.after.length > 0) triggers.fireAfter(null, row, bt, effects);
       }
     }
   } finally {
     source.close();
     writer.close();
+  }
+}
+
+/** Sets the row's rowid, and its INTEGER PRIMARY KEY column with it. */
+function setRowid(table: TableInfo, row: RowImage, rowid: Int64): void {
+  row.rowid = rowid;
+  if (table.rowidAlias >= 0) {
+    row.types[table.rowidAlias] = ValueType.Integer;
+    row.values[table.rowidAlias] = rowid;
   }
 }
 

@@ -34,6 +34,8 @@ export interface PragmaHost {
   /** Whether the explicit transaction has begun writing. */
   readonly writing: boolean;
   foreignKeys: boolean;
+  /** PRAGMA recursive_triggers: whether a trigger may fire itself (off by default, as in stock SQLite). */
+  recursiveTriggers: boolean;
   /** SQLite's level: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA (above 2 runs as FULL). */
   synchronous: number;
   busyTimeout: number;
@@ -334,6 +336,15 @@ const PRAGMAS: Record<string, PragmaDef> = {
       if (value === null) return [row(int(host.foreignKeys ? 1 : 0))];
       // As in SQLite, the setting cannot change inside a transaction.
       if (!host.inTransaction) host.foreignKeys = booleanValue(value);
+      return [];
+    },
+  },
+  recursive_triggers: {
+    columns: ['recursive_triggers'],
+    rowsWithValue: false,
+    run(host, value) {
+      if (value === null) return [row(int(host.recursiveTriggers ? 1 : 0))];
+      host.recursiveTriggers = booleanValue(value);
       return [];
     },
   },

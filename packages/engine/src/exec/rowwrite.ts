@@ -149,6 +149,16 @@ export class IndexWriter {
   }
 }
 
+/**
+ * What happens around a row that REPLACE deletes, when the table has DELETE triggers (trigger.ts): they
+ * fire only while `active` (recursive_triggers on), `before` and `after` the deletion.
+ */
+export interface ReplaceHook {
+  readonly active: boolean;
+  before(victim: RowImage): void;
+  after(victim: RowImage): void;
+}
+
 /** Writes rows of one table, maintaining its indexes and enforcing its constraints. */
 export class TableWriter {
   /** Resolves the table's columns to the row being checked. */
@@ -163,6 +173,8 @@ export class TableWriter {
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
   private readonly keys: (Uint8Array | null)[];
+  /** Fires DELETE triggers for rows REPLACE deletes; null when the table has none. */
+  replaceHook: ReplaceHook | null = null;
 
   constructor(
     readonly table: TableInfo,
@@ -303,7 +315,16 @@ export class TableWriter {
   /** Deletes the row a REPLACE conflict resolution removes. */
   private deleteConflicting(rowid: Int64): void {
     if (!this.read(rowid, this.victim)) throw corrupt(`index of ${this.table.name} names missing row ${rowid}`);
+    const hook = this.replaceHook;
+    if (!hook?.active) {
+      this.delete(this.victim);
+      return;
+    }
+    hook.before(this.victim);
+    // The BEFORE triggers may have changed or deleted the row.
+    if (!this.read(rowid, this.victim)) return;
     this.delete(this.victim);
+    hook.after(this.victim);
   }
 
   /** The table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it). */

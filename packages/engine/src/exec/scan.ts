@@ -7,7 +7,7 @@ import type { Btree } from '../btree/btree.js';
 import { SqliteError, notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import type { Expr, TableRef } from '../sql/ast.js';
-import type { TableInfo } from '../plan/catalog.js';
+import type { TableInfo, ViewInfo } from '../plan/catalog.js';
 import { type CompileContext, type Evaluator, compileExpr, truth } from './expr.js';
 import { explaining, notePlan, planMark, unclaimedSince } from './explain.js';
 import { compileTerm, planTable } from './plan-table.js';
@@ -55,6 +55,12 @@ export class RowidScan {
     if (!(source.access instanceof FullScan)) rowids.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return rowids;
   }
+}
+
+/** The view an UPDATE or DELETE names (instead-of.ts writes it), or undefined when it names none. */
+export function viewTarget(ref: TableRef, env: CompileEnv): ViewInfo | undefined {
+  if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
+  return env.catalog.table(ref.name.name) ? undefined : env.catalog.view(ref.name.name);
 }
 
 /** The table an UPDATE or DELETE names, which must be a rowid table of the main schema. */

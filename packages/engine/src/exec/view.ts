@@ -10,6 +10,7 @@ import { SqliteError, notSupported } from '../common/errors.js';
 import { addSchemaEntry, removeSchemaEntry } from '../schema/schema.js';
 import type { CreateViewStmt, DropStmt } from '../sql/ast.js';
 import type { CompileEnv, Program } from './program.js';
+import { dropTriggersOf } from './trigger-ddl.js';
 
 /** A program that does its work in `open` and returns no rows. */
 function action(run: (bt: Btree) => void): Program {
@@ -34,12 +35,14 @@ export function compileDropView(stmt: DropStmt, env: CompileEnv): Program {
   const name = stmt.name.name;
   const view = env.catalog.view(name);
   const table = env.catalog.table(name);
+  const catalog = env.catalog;
   return action((bt) => {
     if (!view) {
       if (table) throw new SqliteError('SQLITE_ERROR', `use DROP TABLE to delete table ${table.name}`);
       if (stmt.ifExists) return;
       throw new SqliteError('SQLITE_ERROR', `no such view: ${name}`);
     }
+    dropTriggersOf(bt, catalog, view.name);
     removeSchemaEntry(bt, 'view', view.name);
   });
 }

@@ -12,7 +12,7 @@ import { SqliteError, corrupt } from '../common/errors.js';
 import { H } from '../pager/header.js';
 import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
 import { readSchema } from '../schema/schema.js';
-import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, Select, TableConstraint } from '../sql/ast.js';
+import type { ColumnDef, ConflictResolution, CreateTableStmt, CreateTriggerStmt, Expr, Select, TableConstraint } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
@@ -71,6 +71,23 @@ export interface ViewInfo {
   sql: string;
 }
 
+/**
+ * A trigger, parsed from its stored CREATE TRIGGER statement (whose text the body's spans refer to).
+ * `timing` is BEFORE when the statement names none, as in SQLite.
+ */
+export interface TriggerInfo {
+  name: string;
+  /** The table or view it is on, as the schema row's tbl_name spells it. */
+  table: string;
+  timing: 'BEFORE' | 'AFTER' | 'INSTEAD OF';
+  event: CreateTriggerStmt['event'];
+  /** The lower-case column names of `UPDATE OF`, or null. */
+  columns: string[] | null;
+  when: Expr | null;
+  body: CreateTriggerStmt['body'];
+  sql: string;
+}
+
 /** Looks a collation up by name (case-insensitive); SQLite's three built-ins. */
 export function collationByName(name: string): Collation {
   switch (name.toUpperCase()) {
@@ -91,6 +108,9 @@ export class Catalog {
   private readonly tables = new Map<string, TableInfo>();
   private readonly indexes = new Map<string, IndexInfo>();
   private readonly views = new Map<string, ViewInfo>();
+  private readonly triggers = new Map<string, TriggerInfo>();
+  /** Per lower-case table name: its triggers, the most recently created first (SQLite's firing order). */
+  private readonly tableTriggers = new Map<string, TriggerInfo[]>();
 
   private constructor(cookie: number) {
     this.cookie = cookie;
@@ -113,6 +133,9 @@ export class Catalog {
     }
     for (const entry of entries) {
       if (entry.type === 'index') catalog.addIndex(entry.name, entry.tblName, entry.rootpage, entry.sql);
+    }
+    for (const entry of entries) {
+      if (entry.type === 'trigger' && entry.sql !== null) catalog.addTrigger(entry.tblName, entry.sql);
     }
     for (const table of catalog.tables.values()) {
       const missing = table.indexes.find((index) => index.root === 0);
@@ -137,6 +160,36 @@ export class Catalog {
       table.indexes.push(index);
     }
     this.indexes.set(name.toLowerCase(), index);
+  }
+
+  private addTrigger(tableName: string, sql: string): void {
+    const [stmt] = parse(sql);
+    if (stmt?.kind !== 'createTrigger') return;
+    const info: TriggerInfo = {
+      name: stmt.name.name,
+      table: tableName,
+      timing: stmt.timing ?? 'BEFORE',
+      event: stmt.event,
+      columns: stmt.columns ? stmt.columns.map((c) => c.name.toLowerCase()) : null,
+      when: stmt.when,
+      body: stmt.body,
+      sql,
+    };
+    this.triggers.set(info.name.toLowerCase(), info);
+    const key = tableName.toLowerCase();
+    const list = this.tableTriggers.get(key) ?? [];
+    list.unshift(info);
+    this.tableTriggers.set(key, list);
+  }
+
+  /** The trigger named `name` (case-insensitive), or undefined. */
+  trigger(name: string): TriggerInfo | undefined {
+    return this.triggers.get(name.toLowerCase());
+  }
+
+  /** The triggers on table or view `name`, the most recently created first. */
+  triggersOn(name: string): readonly TriggerInfo[] {
+    return this.tableTriggers.get(name.toLowerCase()) ?? NO_TRIGGERS;
   }
 
   /** Every index of every table, in schema order. */
@@ -165,6 +218,8 @@ export class Catalog {
     return this.tables.has(name.toLowerCase()) || this.views.has(name.toLowerCase());
   }
 }
+
+const NO_TRIGGERS: readonly TriggerInfo[] = [];
 
 const SCHEMA_TABLE_SQL = 'CREATE TABLE sqlite_schema(type text, name text, tbl_name text, rootpage int, sql text)';
 
