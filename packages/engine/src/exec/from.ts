@@ -295,7 +295,7 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
         }
         return querySource(alias, view.columns, program);
       }
-      throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
+      throw new SqliteError('SQLITE_ERROR', `no such table: ${env.trigger ? 'main.' : ''}${name}`);
     }
     case 'subquery': {
       if (!nested) throw notSupported('subqueries in FROM');

@@ -39,11 +39,14 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const table = env.catalog.table(stmt.table.name);
   const view = table ? undefined : env.catalog.view(stmt.table.name);
   if (view) return compileViewInsert(stmt, view, env);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
+  // In a trigger body SQLite names the schema the trigger resolves names in.
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${env.trigger ? 'main.' : ''}${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   // DEFAULT VALUES gives no column: every one takes its default.
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
-  const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
+  // As in SQLite, a SELECT is read to its end first when triggers, which may write what it reads, fire.
+  const firing = env.catalog.triggersOn(table.name).some((t) => t.event === 'INSERT');
+  const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env, firing) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
@@ -79,7 +82,7 @@ function checkWidth(width: number, table: TableInfo, targets: number[], listed: 
   );
 }
 
-export function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv): RowSource {
+export function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv, materialize = false): RowSource {
   const core = select.first;
   if (core.kind === 'values' && select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit && !select.with) {
     const width = core.rows[0]!.length;
@@ -90,7 +93,7 @@ export function rowSource(select: Select, table: TableInfo, targets: number[], l
   }
   const program = env.nested!.compileQuery(select, env, null);
   checkWidth(program.columns.length, table, targets, listed);
-  return selectSource(program, readsTable(select, table.name));
+  return selectSource(program, materialize || readsTable(select, table.name));
 }
 
 /** The rows of a VALUES list, evaluated one at a time. */

@@ -63,11 +63,15 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
   return { table, query };
 }
 
-/** The view's INSTEAD OF triggers for `event`, or SQLite's error when it has none. */
-function insteadOf(env: CompileEnv, view: ViewInfo, table: TableInfo, event: TriggerEvent, or: InsertStmt['or'], setColumns: string[] | null = null): RowTriggers {
-  const triggers = rowTriggers(env, table, event, or, setColumns);
-  if (!triggers || triggers.insteadOf.length === 0) throw new SqliteError('SQLITE_ERROR', `cannot modify ${view.name} because it is a view`);
-  return triggers;
+/** SQLite's error when the view has no INSTEAD OF trigger for `event` (checked before anything else). */
+function checkWritable(env: CompileEnv, view: ViewInfo, event: TriggerEvent, setColumns: string[] | null = null): void {
+  const fires = env.catalog.triggersOn(view.name).some((t) => t.event === event && (!t.columns || !setColumns || setColumns.some((c) => t.columns!.includes(c))));
+  if (!fires) throw new SqliteError('SQLITE_ERROR', `cannot modify ${view.name} because it is a view`);
+}
+
+/** The view's INSTEAD OF triggers for `event`, compiled after the statement's own parts. */
+function insteadOf(env: CompileEnv, table: TableInfo, event: TriggerEvent, or: InsertStmt['or'], setColumns: string[] | null = null): RowTriggers {
+  return rowTriggers(env, table, event, or, setColumns)!;
 }
 
 function column(table: TableInfo, name: string, missing: string): number {
@@ -79,11 +83,11 @@ function column(table: TableInfo, name: string, missing: string): number {
 
 export function compileViewInsert(stmt: InsertStmt, view: ViewInfo, env: CompileEnv): Program {
   if (stmt.returning) throw notSupported('RETURNING on a view');
+  checkWritable(env, view, 'INSERT');
   const { table } = viewTarget(view, env);
-  const or = effectiveConflict(env, stmt.or);
-  const triggers = insteadOf(env, view, table, 'INSERT', or);
   const targets = stmt.columns ? stmt.columns.map((c) => column(table, c.name, `table ${view.name} has no column named ${c.name}`)) : stmt.select ? table.columns.map((_, i) => i) : [];
-  const source: RowSource = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
+  const source: RowSource = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env, true) : defaultValuesSource();
+  const triggers = insteadOf(env, table, 'INSERT', effectiveConflict(env, stmt.or));
   const row = new RowImage(table.columns.length);
   return writeProgram((bt, effects) => {
     source.open(bt);
@@ -129,12 +133,11 @@ function matchingRows(target: ViewTarget, alias: string, where: Expr | null, env
 
 export function compileViewUpdate(stmt: UpdateStmt, view: ViewInfo, env: CompileEnv): Program {
   if (stmt.returning || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('RETURNING, FROM, ORDER BY and LIMIT in UPDATE of a view');
+  const setNames = stmt.set.flatMap((a) => a.columns.map((c) => c.name.toLowerCase()));
+  checkWritable(env, view, 'UPDATE', setNames);
   const target = viewTarget(view, env);
   const { table } = target;
   const alias = stmt.table.alias?.name ?? view.name;
-  const or = effectiveConflict(env, stmt.or);
-  const setNames = stmt.set.flatMap((a) => a.columns.map((c) => c.name.toLowerCase()));
-  const triggers = insteadOf(env, view, table, 'UPDATE', or, setNames);
   const scope = new RowScope(table, alias);
   const cx = { scope, bindings: env.bindings, functions: env.functions, env };
   const targets: number[] = [];
@@ -145,6 +148,7 @@ export function compileViewUpdate(stmt: UpdateStmt, view: ViewInfo, env: Compile
     values.push(compileExpr(assignment.value, cx).fn);
   }
   const rowsOf = matchingRows(target, alias, stmt.where, env);
+  const triggers = insteadOf(env, table, 'UPDATE', effectiveConflict(env, stmt.or), setNames);
   const row = new RowImage(table.columns.length);
   const types = new Uint8Array(targets.length);
   const results = new Array<SqlValue>(targets.length).fill(null);
@@ -167,9 +171,10 @@ export function compileViewUpdate(stmt: UpdateStmt, view: ViewInfo, env: Compile
 
 export function compileViewDelete(stmt: DeleteStmt, view: ViewInfo, env: CompileEnv): Program {
   if (stmt.returning || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('RETURNING, ORDER BY and LIMIT in DELETE from a view');
+  checkWritable(env, view, 'DELETE');
   const target = viewTarget(view, env);
-  const triggers = insteadOf(env, view, target.table, 'DELETE', null);
   const rowsOf = matchingRows(target, stmt.table.alias?.name ?? view.name, stmt.where, env);
+  const triggers = insteadOf(env, target.table, 'DELETE', effectiveConflict(env, null));
   return writeProgram((bt: Btree, effects: Effects) => {
     for (const old of rowsOf(bt)) triggers.fireInsteadOf(old, null, bt, effects);
   });

@@ -68,7 +68,7 @@ export function targetTable(ref: TableRef, env: CompileEnv): TableInfo {
   if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
   const table = env.catalog.table(ref.name.name);
   if (!table && env.catalog.view(ref.name.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${ref.name.name} because it is a view`);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${env.trigger ? 'main.' : ''}${ref.name.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   return table;
 }

@@ -32,21 +32,22 @@ export function compileCreateTrigger(stmt: CreateTriggerStmt, env: CompileEnv): 
     throw new SqliteError('SQLITE_ERROR', `trigger ${name} already exists`);
   }
   const owner = table ? table.name : view!.name;
+  // The schema row names the table as the statement spells it.
   if (isSchemaTable(tableName) || owner.toLowerCase().startsWith('sqlite_')) throw new SqliteError('SQLITE_ERROR', 'cannot create trigger on system table');
   const timing = stmt.timing ?? 'BEFORE';
   if (view && timing !== 'INSTEAD OF') throw new SqliteError('SQLITE_ERROR', `cannot create ${timing} trigger on view: ${owner}`);
   if (table && timing === 'INSTEAD OF') throw new SqliteError('SQLITE_ERROR', `cannot create INSTEAD OF trigger on table: ${owner}`);
   const sql = `CREATE TRIGGER ${env.sql.slice(stmt.name.start, stmt.end)}`;
-  return writeProgram((bt) => addSchemaEntry(bt, { type: 'trigger', name, tblName: owner, rootpage: 0, sql }));
+  return writeProgram((bt) => addSchemaEntry(bt, { type: 'trigger', name, tblName: tableName, rootpage: 0, sql }));
 }
 
 export function compileDropTrigger(stmt: DropStmt, env: CompileEnv): Program {
-  if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${stmt.schema.name}`);
   const name = stmt.name.name;
-  const trigger = env.catalog.trigger(name);
+  const other = stmt.schema !== null && stmt.schema.name.toLowerCase() !== 'main';
+  const trigger = other ? undefined : env.catalog.trigger(name);
   if (!trigger) {
     if (stmt.ifExists) return writeProgram(() => {});
-    throw new SqliteError('SQLITE_ERROR', `no such trigger: ${name}`);
+    throw new SqliteError('SQLITE_ERROR', `no such trigger: ${stmt.schema ? `${stmt.schema.name}.` : ''}${name}`);
   }
   return writeProgram((bt) => removeSchemaEntry(bt, 'trigger', trigger.name));
 }

@@ -68,7 +68,10 @@ export interface TriggerContext {
 /** The events a writing statement fires triggers for. */
 export type TriggerEvent = TriggerInfo['event'];
 
-/** OLD and NEW of a trigger body: the row images of the firing, with the table's (or view's) columns. */
+/**
+ * OLD and NEW of a trigger body: the row images of the firing, with the table's (or view's) columns. A
+ * view's rows have no rowid.
+ */
 export class TriggerScope implements Scope {
   old: RowImage;
   new: RowImage;
@@ -76,6 +79,7 @@ export class TriggerScope implements Scope {
   constructor(
     private readonly table: TableInfo,
     private readonly event: TriggerEvent,
+    private readonly hasRowid: boolean,
   ) {
     this.old = new RowImage(table.columns.length);
     this.new = this.old;
@@ -95,7 +99,7 @@ export class TriggerScope implements Scope {
         : () => produce(this.old.types[i] as ValueType, this.old.values[i]!);
       return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
     }
-    if (!isRowidName(lower)) return undefined;
+    if (!this.hasRowid || !isRowidName(lower)) return undefined;
     const fn: Evaluator = isNew ? () => produce(ValueType.Integer, this.new.rowid) : () => produce(ValueType.Integer, this.old.rowid);
     return { fn, affinity: Affinity.Integer, collation: BINARY, explicitCollation: false };
   }
@@ -134,7 +138,8 @@ export class TriggerProgram {
 
   private compile(): TriggerCopy {
     const info = this.info;
-    const scope = new TriggerScope(this.table, info.event);
+    // INSTEAD OF triggers are on views.
+    const scope = new TriggerScope(this.table, info.event, info.timing !== 'INSTEAD OF');
     const env: CompileEnv = {
       sql: info.sql,
       catalog: this.env.catalog,

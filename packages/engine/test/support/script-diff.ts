@@ -1,5 +1,5 @@
 /**
- * Running a script (statements separated by lines holding only `;;`, or given as an array) step by step
+ * Running a script (statements separated by `;;`, or given as an array) step by step
  * on Hearth and on real SQLite (better-sqlite3), each on a fresh in-memory database or on the given
  * connections. Each statement's outcome is its rows (values tagged by storage class), or its change
  * count and the connection's last insert rowid, or its error code and message; the two lists of
@@ -44,10 +44,10 @@ function step(db: Engine, sql: string): StepOutcome {
   }
 }
 
-/** The statements of a script: split on lines that hold only `;;`. */
+/** The statements of a script, which `;;` separates. */
 export function statements(script: string | readonly string[]): string[] {
   if (typeof script !== 'string') return [...script];
-  return script.split(/^\s*;;\s*$/m).map((s) => s.trim()).filter((s) => s.length > 0);
+  return script.split(';;').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
 /** Runs `script` on both engines; returns the outcomes, each prefixed with its statement. */
