@@ -23,6 +23,7 @@ import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { type RowTriggers, effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
 import { compileViewInsert } from './instead-of.js';
+import { isKnownSchema } from './schemas.js';
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
 export interface RowSource {
@@ -35,17 +36,18 @@ export interface RowSource {
 
 export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
-  if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
-  const table = env.catalog.table(stmt.table.name);
-  const view = table ? undefined : env.catalog.view(stmt.table.name);
+  if (stmt.schema && !isKnownSchema(stmt.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
+  const schema = stmt.schema?.name;
+  const table = env.catalog.table(stmt.table.name, schema);
+  const view = table ? undefined : env.catalog.view(stmt.table.name, schema);
   if (view) return compileViewInsert(stmt, view, env);
   // In a trigger body SQLite names the schema the trigger resolves names in.
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${env.trigger ? 'main.' : ''}${stmt.table.name}`);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : env.trigger ? 'main.' : ''}${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   // DEFAULT VALUES gives no column: every one takes its default.
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
   // As in SQLite, a SELECT is read to its end first when triggers, which may write what it reads, fire.
-  const firing = env.catalog.triggersOn(table.name).some((t) => t.event === 'INSERT');
+  const firing = env.catalog.triggersOn(table).some((t) => t.event === 'INSERT');
   const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env, firing) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;

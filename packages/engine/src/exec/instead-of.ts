@@ -51,6 +51,7 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
   });
   const table: TableInfo = {
     name: view.name,
+    ...(view.temp ? { temp: true } : {}),
     root: 0,
     columns,
     rowidAlias: -1,
@@ -65,7 +66,7 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
 
 /** SQLite's error when the view has no INSTEAD OF trigger for `event` (checked before anything else). */
 function checkWritable(env: CompileEnv, view: ViewInfo, event: TriggerEvent, setColumns: string[] | null = null): void {
-  const fires = env.catalog.triggersOn(view.name).some((t) => t.event === event && (!t.columns || !setColumns || setColumns.some((c) => t.columns!.includes(c))));
+  const fires = env.catalog.triggersOn(view).some((t) => t.event === event && (!t.columns || !setColumns || setColumns.some((c) => t.columns!.includes(c))));
   if (!fires) throw new SqliteError('SQLITE_ERROR', `cannot modify ${view.name} because it is a view`);
 }
 

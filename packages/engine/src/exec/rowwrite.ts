@@ -23,6 +23,7 @@ import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js'
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
 import { RowImage, RowScope } from './rowscope.js';
+import { treeOf } from './schemas.js';
 
 /**
  * A constraint violation, with the conflict resolution it was raised under: the caller keeps what the
@@ -79,7 +80,7 @@ export class IndexWriter {
   }
 
   open(bt: Btree): void {
-    this.cursor = bt.cursor(this.info.root, this.keyInfo);
+    this.cursor = treeOf(bt, this.info).cursor(this.info.root, this.keyInfo);
   }
 
   close(): void {
@@ -193,7 +194,7 @@ export class TableWriter {
   }
 
   open(bt: Btree): void {
-    this.cursor = bt.cursor(this.table.root);
+    this.cursor = treeOf(bt, this.table).cursor(this.table.root);
     for (const index of this.indexes) index.open(bt);
   }
 

@@ -17,6 +17,7 @@ import { IndexScan } from './index-scan.js';
 import type { CompileEnv } from './program.js';
 import { FromScope } from './from.js';
 import { TableSource } from './source.js';
+import { isKnownSchema } from './schemas.js';
 
 /** A compiled `table WHERE …` scan. */
 export class RowidScan {
@@ -59,16 +60,17 @@ export class RowidScan {
 
 /** The view an UPDATE or DELETE names (instead-of.ts writes it), or undefined when it names none. */
 export function viewTarget(ref: TableRef, env: CompileEnv): ViewInfo | undefined {
-  if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
-  return env.catalog.table(ref.name.name) ? undefined : env.catalog.view(ref.name.name);
+  if (ref.schema && !isKnownSchema(ref.schema.name)) return undefined;
+  const schema = ref.schema?.name;
+  return env.catalog.table(ref.name.name, schema) ? undefined : env.catalog.view(ref.name.name, schema);
 }
 
 /** The table an UPDATE or DELETE names, which must be a rowid table of the main schema. */
 export function targetTable(ref: TableRef, env: CompileEnv): TableInfo {
-  if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
-  const table = env.catalog.table(ref.name.name);
+  if (ref.schema && !isKnownSchema(ref.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
+  const table = env.catalog.table(ref.name.name, ref.schema?.name);
   if (!table && env.catalog.view(ref.name.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${ref.name.name} because it is a view`);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${env.trigger ? 'main.' : ''}${ref.name.name}`);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema ? `${ref.schema.name}.` : env.trigger ? 'main.' : ''}${ref.name.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   return table;
 }

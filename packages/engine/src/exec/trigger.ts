@@ -250,7 +250,7 @@ export class RowTriggers {
  * of its columns is among them); `or` is the statement's effective conflict clause.
  */
 export function rowTriggers(env: CompileEnv, table: TableInfo, event: TriggerEvent, or: ConflictResolution | null, setColumns: readonly string[] | null = null): RowTriggers | null {
-  const all = env.catalog.triggersOn(table.name);
+  const all = env.catalog.triggersOn(table);
   if (all.length === 0) return null;
   const before: TriggerProgram[] = [];
   const after: TriggerProgram[] = [];

@@ -10,12 +10,7 @@ export interface KnownFailures {
   lines: number[];
 }
 
-export const KNOWN_FAILURES: Readonly<Record<string, KnownFailures>> = {
-  'evidence/slt_lang_createview.test': {
-    cause: 'TEMP views are not supported yet (Hearth has no temp schema); the DROP VIEWs of those views then fail',
-    lines: [48, 52, 115, 119],
-  },
-};
+export const KNOWN_FAILURES: Readonly<Record<string, KnownFailures>> = {};
 
 /** The known failures of script `name` (its path relative to the corpus), for the named engine. */
 export function knownFailures(name: string, engine: string): KnownFailures | undefined {
