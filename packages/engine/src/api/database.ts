@@ -473,6 +473,9 @@ export class Database {
         db.busyTimeout = ms;
       },
       tempOpened: false,
+      get tempBtree() {
+        return db.temp.btree;
+      },
       get cacheSize() {
         return db.cacheSize;
       },

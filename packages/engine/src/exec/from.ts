@@ -72,7 +72,10 @@ export class FromScope implements Scope {
   private find(ref: ColumnRef): { source: RowSource; index: number } | undefined {
     const name = ref.column.name;
     const lower = name.toLowerCase();
-    const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
+    let candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
+    // `schema.table.column` picks the table of that schema (a stored table's columns say which).
+    const schema = ref.schema?.name.toLowerCase();
+    if (schema) candidates = candidates.filter((s) => sourceSchema(s) === schema);
     let found: { source: RowSource; index: number } | undefined;
     for (const source of candidates) {
       const index = source.columns.findIndex((c) => c.name.toLowerCase() === lower);
@@ -145,6 +148,11 @@ export class FromScope implements Scope {
   }
 }
 
+/** The schema of a stored table source ('main' for other sources): its columns tell. */
+function sourceSchema(source: RowSource): string {
+  return source.columns[0]?.meta.database ?? 'main';
+}
+
 /**
  * The sources of a FROM clause as join loop levels, in FROM order, with their scope. The ON condition of
  * an inner join goes to `innerOn`, to be planned and checked like a WHERE term.
@@ -154,7 +162,7 @@ export function buildFrom(from: FromClause, env: CompileEnv, cx: CompileContext,
   const pending: { level: Level; term: FromTerm }[] = [];
   for (const term of flattenGroups(from.terms)) {
     const source = openSource(term.source, env, outer);
-    if (scope.sources.some((s) => s.alias.toLowerCase() === source.alias.toLowerCase())) {
+    if (scope.sources.some((s) => s.alias.toLowerCase() === source.alias.toLowerCase() && sourceSchema(s) === sourceSchema(source))) {
       throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${source.alias}`);
     }
     scope.sources.push(source);

@@ -40,7 +40,7 @@ export function compileDropView(stmt: DropStmt, env: CompileEnv): Program {
     if (!view) {
       if (table) throw new SqliteError('SQLITE_ERROR', `use DROP TABLE to delete table ${table.name}`);
       if (stmt.ifExists) return;
-      throw new SqliteError('SQLITE_ERROR', `no such view: ${name}`);
+      throw new SqliteError('SQLITE_ERROR', `no such view: ${stmt.schema ? `${stmt.schema.name}.` : ''}${name}`);
     }
     dropTriggersOf(bt, catalog, view);
     removeSchemaEntry(treeOf(bt, view), 'view', view.name);
