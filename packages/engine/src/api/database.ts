@@ -35,6 +35,9 @@ import { type TransactionFunction, makeTransaction } from './transaction.js';
 import { type PragmaHost, pragmaReturnsRows } from '../exec/pragma.js';
 import { ConnectionFunctions, type FunctionOptions } from './user-functions.js';
 import { ConstraintError } from '../exec/rowwrite.js';
+import { TriggerState } from '../exec/trigger.js';
+import { registerTemp } from '../exec/schemas.js';
+import { TempDatabase } from './temp-database.js';
 
 export interface DatabaseOptions {
   /** Open without write access. */
@@ -112,6 +115,10 @@ export class Database {
   private cacheSize: number;
   private synchronousLevel: number;
   private pragmaHostObject: PragmaHost | null = null;
+  /** The temp schema's database, opened on first use. */
+  private readonly temp = new TempDatabase();
+  /** recursive_triggers, the triggers firing, and the counters their frames save and restore. */
+  private readonly triggerState: TriggerState;
 
   constructor(path = ':memory:', options: DatabaseOptions = {}) {
     const memory = path === ':memory:' || path === '';
@@ -130,6 +137,7 @@ export class Database {
       cacheSize: options.cacheSize,
     };
     this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
+    registerTemp(this.bt, () => this.openTemp());
     this.cacheSize = options.cacheSize ?? -2000;
     this.synchronousLevel = SYNCHRONOUS.indexOf(this.bt.pager.synchronous);
     const self = this;
@@ -144,6 +152,26 @@ export class Database {
       currentTime: () => self.statementTime || (self.statementTime = Date.now()),
       overrides: this.userFunctions,
     };
+    this.triggerState = new TriggerState({
+      get changes() {
+        return self.changesCount;
+      },
+      set changes(n: number) {
+        self.changesCount = n;
+      },
+      get totalChanges() {
+        return self.totalChangesCount;
+      },
+      set totalChanges(n: number) {
+        self.totalChangesCount = n;
+      },
+      get lastInsertRowid() {
+        return self.lastRowid;
+      },
+      set lastInsertRowid(rowid: Int64) {
+        self.lastRowid = rowid;
+      },
+    });
   }
 
   /** Whether the connection is open. */
@@ -230,6 +258,7 @@ export class Database {
     this.tx = 'none';
     this.savepoints.clear();
     this.bt.close();
+    this.temp.close();
   }
 
   // ---- used by Statement --------------------------------------------------------------------------
@@ -253,6 +282,7 @@ export class Database {
         if (this.tx !== 'none') throw new SqliteError('SQLITE_ERROR', 'cannot start a transaction within a transaction');
         if (stmt.mode === 'IMMEDIATE' || stmt.mode === 'EXCLUSIVE') {
           bt.beginWrite();
+          this.temp.beginWrite();
           this.tx = 'write';
         } else {
           this.tx = 'deferred';
@@ -268,6 +298,7 @@ export class Database {
           // The savepoint stays open; newer ones are gone. A transaction that never wrote has nothing to undo.
           if (this.tx === 'write') {
             bt.rollbackToSavepoint(depth);
+            this.temp.rollbackToSavepoint(depth);
             this.catalog = null;
           }
           this.savepoints.truncate(depth + 1);
@@ -276,6 +307,7 @@ export class Database {
         if (this.tx === 'none') throw new SqliteError('SQLITE_ERROR', 'cannot rollback - no transaction is active');
         if (this.tx === 'write') {
           bt.rollback();
+          this.temp.rollback();
           this.catalog = null;
         } else if (this.tx === 'read') bt.endRead();
         this.endTransaction();
@@ -286,6 +318,7 @@ export class Database {
           this.savepoints.startedTransaction = true;
         } else if (this.tx === 'write') {
           bt.openSavepoint();
+          this.temp.openSavepoint();
         }
         this.savepoints.push(stmt.name.name);
         break;
@@ -294,7 +327,10 @@ export class Database {
         if (depth === 0 && this.savepoints.startedTransaction) {
           this.commitTransaction();
         } else {
-          if (this.tx === 'write') bt.releaseSavepoint(depth);
+          if (this.tx === 'write') {
+            bt.releaseSavepoint(depth);
+            this.temp.releaseSavepoint(depth);
+          }
           this.savepoints.truncate(depth);
         }
         break;
@@ -308,7 +344,9 @@ export class Database {
   currentCatalog(): Catalog {
     // After a rollback the catalog is dropped: the schema may be back at a cookie a newer one reused.
     const cookie = this.bt.getMeta(H.schemaCookie);
-    if (!this.catalog || this.catalog.cookie !== cookie) this.catalog = Catalog.load(this.bt);
+    const temp = this.temp.btree;
+    const tempCookie = temp ? temp.getMeta(H.schemaCookie) : -1;
+    if (!this.catalog || this.catalog.cookie !== cookie || this.catalog.tempCookie !== tempCookie) this.catalog = Catalog.load(this.bt, temp);
     return this.catalog;
   }
 
@@ -322,7 +360,10 @@ export class Database {
     this.statementTime = 0;
     if (access !== 'own') {
       this.begin(access === 'read');
-      if (this.tx !== 'none' && access === 'write') this.statementSavepoint = this.bt.openSavepoint();
+      if (this.tx !== 'none' && access === 'write') {
+        this.statementSavepoint = this.bt.openSavepoint();
+        this.temp.openSavepoint();
+      }
     }
     this.busy = true;
   }
@@ -341,8 +382,10 @@ export class Database {
       if (failed) {
         this.catalog = null;
         bt.rollbackToSavepoint(depth);
+        this.temp.rollbackToSavepoint(depth);
       }
       bt.releaseSavepoint(depth);
+      this.temp.releaseSavepoint(depth);
     }
     this.end(access === 'read', failed);
   }
@@ -352,7 +395,10 @@ export class Database {
     const bt = this.bt;
     if (this.tx === 'none') {
       if (readonly) bt.beginRead();
-      else bt.beginWrite();
+      else {
+        bt.beginWrite();
+        this.temp.beginWrite();
+      }
     } else if (this.tx === 'deferred' && readonly) {
       bt.beginRead();
       this.tx = 'read';
@@ -369,7 +415,11 @@ export class Database {
     else if (failed) {
       this.catalog = null;
       bt.rollback();
-    } else bt.commit();
+      this.temp.rollback();
+    } else {
+      bt.commit();
+      this.temp.commit();
+    }
   }
 
   /** Runs `fn` inside a read (or write) transaction: the explicit one, or one of its own. */
@@ -407,6 +457,12 @@ export class Database {
       set foreignKeys(on: boolean) {
         db.foreignKeys = on;
       },
+      get recursiveTriggers() {
+        return db.triggerState.recursive;
+      },
+      set recursiveTriggers(on: boolean) {
+        db.triggerState.recursive = on;
+      },
       get synchronous() {
         return db.synchronousLevel;
       },
@@ -421,6 +477,9 @@ export class Database {
         db.busyTimeout = ms;
       },
       tempOpened: false,
+      get tempBtree() {
+        return db.temp.btree;
+      },
       get cacheSize() {
         return db.cacheSize;
       },
@@ -440,6 +499,7 @@ export class Database {
     this.bt.close();
     this.pagerOptions.pageSize = size;
     this.bt = Btree.open(this.vfs, this.memory ? ':memory:' : this.name, this.pagerOptions);
+    registerTemp(this.bt, () => this.openTemp());
     this.bt.pager.synchronous = SYNCHRONOUS[Math.min(this.synchronousLevel, 2)]!;
     this.catalog = null;
   }
@@ -468,6 +528,19 @@ export class Database {
     return this.bt;
   }
 
+  /** The temp database, opened now (inside the current transaction) if it was not yet. */
+  private openTemp(): Btree {
+    const depth = this.bt.pager.inTransaction ? this.bt.pager.savepointDepth : -1;
+    const bt = this.temp.open(depth, this.bt.pager.pageSize);
+    this.pragmaHost.tempOpened = true;
+    return bt;
+  }
+
+  /** The connection's trigger state, for compiling statements. */
+  get triggerStateOf(): TriggerState {
+    return this.triggerState;
+  }
+
   private checkOpen(): void {
     if (this.closed) throw new SqliteError('SQLITE_MISUSE', 'The database connection is not open');
   }
@@ -483,14 +556,20 @@ export class Database {
    */
   private beginTransactionWrite(): void {
     this.bt.beginWrite();
-    for (let i = 0; i < this.savepoints.length; i++) this.bt.openSavepoint();
+    this.temp.beginWrite();
+    for (let i = 0; i < this.savepoints.length; i++) {
+      this.bt.openSavepoint();
+      this.temp.openSavepoint();
+    }
     this.tx = 'write';
   }
 
   /** COMMIT, or RELEASE of a savepoint that started the transaction. */
   private commitTransaction(): void {
-    if (this.tx === 'write') this.bt.commit();
-    else if (this.tx === 'read') this.bt.endRead();
+    if (this.tx === 'write') {
+      this.bt.commit();
+      this.temp.commit();
+    } else if (this.tx === 'read') this.bt.endRead();
     this.endTransaction();
   }
 
@@ -676,6 +755,7 @@ export class Statement {
         bindings: this.bindings,
         functions: db.functionContext,
         connection: db.pragmaHost,
+        triggerState: db.triggerStateOf,
       });
       this.programCatalog = catalog;
       this.programFunctions = db.functionsVersion;

@@ -12,15 +12,17 @@ import { SqliteError, notSupported } from '../common/errors.js';
 import { RecordReader } from '../record/record.js';
 import { createIndex, createTable, removeSchemaEntry } from '../schema/schema.js';
 import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier, ReindexStmt } from '../sql/ast.js';
-import { type IndexInfo, type TableInfo, collationByName, isSchemaTable, tableInfo } from '../plan/catalog.js';
+import { type IndexInfo, type TableInfo, collationByName, isSchemaTable, isTempSchemaTable, tableInfo } from '../plan/catalog.js';
 import { createdIndex } from '../plan/indexes.js';
 import { type CompileEnv, type Program, writeProgram } from './program.js';
 import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
 import { IndexWriter } from './rowwrite.js';
+import { dropTriggersOf } from './trigger-ddl.js';
+import { createdSchema, isKnownSchema, tempTree, treeOf } from './schemas.js';
 
-function checkMainSchema(schema: Identifier | null): void {
-  if (schema && schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `unknown database ${schema.name}`);
+function checkSchema(schema: Identifier | null): void {
+  if (schema && !isKnownSchema(schema.name)) throw new SqliteError('SQLITE_ERROR', `unknown database ${schema.name}`);
 }
 
 function isReserved(name: string): boolean {
@@ -31,25 +33,27 @@ function isReserved(name: string): boolean {
 // ---- CREATE TABLE -------------------------------------------------------------------------------
 
 export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
-  if (stmt.temp || stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('TEMP, AS SELECT, WITHOUT ROWID and STRICT tables');
-  checkMainSchema(stmt.schema);
+  if (stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('AS SELECT, WITHOUT ROWID and STRICT tables');
+  const temp = createdSchema(stmt.temp, stmt.schema, 'table') === 'temp';
   const name = stmt.name.name;
   // SQLite stores the statement from the table name on, behind a normalized "CREATE TABLE ".
   const sql = `CREATE TABLE ${env.sql.slice(stmt.name.start, stmt.end)}`;
-  const exists = env.catalog.hasTable(name);
+  const exists = env.catalog.hasTable(name, temp ? 'temp' : 'main');
   // Deriving the table's description checks its constraints and names its automatic indexes.
   const info = tableInfo(stmt, env.sql, 0);
   const autoincrement = stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement)) || stmt.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement);
   if (autoincrement && !info.autoincrement) throw new SqliteError('SQLITE_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
+  if (temp && info.autoincrement) throw notSupported('AUTOINCREMENT in a temp table');
   const catalog = env.catalog;
   return writeProgram((bt) => {
     if (exists) {
       if (stmt.ifNotExists) return;
-      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name) ? 'view' : 'table'} ${name} already exists`);
+      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name, temp ? 'temp' : 'main') ? 'view' : 'table'} ${name} already exists`);
     }
     if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
-    createTable(bt, name, sql);
-    for (const index of info.indexes) createIndex(bt, index.name, name, null);
+    const target = temp ? tempTree(bt) : bt;
+    createTable(target, name, sql);
+    for (const index of info.indexes) createIndex(target, index.name, name, null);
     if (info.autoincrement) ensureSequenceTable(bt, catalog);
   });
 }
@@ -57,25 +61,29 @@ export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Prog
 // ---- CREATE INDEX -------------------------------------------------------------------------------
 
 export function compileCreateIndex(stmt: CreateIndexStmt, env: CompileEnv): Program {
-  checkMainSchema(stmt.schema);
+  checkSchema(stmt.schema);
   const name = stmt.name.name;
   if (isSchemaTable(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `table ${stmt.table.name} may not be indexed`);
-  const table = env.catalog.table(stmt.table.name);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: main.${stmt.table.name}`);
+  const qualifier = stmt.schema?.name.toLowerCase();
+  // An index goes in its table's schema; a temp qualifier asks for a temp table.
+  const table = env.catalog.table(stmt.table.name, qualifier === 'main' ? 'main' : undefined);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${qualifier ?? 'main'}.${stmt.table.name}`);
+  if (qualifier === 'temp' && !table.temp) throw new SqliteError('SQLITE_ERROR', `cannot create a TEMP index on non-TEMP table "${table.name}"`);
   if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be indexed`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
-  if (env.catalog.index(name)) {
+  if (env.catalog.index(name, table.temp ? 'temp' : 'main')) {
     if (stmt.ifNotExists) return writeProgram(() => {});
     throw new SqliteError('SQLITE_ERROR', `index ${name} already exists`);
   }
   const sql = `CREATE ${stmt.unique ? 'UNIQUE ' : ''}INDEX ${env.sql.slice(stmt.name.start, statementTextEnd(env.sql, stmt.end))}`;
   const info = createdIndex(stmt, table, 0, collationByName);
+  if (table.temp) info.temp = true;
   // Compiling the writer resolves the names in expression columns and WHERE (and reports unknown ones).
   const scope = new RowScope(table);
   const writer = new IndexWriter(info, table, scope, { bindings: env.bindings, functions: env.functions });
   return writeProgram((bt) => {
-    info.root = createIndex(bt, name, table.name, sql);
+    info.root = createIndex(treeOf(bt, table), name, table.name, sql);
     fillIndex(bt, table, writer);
   });
 }
@@ -87,7 +95,7 @@ export function compileCreateIndex(stmt: CreateIndexStmt, env: CompileEnv): Prog
  * collation, by emptying each and filling it again from its table.
  */
 export function compileReindex(stmt: ReindexStmt, env: CompileEnv): Program {
-  checkMainSchema(stmt.schema);
+  checkSchema(stmt.schema);
   const catalog = env.catalog;
   const all = catalog.allIndexes();
   let chosen: IndexInfo[];
@@ -103,7 +111,7 @@ export function compileReindex(stmt: ReindexStmt, env: CompileEnv): Program {
   });
   return writeProgram((bt) => {
     for (const { info, table, writer } of rebuilds) {
-      bt.clearTree(info.root);
+      treeOf(bt, info).clearTree(info.root);
       fillIndex(bt, table, writer);
     }
   });
@@ -122,7 +130,7 @@ function isCollationName(name: string): boolean {
 function fillIndex(bt: Btree, table: TableInfo, writer: IndexWriter): void {
   const reader = new RecordReader();
   const row = new RowScope(table).row;
-  const cursor = bt.cursor(table.root);
+  const cursor = treeOf(bt, table).cursor(table.root);
   writer.open(bt);
   try {
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
@@ -167,30 +175,32 @@ function statementTextEnd(sql: string, end: number): number {
 // ---- DROP ---------------------------------------------------------------------------------------
 
 export function compileDrop(stmt: DropStmt, env: CompileEnv): Program {
-  checkMainSchema(stmt.schema);
+  checkSchema(stmt.schema);
   const name = stmt.name.name;
+  const schema = stmt.schema?.name;
   if (stmt.object === 'TABLE') {
-    if (isSchemaTable(name)) throw new SqliteError('SQLITE_ERROR', `table ${name} may not be dropped`);
-    const table = env.catalog.table(name);
+    if (isSchemaTable(name) || isTempSchemaTable(name)) throw new SqliteError('SQLITE_ERROR', `table ${name} may not be dropped`);
+    const table = env.catalog.table(name, schema);
     if (!table) {
       if (stmt.ifExists) return writeProgram(() => {});
-      throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
+      throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : ''}${name}`);
     }
     if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be dropped`);
     const catalog = env.catalog;
     return writeProgram((bt) => {
-      dropTable(bt, table);
+      dropTriggersOf(bt, catalog, table);
+      dropTable(treeOf(bt, table), table);
       if (table.autoincrement) forgetSequence(bt, catalog, table.name);
     });
   }
   if (stmt.object === 'INDEX') {
-    const index = env.catalog.index(name);
+    const index = env.catalog.index(name, schema);
     if (!index) {
       if (stmt.ifExists) return writeProgram(() => {});
-      throw new SqliteError('SQLITE_ERROR', `no such index: ${name}`);
+      throw new SqliteError('SQLITE_ERROR', `no such index: ${schema ? `${schema}.` : ''}${name}`);
     }
     if (index.origin !== 'c') throw new SqliteError('SQLITE_ERROR', 'index associated with UNIQUE or PRIMARY KEY constraint cannot be dropped');
-    return writeProgram((bt) => dropIndex(bt, index));
+    return writeProgram((bt) => dropIndex(treeOf(bt, index), index));
   }
   throw notSupported(`DROP ${stmt.object}`);
 }

@@ -9,25 +9,36 @@ import { type CompileEnv, type Effects, type Program, writeProgram } from './pro
 import { Returning } from './returning.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
-import { RowidScan, targetTable } from './scan.js';
+import { RowidScan, targetTable, viewTarget } from './scan.js';
+import { effectiveConflict, rowTriggers } from './trigger.js';
+import { compileViewDelete } from './instead-of.js';
 
 export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, ORDER BY and LIMIT in DELETE');
+  const view = viewTarget(stmt.table, env);
+  if (view) return compileViewDelete(stmt, view, env);
   const table = targetTable(stmt.table, env);
   const alias = stmt.table.alias?.name ?? table.name;
   const scan = new RowidScan(table, alias, stmt.where, env);
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const triggers = rowTriggers(env, table, 'DELETE', effectiveConflict(env, null));
+  const before = triggers && triggers.before.length > 0 ? triggers : null;
+  const after = triggers && triggers.after.length > 0 ? triggers : null;
   const run = (bt: Btree, effects: Effects): void => {
     const rowids = scan.collect(bt);
     const row = new RowImage(table.columns.length);
+    // With BEFORE triggers, which may change or delete the row, it is read again after them.
+    const current = before ? new RowImage(table.columns.length) : row;
     writer.open(bt);
     try {
       for (const rowid of rowids) {
         if (!writer.read(rowid, row)) continue;
+        if (before && (!before.fireBefore(row, null, bt, effects) || !writer.read(rowid, current))) continue;
         returning?.capture(row);
-        writer.delete(row);
+        writer.delete(current);
         effects.changes++;
+        after?.fireAfter(row, null, bt, effects);
       }
     } finally {
       writer.close();

@@ -24,6 +24,7 @@ import { compareWithAffinity } from '../value/compare.js';
 import { truthValue } from '../value/convert.js';
 import { collationByName } from '../plan/catalog.js';
 import { foldedInteger } from './fold.js';
+import { compileRaise } from './raise.js';
 import type { CompileEnv } from './program.js';
 
 /** Storage class of the value the last evaluator returned. */
@@ -174,6 +175,8 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     case 'exists':
     case 'row':
       return nested(expr, cx);
+    case 'raise':
+      return compileRaise(expr, cx);
     default:
       throw notSupported(`${expr.kind} expressions`);
   }
@@ -259,7 +262,8 @@ function variable(i: number, bindings: Bindings): Compiled {
 }
 
 function columnRef(ref: ColumnRef, cx: CompileContext): Compiled {
-  const found = cx.scope?.column(ref);
+  // In a trigger body, OLD and NEW come after every source of the statement.
+  const found = cx.scope?.column(ref) ?? cx.env?.trigger?.scope.column(ref);
   if (found) return found.columnCollation === undefined ? { ...found, columnCollation: true } : found;
   if (ref.table === null && ref.column.quote === null) {
     const name = ref.column.name.toLowerCase();

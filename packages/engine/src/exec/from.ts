@@ -20,6 +20,7 @@ import type { CompileEnv } from './program.js';
 import { QuerySource, type RowSource, type SourceColumn, TableSource, WorkingSource } from './source.js';
 import { ValueType, type SqlValue } from '../record/value.js';
 import { truthValue } from '../value/convert.js';
+import { isKnownSchema } from './schemas.js';
 
 /** A column that USING or NATURAL merged: the sources holding it, left first, and whether to coalesce. */
 interface MergedColumn {
@@ -48,7 +49,7 @@ export class FromScope implements Scope {
   }
 
   private local(ref: ColumnRef): Compiled | undefined {
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
+    if (ref.schema && !isKnownSchema(ref.schema.name)) return undefined;
     if (!ref.table) {
       const merged = this.merged.get(ref.column.name.toLowerCase());
       if (merged) return this.mergedColumn(merged);
@@ -61,7 +62,7 @@ export class FromScope implements Scope {
 
   /** The source and column (-1: the rowid) `expr` names when it is a plain column of this FROM clause. */
   locate(expr: Expr): { source: number; column: number } | undefined {
-    if (expr.kind !== 'column' || (expr.schema && expr.schema.name.toLowerCase() !== 'main')) return undefined;
+    if (expr.kind !== 'column' || (expr.schema && !isKnownSchema(expr.schema.name))) return undefined;
     if (!expr.table && this.merged.has(expr.column.name.toLowerCase())) return undefined;
     const found = this.find(expr);
     return found && { source: this.sources.indexOf(found.source), column: found.index };
@@ -71,7 +72,10 @@ export class FromScope implements Scope {
   private find(ref: ColumnRef): { source: RowSource; index: number } | undefined {
     const name = ref.column.name;
     const lower = name.toLowerCase();
-    const candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
+    let candidates = ref.table ? this.sources.filter((s) => s.alias.toLowerCase() === ref.table!.name.toLowerCase()) : this.sources;
+    // `schema.table.column` picks the table of that schema (a stored table's columns say which).
+    const schema = ref.schema?.name.toLowerCase();
+    if (schema) candidates = candidates.filter((s) => sourceSchema(s) === schema);
     let found: { source: RowSource; index: number } | undefined;
     for (const source of candidates) {
       const index = source.columns.findIndex((c) => c.name.toLowerCase() === lower);
@@ -144,6 +148,11 @@ export class FromScope implements Scope {
   }
 }
 
+/** The schema of a stored table source ('main' for other sources): its columns tell. */
+function sourceSchema(source: RowSource): string {
+  return source.columns[0]?.meta.database ?? 'main';
+}
+
 /**
  * The sources of a FROM clause as join loop levels, in FROM order, with their scope. The ON condition of
  * an inner join goes to `innerOn`, to be planned and checked like a WHERE term.
@@ -153,7 +162,7 @@ export function buildFrom(from: FromClause, env: CompileEnv, cx: CompileContext,
   const pending: { level: Level; term: FromTerm }[] = [];
   for (const term of flattenGroups(from.terms)) {
     const source = openSource(term.source, env, outer);
-    if (scope.sources.some((s) => s.alias.toLowerCase() === source.alias.toLowerCase())) {
+    if (scope.sources.some((s) => s.alias.toLowerCase() === source.alias.toLowerCase() && sourceSchema(s) === sourceSchema(source))) {
       throw new SqliteError('SQLITE_ERROR', `ambiguous column name: ${source.alias}`);
     }
     scope.sources.push(source);
@@ -279,15 +288,18 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
     case 'table': {
       const name = ref.name.name;
       const alias = ref.alias?.name ?? name;
-      if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${name}`);
+      if (ref.schema && !isKnownSchema(ref.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${name}`);
       const cte = ref.schema ? undefined : findCte(nested?.ctes ?? null, name);
       if (cte) return cteSource(cte, alias, env, outer);
-      const table = env.catalog.table(name);
+      const schema = ref.schema?.name;
+      const found = env.catalog.table(name, schema);
+      const view = env.catalog.view(name, schema);
+      // Unqualified, a temp view hides a main table of the same name.
+      const table = found && !(view?.temp && !found.temp) ? found : undefined;
       if (table) {
         if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
         return new TableSource(table, alias, ref.indexed ? (ref.indexed.index?.name ?? null) : undefined);
       }
-      const view = env.catalog.view(name);
       if (view && nested) {
         const program = nested.compileQuery(view.select, { ...env, sql: view.sql, nested: { ...nested, ctes: null } }, null);
         if (view.columns && view.columns.length !== program.columns.length) {
@@ -295,7 +307,7 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
         }
         return querySource(alias, view.columns, program);
       }
-      throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
+      throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : env.trigger ? 'main.' : ''}${name}`);
     }
     case 'subquery': {
       if (!nested) throw notSupported('subqueries in FROM');
@@ -338,7 +350,7 @@ function querySource(alias: string, names: string[] | null, program: QueryProgra
  * Column names made unique as SQLite makes a subquery's: a name already taken (ignoring case) gets
  * ":1", ":2", … appended, in place of any ":digits" it already ends with.
  */
-function uniqueNames(names: readonly string[]): string[] {
+export function uniqueNames(names: readonly string[]): string[] {
   const taken = new Set<string>();
   return names.map((name) => {
     let chosen = name;

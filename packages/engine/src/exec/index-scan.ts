@@ -27,6 +27,7 @@ import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues } from '../value/compare.js';
 import type { Access } from './access.js';
 import { type Evaluator, evalType } from './expr.js';
+import { treeOf } from './schemas.js';
 
 /** How a probe value is converted before seeking, as the comparison would convert it. */
 export const ProbeConversion = { None: 0, Numeric: 1, Text: 2 } as const;
@@ -163,7 +164,7 @@ export class IndexScan implements Access {
       this.startKey = new UnpackedKey();
       this.endKey = new UnpackedKey();
     }
-    this.cursor = bt.cursor(this.index.root, this.keyInfo);
+    this.cursor = treeOf(bt, this.index).cursor(this.index.root, this.keyInfo);
   }
 
   close(): void {

@@ -21,9 +21,12 @@ import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
 import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
+import { type RowTriggers, effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
+import { compileViewInsert } from './instead-of.js';
+import { isKnownSchema } from './schemas.js';
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
-interface RowSource {
+export interface RowSource {
   open(bt: Btree): void;
   next(): boolean;
   close(): void;
@@ -33,21 +36,34 @@ interface RowSource {
 
 export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
-  if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
-  const table = env.catalog.table(stmt.table.name);
-  if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
+  if (stmt.schema && !isKnownSchema(stmt.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
+  const schema = stmt.schema?.name;
+  const table = env.catalog.table(stmt.table.name, schema);
+  const view = table ? undefined : env.catalog.view(stmt.table.name, schema);
+  if (view) return compileViewInsert(stmt, view, env);
+  // In a trigger body SQLite names the schema the trigger resolves names in.
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : env.trigger ? 'main.' : ''}${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   // DEFAULT VALUES gives no column: every one takes its default.
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
-  const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
+  // As in SQLite, a SELECT is read to its end first when triggers, which may write what it reads, fire.
+  const firing = env.catalog.triggersOn(table).some((t) => t.event === 'INSERT');
+  const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env, firing) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
   const returning = stmt.returning ? new Returning(stmt.returning, table, stmt.alias?.name ?? table.name, env) : null;
+  const or = effectiveConflict(env, stmt.or);
+  const triggers = rowTriggers(env, table, 'INSERT', or);
+  const replace = replaceDeletes(env, table, or);
+  writer.replaceHook = replace;
   const run = (bt: Btree, effects: Effects): void => {
+    if (replace) {
+      replace.bt = bt;
+      replace.effects = effects;
+    }
     autoincrement?.begin(bt);
-    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, stmt.or);
+    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, or, triggers);
     autoincrement?.end(bt);
   };
   return returning ? returning.program(run) : writeProgram(run);
@@ -68,7 +84,7 @@ function checkWidth(width: number, table: TableInfo, targets: number[], listed: 
   );
 }
 
-function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv): RowSource {
+export function rowSource(select: Select, table: TableInfo, targets: number[], listed: boolean, env: CompileEnv, materialize = false): RowSource {
   const core = select.first;
   if (core.kind === 'values' && select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit && !select.with) {
     const width = core.rows[0]!.length;
@@ -79,7 +95,7 @@ function rowSource(select: Select, table: TableInfo, targets: number[], listed: 
   }
   const program = env.nested!.compileQuery(select, env, null);
   checkWidth(program.columns.length, table, targets, listed);
-  return selectSource(program, readsTable(select, table.name));
+  return selectSource(program, materialize || readsTable(select, table.name));
 }
 
 /** The rows of a VALUES list, evaluated one at a time. */
@@ -107,7 +123,7 @@ function valuesSource(rows: Evaluator[][], width: number): RowSource {
 }
 
 /** `DEFAULT VALUES`: one row of no values. */
-function defaultValuesSource(): RowSource {
+export function defaultValuesSource(): RowSource {
   let done = false;
   return {
     types: new Uint8Array(0),
@@ -179,6 +195,7 @@ function insertRows(
   autoincrement: Autoincrement | null,
   returning: Returning | null,
   or: ConflictResolution | null,
+  triggers: RowTriggers | null,
 ): void {
   const n = table.columns.length;
   const row = new RowImage(n);
@@ -204,21 +221,32 @@ function insertRows(
         const alias = table.rowidAlias;
         if (row.types[alias] !== ValueType.Null) rowid = rowidValue(row.types[alias] as ValueType, row.values[alias]!);
       }
-      row.rowid = rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid());
-      if (table.rowidAlias >= 0) {
-        row.types[table.rowidAlias] = ValueType.Integer;
-        row.values[table.rowidAlias] = row.rowid;
+      // BEFORE triggers see a rowid still to be chosen as -1: it is chosen after they ran.
+      if (triggers && triggers.before.length > 0) {
+        setRowid(table, row, rowid ?? -1);
+        if (!triggers.fireBefore(null, row, bt, effects)) continue;
       }
+      setRowid(table, row, rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid()));
       if (writer.write(row, null, or)) {
         autoincrement?.inserted(row.rowid);
         returning?.capture(row);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
+        if (triggers && triggers.after.length > 0) triggers.fireAfter(null, row, bt, effects);
       }
     }
   } finally {
     source.close();
     writer.close();
+  }
+}
+
+/** Sets the row's rowid, and its INTEGER PRIMARY KEY column with it. */
+function setRowid(table: TableInfo, row: RowImage, rowid: Int64): void {
+  row.rowid = rowid;
+  if (table.rowidAlias >= 0) {
+    row.types[table.rowidAlias] = ValueType.Integer;
+    row.values[table.rowidAlias] = rowid;
   }
 }
 

@@ -34,12 +34,16 @@ export interface PragmaHost {
   /** Whether the explicit transaction has begun writing. */
   readonly writing: boolean;
   foreignKeys: boolean;
+  /** PRAGMA recursive_triggers: whether a trigger may fire itself (off by default, as in stock SQLite). */
+  recursiveTriggers: boolean;
   /** SQLite's level: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA (above 2 runs as FULL). */
   synchronous: number;
   busyTimeout: number;
   cacheSize: number;
   /** Whether the temp database has been opened (SQLite opens it lazily; database_list shows it after). */
   tempOpened: boolean;
+  /** The temp database, when it has been opened. */
+  readonly tempBtree: Btree | null;
   /** Runs `fn` in a read transaction: the explicit one if open, else one of its own. */
   read<T>(fn: () => T): T;
   /** Runs `fn` in a write transaction: the explicit one if open, else one of its own, committed after. */
@@ -143,9 +147,11 @@ const SCHEMA_COLUMNS: [string, string][] = [
   ['sql', 'TEXT'],
 ];
 
-/** The CREATE TABLE statement of table `name`, or undefined. */
-function createStatement(host: PragmaHost, name: string): { stmt: CreateTableStmt; sql: string } | undefined {
-  const entry = readSchema(host.btree).find((e) => e.type === 'table' && e.name.toLowerCase() === name.toLowerCase() && e.sql !== null);
+/** The CREATE TABLE statement of table `name` (of the temp schema with `temp`), or undefined. */
+function createStatement(host: PragmaHost, name: string, temp: boolean): { stmt: CreateTableStmt; sql: string } | undefined {
+  const bt = temp ? host.tempBtree : host.btree;
+  if (!bt) return undefined;
+  const entry = readSchema(bt).find((e) => e.type === 'table' && e.name.toLowerCase() === name.toLowerCase() && e.sql !== null);
   if (!entry) return undefined;
   const [stmt] = parse(entry.sql!);
   return stmt?.kind === 'createTable' ? { stmt, sql: entry.sql! } : undefined;
@@ -159,10 +165,10 @@ function tableInfo(extended: boolean): PragmaDef {
       if (value !== null && (isSchemaTable(value) || (schema === 'temp' && /^sqlite_temp_(schema|master)$/i.test(value)))) {
         return SCHEMA_COLUMNS.map(([name, type], cid) => row(int(cid), text(name), text(type), int(0), nul, int(0), ...(extended ? [int(0)] : [])));
       }
-      if (value === null || schema === 'temp') return [];
+      if (value === null) return [];
       return host.read(() => {
-        const table = host.catalog().table(value);
-        const created = table && createStatement(host, value);
+        const table = host.catalog().table(value, schema || undefined);
+        const created = table && createStatement(host, value, table.temp === true);
         if (!table || !created) return [];
         const pk = primaryKeyPositions(created.stmt);
         const rows: Row[] = [];
@@ -184,9 +190,9 @@ const INDEX_LIST: PragmaDef = {
   columns: ['seq', 'name', 'unique', 'origin', 'partial'],
   rowsWithValue: true,
   run(host, value, schema) {
-    if (value === null || schema === 'temp') return [];
+    if (value === null) return [];
     return host.read(() => {
-      const table = host.catalog().table(value);
+      const table = host.catalog().table(value, schema || undefined);
       if (!table) return [];
       return [...table.indexes]
         .reverse()
@@ -201,11 +207,11 @@ function indexInfo(extended: boolean): PragmaDef {
     columns: extended ? ['seqno', 'cid', 'name', 'desc', 'coll', 'key'] : ['seqno', 'cid', 'name'],
     rowsWithValue: true,
     run(host, value, schema) {
-      if (value === null || schema === 'temp') return [];
+      if (value === null) return [];
       return host.read(() => {
         const catalog = host.catalog();
-        const index = catalog.index(value);
-        const table = index && catalog.table(index.table);
+        const index = catalog.index(value, schema || undefined);
+        const table = index && catalog.table(index.table, index.temp ? 'temp' : 'main');
         if (!index || !table) return [];
         const rows = index.columns.map((col, seq) => {
           const name = col.column >= 0 ? text(table.columns[col.column]!.name) : nul;
@@ -237,6 +243,17 @@ const TABLE_LIST: PragmaDef = {
       });
       // A name filter matches the schema tables by their historical names only.
       if (wanted('sqlite_master')) rows.push(row(text('main'), text('sqlite_schema'), text('table'), int(5), int(0), int(0)));
+    }
+    const temp = host.tempBtree;
+    if (schema !== 'main' && temp) {
+      host.read(() => {
+        for (const entry of readSchema(temp).reverse()) {
+          if (entry.type !== 'table' || entry.sql === null || !wanted(entry.name)) continue;
+          const [stmt] = parse(entry.sql);
+          if (stmt?.kind !== 'createTable') continue;
+          rows.push(row(text('temp'), text(entry.name), text('table'), int(stmt.columns.length), int(stmt.withoutRowid ? 1 : 0), int(stmt.strict ? 1 : 0)));
+        }
+      });
     }
     if (schema !== 'main' && wanted('sqlite_temp_master')) {
       rows.push(row(text('temp'), text('sqlite_temp_schema'), text('table'), int(5), int(0), int(0)));
@@ -337,6 +354,15 @@ const PRAGMAS: Record<string, PragmaDef> = {
       return [];
     },
   },
+  recursive_triggers: {
+    columns: ['recursive_triggers'],
+    rowsWithValue: false,
+    run(host, value) {
+      if (value === null) return [row(int(host.recursiveTriggers ? 1 : 0))];
+      host.recursiveTriggers = booleanValue(value);
+      return [];
+    },
+  },
   busy_timeout: {
     columns: ['timeout'],
     rowsWithValue: true,
@@ -424,7 +450,7 @@ export function compilePragma(stmt: PragmaStmt, env: CompileEnv): Program {
       if (schema === 'temp' && !TEMP_AWARE.has(def)) {
         throw notSupported('the temp schema');
       }
-      rows = def.run(host, value, schema === '' ? (def === TABLE_LIST ? '' : 'main') : schema);
+      rows = def.run(host, value, schema === '' ? (TEMP_AWARE.has(def) ? '' : 'main') : schema);
     },
     step(): boolean {
       if (next >= rows.length || columns.length === 0) return false;

@@ -26,6 +26,8 @@ import { compileCreateView, compileDropView } from './view.js';
 import { type PragmaHost, compilePragma } from './pragma.js';
 import { compileUpdate } from './update.js';
 import { explainQueryPlan } from './explain.js';
+import type { TriggerContext, TriggerState } from './trigger.js';
+import { compileCreateTrigger, compileDropTrigger } from './trigger-ddl.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -69,6 +71,10 @@ export interface CompileEnv {
   connection?: PragmaHost;
   /** Subqueries, CTEs and views: set by `compileStatement` for the statements that can hold them. */
   nested?: NestedQueries;
+  /** The connection's trigger state: recursive_triggers, the triggers firing, the change counters. */
+  triggerState?: TriggerState;
+  /** Set while a trigger's WHEN and body are compiled: OLD and NEW, the conflict override (trigger.ts). */
+  trigger?: TriggerContext;
 }
 
 /** Compiles a parsed statement (other than transaction control, which the connection handles). */
@@ -90,10 +96,13 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileCreateIndex(stmt, env);
     case 'createView':
       return compileCreateView(stmt, env);
+    case 'createTrigger':
+      return compileCreateTrigger(stmt, env);
     case 'reindex':
       return compileReindex(stmt, env);
     case 'drop':
       if (stmt.object === 'VIEW') return compileDropView(stmt, env);
+      if (stmt.object === 'TRIGGER') return compileDropTrigger(stmt, env);
       return compileDrop(stmt, env);
     case 'explain':
       if (!stmt.queryPlan) throw notSupported('EXPLAIN');

@@ -15,6 +15,7 @@ import type { ColumnRef } from '../sql/ast.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity } from '../value/affinity.js';
 import { type Compiled, type Scope, produce } from './expr.js';
+import { isKnownSchema } from './schemas.js';
 
 /** A written column that is the rowid itself (`INSERT INTO t(rowid, …)`, `SET rowid = …`). */
 export const ROWID_TARGET = -1;
@@ -87,7 +88,7 @@ export class RowScope implements Scope {
   }
 
   column(ref: ColumnRef): Compiled | undefined {
-    if (ref.schema && ref.schema.name.toLowerCase() !== 'main') return undefined;
+    if (ref.schema && !isKnownSchema(ref.schema.name)) return undefined;
     if (ref.table && ref.table.name.toLowerCase() !== this.alias.toLowerCase()) return undefined;
     const lower = ref.column.name.toLowerCase();
     const index = this.table.columns.findIndex((c) => c.name.toLowerCase() === lower);

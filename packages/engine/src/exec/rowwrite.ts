@@ -23,6 +23,7 @@ import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js'
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
 import { RowImage, RowScope } from './rowscope.js';
+import { treeOf } from './schemas.js';
 
 /**
  * A constraint violation, with the conflict resolution it was raised under: the caller keeps what the
@@ -84,7 +85,7 @@ export class IndexWriter {
   }
 
   open(bt: Btree): void {
-    this.cursor = bt.cursor(this.info.root, this.keyInfo);
+    this.cursor = treeOf(bt, this.info).cursor(this.info.root, this.keyInfo);
   }
 
   close(): void {
@@ -154,6 +155,16 @@ export class IndexWriter {
   }
 }
 
+/**
+ * What happens around a row that REPLACE deletes, when the table has DELETE triggers (trigger.ts): they
+ * fire only while `active` (recursive_triggers on), `before` and `after` the deletion.
+ */
+export interface ReplaceHook {
+  readonly active: boolean;
+  before(victim: RowImage): void;
+  after(victim: RowImage): void;
+}
+
 /** Writes rows of one table, maintaining its indexes and enforcing its constraints. */
 export class TableWriter {
   /** Resolves the table's columns to the row being checked. */
@@ -168,6 +179,8 @@ export class TableWriter {
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
   private readonly keys: (Uint8Array | null)[];
+  /** Fires DELETE triggers for rows REPLACE deletes; null when the table has none. */
+  replaceHook: ReplaceHook | null = null;
 
   constructor(
     readonly table: TableInfo,
@@ -186,7 +199,7 @@ export class TableWriter {
   }
 
   open(bt: Btree): void {
-    this.cursor = bt.cursor(this.table.root);
+    this.cursor = treeOf(bt, this.table).cursor(this.table.root);
     for (const index of this.indexes) index.open(bt);
   }
 
@@ -308,7 +321,16 @@ export class TableWriter {
   /** Deletes the row a REPLACE conflict resolution removes. */
   private deleteConflicting(rowid: Int64): void {
     if (!this.read(rowid, this.victim)) throw corrupt(`index of ${this.table.name} names missing row ${rowid}`);
+    const hook = this.replaceHook;
+    if (!hook?.active) {
+      this.delete(this.victim);
+      return;
+    }
+    hook.before(this.victim);
+    // The BEFORE triggers may have changed or deleted the row.
+    if (!this.read(rowid, this.victim)) return;
     this.delete(this.victim);
+    hook.after(this.victim);
   }
 
   /** The table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it). */

@@ -7,7 +7,7 @@ import type { Btree } from '../btree/btree.js';
 import { SqliteError, notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import type { Expr, TableRef } from '../sql/ast.js';
-import type { TableInfo } from '../plan/catalog.js';
+import type { TableInfo, ViewInfo } from '../plan/catalog.js';
 import { type CompileContext, type Evaluator, compileExpr, truth } from './expr.js';
 import { explaining, notePlan, planMark, unclaimedSince } from './explain.js';
 import { compileTerm, planTable } from './plan-table.js';
@@ -17,6 +17,7 @@ import { IndexScan } from './index-scan.js';
 import type { CompileEnv } from './program.js';
 import { FromScope } from './from.js';
 import { TableSource } from './source.js';
+import { isKnownSchema } from './schemas.js';
 
 /** A compiled `table WHERE …` scan. */
 export class RowidScan {
@@ -57,12 +58,19 @@ export class RowidScan {
   }
 }
 
+/** The view an UPDATE or DELETE names (instead-of.ts writes it), or undefined when it names none. */
+export function viewTarget(ref: TableRef, env: CompileEnv): ViewInfo | undefined {
+  if (ref.schema && !isKnownSchema(ref.schema.name)) return undefined;
+  const schema = ref.schema?.name;
+  return env.catalog.table(ref.name.name, schema) ? undefined : env.catalog.view(ref.name.name, schema);
+}
+
 /** The table an UPDATE or DELETE names, which must be a rowid table of the main schema. */
 export function targetTable(ref: TableRef, env: CompileEnv): TableInfo {
-  if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
-  const table = env.catalog.table(ref.name.name);
+  if (ref.schema && !isKnownSchema(ref.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
+  const table = env.catalog.table(ref.name.name, ref.schema?.name);
   if (!table && env.catalog.view(ref.name.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${ref.name.name} because it is a view`);
-  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.name.name}`);
+  if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema ? `${ref.schema.name}.` : env.trigger ? 'main.' : ''}${ref.name.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   return table;
 }

@@ -28,6 +28,7 @@ import { type Access, FullScan } from './access.js';
 import { HashedScan, hashKey } from './hashed-scan.js';
 import { IndexScan } from './index-scan.js';
 import type { ColumnMeta } from './program.js';
+import { schemaName, treeOf } from './schemas.js';
 
 const NO_ROWS: Int64[] = [];
 
@@ -102,7 +103,7 @@ export class TableSource implements RowSource {
       name: info.name,
       affinity: info.affinity,
       collation: info.collation,
-      meta: { column: info.name, table: table.name, database: 'main', type: info.declaredType || null },
+      meta: { column: info.name, table: table.name, database: schemaName(table), type: info.declaredType || null },
     }));
     this.fields = new Int32Array(table.columns.length);
     for (let i = 0; i < this.fields.length; i++) this.fields[i] = i;
@@ -172,7 +173,7 @@ export class TableSource implements RowSource {
   }
 
   open(bt: Btree): void {
-    this.cursor = bt.cursor(this.table.root);
+    this.cursor = treeOf(bt, this.table).cursor(this.table.root);
     this.access.open(bt);
     this.nullRow = false;
     this.scanned = false;

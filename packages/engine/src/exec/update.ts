@@ -17,10 +17,14 @@ import { type CompileEnv, type Effects, type Program, writeProgram } from './pro
 import { Returning } from './returning.js';
 import { ROWID_TARGET, RowImage, RowScope, columnTarget } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
-import { RowidScan, targetTable } from './scan.js';
+import { RowidScan, targetTable, viewTarget } from './scan.js';
+import { effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
+import { compileViewUpdate } from './instead-of.js';
 
 export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   if (stmt.with || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, FROM, ORDER BY and LIMIT in UPDATE');
+  const view = viewTarget(stmt.table, env);
+  if (view) return compileViewUpdate(stmt, view, env);
   const table = targetTable(stmt.table, env);
   const alias = stmt.table.alias?.name ?? table.name;
   const scan = new RowidScan(table, alias, stmt.where, env);
@@ -35,10 +39,24 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   }
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const or = effectiveConflict(env, stmt.or);
+  const triggers = rowTriggers(env, table, 'UPDATE', or, stmt.set.flatMap((a) => a.columns.map((c) => c.name.toLowerCase())));
+  const before = triggers && triggers.before.length > 0 ? triggers : null;
+  const after = triggers && triggers.after.length > 0 ? triggers : null;
+  const replace = replaceDeletes(env, table, or);
+  writer.replaceHook = replace;
+  // With BEFORE triggers, which may change the row, the columns not set are read again after them.
+  const set = new Uint8Array(table.columns.length);
+  for (const i of targets) if (i >= 0) set[i] = 1;
   const run = (bt: Btree, effects: Effects): void => {
+    if (replace) {
+      replace.bt = bt;
+      replace.effects = effects;
+    }
     const rowids = scan.collect(bt);
     const old = new RowImage(table.columns.length);
     const row = new RowImage(table.columns.length);
+    const current = before ? new RowImage(table.columns.length) : old;
     scope.row = old;
     writer.open(bt);
     try {
@@ -61,9 +79,18 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
           row.types[table.rowidAlias] = ValueType.Integer;
           row.values[table.rowidAlias] = row.rowid;
         }
-        if (writer.write(row, old, stmt.or)) {
+        if (before) {
+          if (!before.fireBefore(old, row, bt, effects) || !writer.read(rowid, current)) continue;
+          for (let i = 0; i < set.length; i++) {
+            if (set[i] || i === table.rowidAlias) continue;
+            row.types[i] = current.types[i]!;
+            row.values[i] = current.values[i]!;
+          }
+        }
+        if (writer.write(row, current, or)) {
           effects.changes++;
           returning?.capture(row);
+          after?.fireAfter(old, row, bt, effects);
         }
       }
     } finally {

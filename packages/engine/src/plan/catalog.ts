@@ -12,7 +12,7 @@ import { SqliteError, corrupt } from '../common/errors.js';
 import { H } from '../pager/header.js';
 import { BINARY, NOCASE, RTRIM, type Collation } from '../record/compare.js';
 import { readSchema } from '../schema/schema.js';
-import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, Select, TableConstraint } from '../sql/ast.js';
+import type { ColumnDef, ConflictResolution, CreateTableStmt, CreateTriggerStmt, Expr, Select, TableConstraint } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
@@ -52,6 +52,8 @@ export interface TableInfo {
   checks: CheckInfo[];
   /** Indexes in creation order: the constraints' automatic ones, then CREATE INDEX ones. */
   indexes: IndexInfo[];
+  /** Set for a table of the temp schema (whose B-trees are in the temp database). */
+  temp?: boolean;
 }
 
 /** A CHECK constraint. */
@@ -64,11 +66,32 @@ export interface CheckInfo {
 /** A view: its query, parsed from the stored CREATE VIEW statement, and that statement's text. */
 export interface ViewInfo {
   name: string;
+  /** Set for a view of the temp schema. */
+  temp?: boolean;
   /** The column names given after the view's name, or null. */
   columns: string[] | null;
   select: Select;
   /** The stored CREATE VIEW text, which the query's spans refer to. */
   sql: string;
+}
+
+/**
+ * A trigger, parsed from its stored CREATE TRIGGER statement (whose text the body's spans refer to).
+ * `timing` is BEFORE when the statement names none, as in SQLite.
+ */
+export interface TriggerInfo {
+  name: string;
+  /** The table or view it is on, as the schema row's tbl_name spells it. */
+  table: string;
+  timing: 'BEFORE' | 'AFTER' | 'INSTEAD OF';
+  event: CreateTriggerStmt['event'];
+  /** The lower-case column names of `UPDATE OF`, or null. */
+  columns: string[] | null;
+  when: Expr | null;
+  body: CreateTriggerStmt['body'];
+  sql: string;
+  /** Set for a trigger of the temp schema. */
+  temp?: boolean;
 }
 
 /** Looks a collation up by name (case-insensitive); SQLite's three built-ins. */
@@ -85,34 +108,66 @@ export function collationByName(name: string): Collation {
   }
 }
 
+/**
+ * The objects of the main schema and, once the connection has a temp database, of the temp schema
+ * (`temp`, a catalog of its own). Unqualified names resolve in temp first, then main, as in SQLite;
+ * a qualified lookup (`schema` 'main' or 'temp', any case) looks in that schema only, and other schema
+ * names find nothing.
+ */
 export class Catalog {
   /** The schema cookie this snapshot was built at. */
   readonly cookie: number;
+  /** The temp schema's objects, or null when the connection has no temp database yet. */
+  temp: Catalog | null = null;
+  private isTemp = false;
   private readonly tables = new Map<string, TableInfo>();
   private readonly indexes = new Map<string, IndexInfo>();
   private readonly views = new Map<string, ViewInfo>();
+  private readonly triggers = new Map<string, TriggerInfo>();
+  /** Per lower-case table name: its triggers, the most recently created first (SQLite's firing order). */
+  private readonly tableTriggers = new Map<string, TriggerInfo[]>();
 
   private constructor(cookie: number) {
     this.cookie = cookie;
   }
 
-  /** Reads and parses the schema (the caller holds a read or write transaction). */
-  static load(bt: Btree): Catalog {
+  /** Reads and parses the main schema and the temp one, if any (the caller holds a transaction on both). */
+  static load(bt: Btree, tempBt: Btree | null = null): Catalog {
+    const catalog = Catalog.loadSchema(bt, false);
+    catalog.temp = tempBt ? Catalog.loadSchema(tempBt, true) : null;
+    return catalog;
+  }
+
+  /** The temp schema's cookie as of this snapshot (-1 without a temp database). */
+  get tempCookie(): number {
+    return this.temp ? this.temp.cookie : -1;
+  }
+
+  private static loadSchema(bt: Btree, temp: boolean): Catalog {
     const catalog = new Catalog(bt.getMeta(H.schemaCookie));
+    catalog.isTemp = temp;
     const entries = readSchema(bt);
     for (const entry of entries) {
       if ((entry.type !== 'table' && entry.type !== 'view') || entry.sql === null) continue;
       const [stmt] = parse(entry.sql);
       if (stmt?.kind === 'createView') {
         const columns = stmt.columns ? stmt.columns.map((c) => c.name) : null;
-        catalog.views.set(entry.name.toLowerCase(), { name: entry.name, columns, select: stmt.select, sql: entry.sql });
+        catalog.views.set(entry.name.toLowerCase(), { name: entry.name, columns, select: stmt.select, sql: entry.sql, ...(temp ? { temp } : {}) });
         continue;
       }
       if (stmt?.kind !== 'createTable') continue;
-      catalog.tables.set(entry.name.toLowerCase(), tableInfo(stmt, entry.sql, entry.rootpage));
+      const info = tableInfo(stmt, entry.sql, entry.rootpage);
+      if (temp) {
+        info.temp = true;
+        for (const index of info.indexes) index.temp = true;
+      }
+      catalog.tables.set(entry.name.toLowerCase(), info);
     }
     for (const entry of entries) {
       if (entry.type === 'index') catalog.addIndex(entry.name, entry.tblName, entry.rootpage, entry.sql);
+    }
+    for (const entry of entries) {
+      if (entry.type === 'trigger' && entry.sql !== null) catalog.addTrigger(entry.tblName, entry.sql);
     }
     for (const table of catalog.tables.values()) {
       const missing = table.indexes.find((index) => index.root === 0);
@@ -123,7 +178,7 @@ export class Catalog {
 
   /** Files the index of a schema row under its table: an automatic one (sql NULL) or a created one. */
   private addIndex(name: string, tableName: string, root: number, sql: string | null): void {
-    const table = this.table(tableName);
+    const table = this.ownTable(tableName);
     if (!table) return;
     let index: IndexInfo | undefined;
     if (sql === null) {
@@ -134,42 +189,130 @@ export class Catalog {
       const [stmt] = parse(sql);
       if (stmt?.kind !== 'createIndex') return;
       index = createdIndex(stmt, table, root, collationByName);
+      if (this.isTemp) index.temp = true;
       table.indexes.push(index);
     }
     this.indexes.set(name.toLowerCase(), index);
   }
 
-  /** Every index of every table, in schema order. */
+  private addTrigger(tableName: string, sql: string): void {
+    const [stmt] = parse(sql);
+    if (stmt?.kind !== 'createTrigger') return;
+    const info: TriggerInfo = {
+      name: stmt.name.name,
+      table: tableName,
+      timing: stmt.timing ?? 'BEFORE',
+      event: stmt.event,
+      columns: stmt.columns ? stmt.columns.map((c) => c.name.toLowerCase()) : null,
+      when: stmt.when,
+      body: stmt.body,
+      sql,
+      ...(this.isTemp ? { temp: true } : {}),
+    };
+    this.triggers.set(info.name.toLowerCase(), info);
+    const key = tableName.toLowerCase();
+    const list = this.tableTriggers.get(key) ?? [];
+    list.unshift(info);
+    this.tableTriggers.set(key, list);
+  }
+
+  /** The schemas a lookup in `schema` (undefined: temp, then main) searches, in order. */
+  private schemas(schema: string | undefined): (Catalog | null)[] {
+    if (schema === undefined) return [this.temp, this];
+    const lower = schema.toLowerCase();
+    return lower === 'main' ? [this] : lower === 'temp' ? [this.temp] : [];
+  }
+
+  /** The trigger named `name` (case-insensitive), or undefined. */
+  trigger(name: string, schema?: string): TriggerInfo | undefined {
+    const lower = name.toLowerCase();
+    for (const c of this.schemas(schema)) {
+      const found = c?.triggers.get(lower);
+      if (found) return found;
+    }
+    return undefined;
+  }
+
+  /**
+   * The triggers on `table` (a table or view), in SQLite's firing order: the temp schema's triggers on
+   * it first, then its own schema's, each the most recently created first.
+   */
+  triggersOn(table: { name: string; temp?: boolean }): readonly TriggerInfo[] {
+    const key = table.name.toLowerCase();
+    const own = (table.temp ? this.temp : this)?.tableTriggers.get(key) ?? NO_TRIGGERS;
+    if (table.temp || !this.temp) return own;
+    // A temp trigger on a name the temp schema also has as a table or view is on that one.
+    const fromTemp = this.temp.tables.has(key) || this.temp.views.has(key) ? undefined : this.temp.tableTriggers.get(key);
+    return fromTemp ? [...fromTemp, ...own] : own;
+  }
+
+  /** Every index of every table, in schema order (main's, then temp's). */
   allIndexes(): IndexInfo[] {
-    return [...this.indexes.values()];
+    return [...this.indexes.values(), ...(this.temp ? this.temp.indexes.values() : [])];
   }
 
   /** The index named `name` (case-insensitive), or undefined. */
-  index(name: string): IndexInfo | undefined {
-    return this.indexes.get(name.toLowerCase());
+  index(name: string, schema?: string): IndexInfo | undefined {
+    const lower = name.toLowerCase();
+    for (const c of this.schemas(schema)) {
+      const found = c?.indexes.get(lower);
+      if (found) return found;
+    }
+    return undefined;
   }
 
-  /** The table named `name` (case-insensitive), or undefined. The schema table answers to its two names. */
-  table(name: string): TableInfo | undefined {
+  /**
+   * The table named `name` (case-insensitive), or undefined. The schema table answers to its two names,
+   * and the temp schema's to sqlite_temp_schema and sqlite_temp_master (or, qualified by temp, to the
+   * schema table's names).
+   */
+  table(name: string, schema?: string): TableInfo | undefined {
     const lower = name.toLowerCase();
-    return this.tables.get(lower) ?? (isSchemaTable(lower) ? schemaTable(name) : undefined);
+    const qualifier = schema?.toLowerCase();
+    for (const c of this.schemas(schema)) {
+      const found = c?.tables.get(lower);
+      if (found) return found;
+    }
+    if (qualifier === undefined) return isTempSchemaTable(lower) ? schemaTable(name, true) : isSchemaTable(lower) ? schemaTable(name, false) : undefined;
+    if (qualifier === 'main') return isSchemaTable(lower) ? schemaTable(name, false) : undefined;
+    if (qualifier === 'temp') return isSchemaTable(lower) || isTempSchemaTable(lower) ? schemaTable(name, true) : undefined;
+    return undefined;
+  }
+
+  /** The table named `name` in this schema only. */
+  private ownTable(name: string): TableInfo | undefined {
+    return this.tables.get(name.toLowerCase());
   }
 
   /** The view named `name` (case-insensitive), or undefined. */
-  view(name: string): ViewInfo | undefined {
-    return this.views.get(name.toLowerCase());
+  view(name: string, schema?: string): ViewInfo | undefined {
+    const lower = name.toLowerCase();
+    for (const c of this.schemas(schema)) {
+      const found = c?.views.get(lower);
+      if (found) return found;
+    }
+    return undefined;
   }
 
-  /** Whether any schema object of the table namespace is called `name`. */
-  hasTable(name: string): boolean {
-    return this.tables.has(name.toLowerCase()) || this.views.has(name.toLowerCase());
+  /** Whether any schema object of the table namespace is called `name` (in `schema`, or in either). */
+  hasTable(name: string, schema?: string): boolean {
+    const lower = name.toLowerCase();
+    return this.schemas(schema).some((c) => c !== null && (c.tables.has(lower) || c.views.has(lower)));
   }
 }
 
+const NO_TRIGGERS: readonly TriggerInfo[] = [];
+
 const SCHEMA_TABLE_SQL = 'CREATE TABLE sqlite_schema(type text, name text, tbl_name text, rootpage int, sql text)';
 
-/** The schema table's descriptions by the name a query spelled, built when first asked for. */
+/** The schema tables' descriptions by the name a query spelled (and schema), built when first asked for. */
 const schemaTables = new Map<string, TableInfo>();
+
+/** Whether `name` names the temp schema's schema table (sqlite_temp_schema or sqlite_temp_master). */
+export function isTempSchemaTable(name: string): boolean {
+  const lower = name.toLowerCase();
+  return lower === 'sqlite_temp_schema' || lower === 'sqlite_temp_master';
+}
 
 /** Whether `name` names the schema table (sqlite_schema or its old name, sqlite_master). */
 export function isSchemaTable(name: string): boolean {
@@ -178,12 +321,13 @@ export function isSchemaTable(name: string): boolean {
 }
 
 /** The schema table itself (page 1), as SQLite describes it, under the name the query used. */
-function schemaTable(name: string): TableInfo {
-  let info = schemaTables.get(name);
+function schemaTable(name: string, temp: boolean): TableInfo {
+  const key = `${temp ? 'temp' : 'main'}.${name}`;
+  let info = schemaTables.get(key);
   if (!info) {
     const [stmt] = parse(SCHEMA_TABLE_SQL);
-    info = { ...tableInfo(stmt as CreateTableStmt, SCHEMA_TABLE_SQL, 1), name };
-    schemaTables.set(name, info);
+    info = { ...tableInfo(stmt as CreateTableStmt, SCHEMA_TABLE_SQL, 1), name, ...(temp ? { temp } : {}) };
+    schemaTables.set(key, info);
   }
   return info;
 }

@@ -57,6 +57,8 @@ export interface IndexInfo {
   origin: IndexOrigin;
   /** The constraint's ON CONFLICT clause (automatic indexes only), else null. */
   onConflict: ConflictResolution | null;
+  /** Set for an index of the temp schema (whose B-tree is in the temp database). */
+  temp?: boolean;
 }
 
 /** What deriving indexes needs to know of the table. */

@@ -10,19 +10,7 @@ export interface KnownFailures {
   lines: number[];
 }
 
-const TRIGGERS = 'CREATE TRIGGER and DROP TRIGGER are not supported yet';
-
-export const KNOWN_FAILURES: Readonly<Record<string, KnownFailures>> = {
-  'evidence/slt_lang_createtrigger.test': {
-    cause: TRIGGERS,
-    lines: [24, 39, 42, 45, 80, 83, 86, 89, 92, 95, 191, 194, 197, 200, 203, 206, 209, 212, 215, 218],
-  },
-  'evidence/slt_lang_droptrigger.test': { cause: TRIGGERS, lines: [24, 27, 44] },
-  'evidence/slt_lang_createview.test': {
-    cause: 'TEMP views are not supported yet (Hearth has no temp schema); the DROP VIEWs of those views then fail',
-    lines: [48, 52, 115, 119],
-  },
-};
+export const KNOWN_FAILURES: Readonly<Record<string, KnownFailures>> = {};
 
 /** The known failures of script `name` (its path relative to the corpus), for the named engine. */
 export function knownFailures(name: string, engine: string): KnownFailures | undefined {
