@@ -177,8 +177,10 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return nested(expr, cx);
     case 'raise':
       return compileRaise(expr, cx);
-    default:
-      throw notSupported(`${expr.kind} expressions`);
+    default: {
+      const unknown: never = expr;
+      throw notSupported(`${(unknown as { kind: string }).kind} expressions`);
+    }
   }
 }
 
