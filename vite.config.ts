@@ -3,13 +3,15 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 const engineSource = fileURLToPath(new URL('./packages/engine/src/', import.meta.url));
+const workerSource = fileURLToPath(new URL('./packages/worker/src/', import.meta.url));
 
 export default defineConfig({
-  // Unit tests of the worker and client run against the engine's sources, not its built dist/.
+  // Unit tests of the worker and client run against the sources of the packages they use, not dist/.
   resolve: {
     alias: [
       { find: /^@hearth\/engine\/node$/, replacement: `${engineSource}node.ts` },
       { find: /^@hearth\/engine$/, replacement: `${engineSource}index.ts` },
+      { find: /^@hearth\/worker$/, replacement: `${workerSource}index.ts` },
     ],
   },
   test: {

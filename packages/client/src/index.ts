@@ -1,11 +1,80 @@
 /**
- * @hearth/client: will be the page-side API of Hearth, which sends statements to @hearth/worker and
- * returns their results asynchronously.
+ * @hearth/client for browsers: `connect(path)` opens a database served by a dedicated worker
+ * (@hearth/worker) that keeps it in OPFS; the connection is an asynchronous proxy (Comlink) in the shape
+ * of Turso's promise API. Node resolves `@hearth/client` to node.ts instead (engine in-process, `fs`).
  *
- * Not written yet: the client comes in the browser-runtime issue, together with the OPFS worker. Until
- * then this package exports only its version, so that the workspace builds and its consumers can
- * already depend on it.
+ * One worker, started on first use, serves every connection of the page unless `connect` is given a
+ * worker of one's own. Connections close on `pagehide`, so that a reload finds the files free.
  */
+import * as Comlink from 'comlink';
+import { SqliteError } from '@hearth/engine';
+import { type Backend, remote } from './backend.js';
+import { type ConnectOptions, type Database, type StorageReport, openOn } from './database.js';
+import { settle } from './errors.js';
+
+export { SqliteError };
+export { Database, Statement } from './database.js';
+export type { BatchStatement, ConnectOptions, FunctionOptions, PragmaOptions, Row, StorageReport, BatchItem, BindArgs, ColumnInfo, RunResult } from './database.js';
 
 /** The version of @hearth/client (kept equal to package.json's "version"). */
 export const HEARTH_CLIENT_VERSION = '0.1.0';
+
+const backends = new WeakMap<Worker, Backend>();
+let defaultWorker: Worker | null = null;
+const openConnections = new Set<Database>();
+let pagehideHooked = false;
+
+function backendOf(worker: Worker | undefined): Backend {
+  if (!worker) {
+    defaultWorker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'hearth' });
+    worker = defaultWorker;
+  }
+  let backend = backends.get(worker);
+  if (!backend) {
+    backend = remote(Comlink.wrap(worker) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>);
+    backends.set(worker, backend);
+  }
+  return backend;
+}
+
+function closeAllOnPagehide(): void {
+  if (pagehideHooked || typeof addEventListener !== 'function') return;
+  pagehideHooked = true;
+  addEventListener('pagehide', () => {
+    for (const db of [...openConnections]) void db.close().catch(() => undefined);
+  });
+}
+
+/**
+ * Opens the database at `path` in the origin's private file system (created unless `readonly` or
+ * `fileMustExist`), or an in-memory one for `:memory:`. Rejects with SQLITE_BUSY when another tab has it
+ * open.
+ */
+export async function connect(path: string, options: ConnectOptions = {}): Promise<Database> {
+  if (options.persist && typeof navigator !== 'undefined' && navigator.storage?.persist) await navigator.storage.persist();
+  closeAllOnPagehide();
+  const db = await openOn(backendOf(options.worker), path, options, (closed) => openConnections.delete(closed));
+  openConnections.add(db);
+  return db;
+}
+
+/**
+ * Creates (or replaces) database `name` in OPFS from the bytes of a SQLite file, e.g. one the user picked.
+ * SQLITE_NOTADB when they are not one; SQLITE_BUSY while the database is open.
+ */
+export async function importDatabase(name: string, bytes: Uint8Array, options: { worker?: Worker } = {}): Promise<void> {
+  await settle(backendOf(options.worker).importDatabase(name, bytes));
+}
+
+/** Removes database `name` (and its side files) from OPFS. SQLITE_BUSY while it is open. */
+export async function deleteDatabase(name: string, options: { worker?: Worker } = {}): Promise<void> {
+  await settle(backendOf(options.worker).deleteDatabase(name));
+}
+
+/** The origin's storage use and quota, and whether it is persistent (`navigator.storage`). */
+export async function storageEstimate(): Promise<StorageReport | null> {
+  if (typeof navigator === 'undefined' || !navigator.storage?.estimate) return null;
+  const estimate = await navigator.storage.estimate();
+  const persisted = navigator.storage.persisted ? await navigator.storage.persisted() : false;
+  return { usage: estimate.usage ?? 0, quota: estimate.quota ?? 0, persisted };
+}

@@ -142,14 +142,22 @@ export class OpfsVfs implements Vfs {
   /** Acquisitions under way, so that two concurrent `acquire`s of one path open its handles once. */
   private readonly pending = new Map<string, Promise<void>>();
 
-  constructor(private readonly root: FileSystemDirectoryHandle) {}
+  /**
+   * `lockTimeout`: how long (ms) `acquire` retries while another context holds the handles before it
+   * reports SQLITE_BUSY. A page that reloads gets a new worker while the old one may still be shutting
+   * down and releasing its handles; the wait covers that.
+   */
+  constructor(
+    private readonly root: FileSystemDirectoryHandle,
+    private readonly lockTimeout = 1000,
+  ) {}
 
   /** The VFS over the origin's OPFS root (`navigator.storage.getDirectory()`). */
-  static async create(): Promise<OpfsVfs> {
+  static async create(lockTimeout?: number): Promise<OpfsVfs> {
     if (typeof navigator === 'undefined' || !navigator.storage?.getDirectory) {
       throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file: OPFS (navigator.storage.getDirectory) is not available here');
     }
-    return new OpfsVfs(await navigator.storage.getDirectory());
+    return new OpfsVfs(await navigator.storage.getDirectory(), lockTimeout);
   }
 
   /**
@@ -169,7 +177,7 @@ export class OpfsVfs implements Vfs {
       held.holders++;
       return;
     }
-    const opening = this.openAll(path, options.mustExist === true);
+    const opening = this.openAllWaiting(path, options.mustExist === true);
     this.pending.set(path, opening);
     try {
       await opening;
@@ -273,6 +281,19 @@ export class OpfsVfs implements Vfs {
   }
 
   // ---- internals ----------------------------------------------------------------------------------
+
+  /** `openAll`, retried with growing pauses while the files are busy, until `lockTimeout` passes. */
+  private async openAllWaiting(path: string, mustExist: boolean): Promise<void> {
+    const deadline = Date.now() + this.lockTimeout;
+    for (let pause = 20; ; pause = Math.min(pause * 2, 200)) {
+      try {
+        return await this.openAll(path, mustExist);
+      } catch (err) {
+        if (!(err instanceof SqliteError) || err.code !== 'SQLITE_BUSY' || Date.now() + pause > deadline) throw err;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause));
+    }
+  }
 
   private async openAll(path: string, mustExist: boolean): Promise<void> {
     const opened: string[] = [];
