@@ -15,7 +15,8 @@
  * A sync access handle is exclusive: while one tab or worker holds a database's handles, a second
  * `acquire` anywhere else fails with SQLITE_BUSY naming the cause. Two connections in the same worker
  * share the handles (the engine's shared-file locking keeps them apart). A write beyond the storage
- * quota is SQLITE_FULL.
+ * quota is SQLITE_FULL, whether the browser throws QuotaExceededError or (Chromium) returns an error
+ * code as the byte count.
  */
 import { SqliteError, type Vfs, type VfsFile, type VfsOpenOptions } from '@hearth/engine';
 
@@ -44,6 +45,20 @@ function ioError(op: string, path: string, err: unknown): SqliteError {
   if (err instanceof SqliteError) return err;
   if (domErrorName(err) === 'QuotaExceededError') return new SqliteError('SQLITE_FULL', 'database or disk is full');
   return new SqliteError('SQLITE_IOERR', `disk I/O error (${op} ${path}: ${err instanceof Error ? err.message : String(err)})`);
+}
+
+/** Chromium's `base::File::Error` for "no space": what a failed write returns. */
+const FILE_ERROR_NO_SPACE = -8;
+
+/**
+ * The error for a write that returned `n` bytes but should have written more. Chromium, out of quota,
+ * may write part of the data and return an error code cast to unsigned (2^32 - 8 for "no space")
+ * instead of throwing QuotaExceededError; anything beyond the bytes asked for is such a code.
+ */
+function writeFailure(n: number): SqliteError {
+  const code = n >= 2 ** 31 ? n - 2 ** 32 : n;
+  if (code === FILE_ERROR_NO_SPACE || code === 0) return new SqliteError('SQLITE_FULL', 'database or disk is full');
+  return new SqliteError('SQLITE_IOERR', `disk I/O error (write returned ${n})`);
 }
 
 /** The path as OPFS names it: no leading slash, no empty or dot segments. */
@@ -84,7 +99,7 @@ class OpfsFile implements VfsFile {
       let done = 0;
       while (done < buf.length) {
         const n = this.handle.write(buf.subarray(done), { at: offset + done });
-        if (n <= 0) throw new SqliteError('SQLITE_FULL', 'database or disk is full');
+        if (n <= 0 || n > buf.length - done) throw writeFailure(n);
         done += n;
       }
     } catch (err) {

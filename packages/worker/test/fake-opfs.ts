@@ -2,12 +2,18 @@
  * A stand-in for the Origin Private File System in Node tests: directories, files, and exclusive sync
  * access handles that behave as Chromium's do where the OPFS VFS depends on it — a second
  * `createSyncAccessHandle` on a file whose handle is open fails with NoModificationAllowedError, and a
- * write or truncate growing the origin's total past `quota` fails with QuotaExceededError.
+ * write or truncate growing the origin's total past `quota` fails with QuotaExceededError (or, for a
+ * write, the way Chromium fails: see `quotaFailure`).
  */
 
 /** Storage shared by every handle of one fake origin. */
 export class FakeOrigin {
   quota = Number.MAX_SAFE_INTEGER;
+  /**
+   * How a write past the quota fails: by throwing QuotaExceededError, or as Chromium does, by writing
+   * what fits and returning 2^32 - 8 (its "no space" error code cast to unsigned).
+   */
+  quotaFailure: 'throw' | 'chromium' = 'throw';
   readonly root = new FakeDirectory(this);
 
   /** Bytes in all files. */
@@ -98,6 +104,13 @@ class FakeSyncHandle {
   write(buffer: Uint8Array, options: { at: number }): number {
     this.check();
     const end = options.at + buffer.length;
+    const room = this.origin.quota - this.origin.used + this.file.bytes.length;
+    if (end > this.file.bytes.length && end > room && this.origin.quotaFailure === 'chromium') {
+      const fits = Math.max(0, room - options.at);
+      this.resize(Math.max(this.file.bytes.length, options.at + fits));
+      this.file.bytes.set(buffer.subarray(0, fits), options.at);
+      return 2 ** 32 - 8;
+    }
     if (end > this.file.bytes.length) this.resize(end);
     this.file.bytes.set(buffer, options.at);
     return buffer.length;

@@ -81,8 +81,9 @@ describe('OPFS VFS', () => {
     expect(() => normalizePath('../x.db')).toThrow(SqliteError);
   });
 
-  it('turns an exceeded quota into SQLITE_FULL and keeps the database usable once space is freed', async () => {
+  it.each(['throw', 'chromium'] as const)('turns an exceeded quota into SQLITE_FULL and keeps the database usable once space is freed (write fails: %s)', async (quotaFailure) => {
     const origin = new FakeOrigin();
+    origin.quotaFailure = quotaFailure;
     const vfs = new OpfsVfs(origin.rootHandle);
     const db = await openDatabase('full.db', { vfs, cacheSize: 32 });
     db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB)');
