@@ -20,11 +20,14 @@ export type { BatchStatement, ConnectOptions, FunctionOptions, PragmaOptions, Ro
 export const HEARTH_CLIENT_VERSION = '0.1.0';
 
 const backends = new WeakMap<Worker, Backend>();
+/** Per worker: rejects when its script fails to load or run (an `error` event on the Worker). */
+const failures = new WeakMap<Worker, Promise<never>>();
 let defaultWorker: Worker | null = null;
 const openConnections = new Set<Database>();
 let pagehideHooked = false;
 
-function backendOf(worker: Worker | undefined): Backend {
+/** The backend over `worker` (default: the page's shared worker), and a promise that rejects if the worker fails. */
+function backendOf(worker: Worker | undefined): { backend: Backend; failed: Promise<never> } {
   if (!worker) {
     defaultWorker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'hearth' });
     worker = defaultWorker;
@@ -33,8 +36,31 @@ function backendOf(worker: Worker | undefined): Backend {
   if (!backend) {
     backend = remote(Comlink.wrap(worker) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>);
     backends.set(worker, backend);
+    const failed = new Promise<never>((_, reject) => {
+      worker.addEventListener('error', (event) => reject(workerFailure(event)), { once: true });
+    });
+    failed.catch(() => undefined);
+    failures.set(worker, failed);
   }
-  return backend;
+  return { backend, failed: failures.get(worker)! };
+}
+
+/**
+ * The error for a worker that failed to start. The usual cause is a dev server that moved the package
+ * away from its worker script (Vite pre-bundling it), hence the hint.
+ */
+function workerFailure(event: Event): SqliteError {
+  const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script did not load';
+  return new SqliteError(
+    'SQLITE_CANTOPEN',
+    `the Hearth worker failed (${detail}); with Vite's dev server, add optimizeDeps: { exclude: ['@hearth/client'] } to vite.config`,
+  );
+}
+
+/** `call` on the backend of `worker`, rejected instead if the worker fails first. */
+async function withWorker<T>(worker: Worker | undefined, call: (backend: Backend) => Promise<T>): Promise<T> {
+  const { backend, failed } = backendOf(worker);
+  return Promise.race([call(backend), failed]);
 }
 
 function closeAllOnPagehide(): void {
@@ -48,12 +74,12 @@ function closeAllOnPagehide(): void {
 /**
  * Opens the database at `path` in the origin's private file system (created unless `readonly` or
  * `fileMustExist`), or an in-memory one for `:memory:`. Rejects with SQLITE_BUSY when another tab has it
- * open.
+ * open, and with SQLITE_CANTOPEN when the worker cannot start.
  */
 export async function connect(path: string, options: ConnectOptions = {}): Promise<Database> {
   if (options.persist && typeof navigator !== 'undefined' && navigator.storage?.persist) await navigator.storage.persist();
   closeAllOnPagehide();
-  const db = await openOn(backendOf(options.worker), path, options, (closed) => openConnections.delete(closed));
+  const db = await withWorker(options.worker, (backend) => openOn(backend, path, options, (closed) => openConnections.delete(closed)));
   openConnections.add(db);
   return db;
 }
@@ -63,12 +89,12 @@ export async function connect(path: string, options: ConnectOptions = {}): Promi
  * SQLITE_NOTADB when they are not one; SQLITE_BUSY while the database is open.
  */
 export async function importDatabase(name: string, bytes: Uint8Array, options: { worker?: Worker } = {}): Promise<void> {
-  await settle(backendOf(options.worker).importDatabase(name, bytes));
+  await withWorker(options.worker, (backend) => settle(backend.importDatabase(name, bytes)));
 }
 
 /** Removes database `name` (and its side files) from OPFS. SQLITE_BUSY while it is open. */
 export async function deleteDatabase(name: string, options: { worker?: Worker } = {}): Promise<void> {
-  await settle(backendOf(options.worker).deleteDatabase(name));
+  await withWorker(options.worker, (backend) => settle(backend.deleteDatabase(name)));
 }
 
 /** The origin's storage use and quota, and whether it is persistent (`navigator.storage`). */
