@@ -114,6 +114,34 @@ describe('disk full', () => {
     }
   }
 
+  for (const mode of ['wal', 'delete'] as const) {
+    it(`a large transaction whose spills hit the quota fails cleanly (${mode})`, () => {
+      const vfs = new QuotaVfs(Number.MAX_SAFE_INTEGER);
+      const db = new Database('spill.db', { vfs, journalMode: mode, cacheSize: 16 });
+      db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, b BLOB); CREATE INDEX tb ON t(b)');
+      db.prepare('INSERT INTO t(b) VALUES (zeroblob(100))').run();
+      for (const room of [30_000, 120_000, 400_000]) {
+        vfs.quota = vfs.used + room;
+        const insert = db.prepare('INSERT INTO t(b) VALUES (randomblob(?))');
+        let failure: unknown;
+        try {
+          db.transaction(() => {
+            for (let i = 0; i < 400; i++) insert.run(BigInt(500 + i));
+          })();
+        } catch (err) {
+          failure = err;
+        }
+        expectFull(failure);
+        expect(db.inTransaction).toBe(false);
+        expectState(db, { count: 1, bytes: 100 });
+      }
+      vfs.quota = Number.MAX_SAFE_INTEGER;
+      db.prepare('INSERT INTO t(b) VALUES (zeroblob(7))').run();
+      expectState(db, { count: 2, bytes: 107 });
+      db.close();
+    });
+  }
+
   it('a failed COMMIT rolls the whole transaction back', () => {
     const vfs = new QuotaVfs(Number.MAX_SAFE_INTEGER);
     const db = open(vfs, 'wal');
