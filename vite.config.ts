@@ -1,7 +1,19 @@
 // Root Vitest configuration: unit tests of every package. Browser tests live in e2e/ (Playwright).
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
+const engineSource = fileURLToPath(new URL('./packages/engine/src/', import.meta.url));
+const workerSource = fileURLToPath(new URL('./packages/worker/src/', import.meta.url));
+
 export default defineConfig({
+  // Unit tests of the worker and client run against the sources of the packages they use, not dist/.
+  resolve: {
+    alias: [
+      { find: /^@hearth\/engine\/node$/, replacement: `${engineSource}node.ts` },
+      { find: /^@hearth\/engine$/, replacement: `${engineSource}index.ts` },
+      { find: /^@hearth\/worker$/, replacement: `${workerSource}index.ts` },
+    ],
+  },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'packages/*/test/**/*.test.ts', 'bench/test/**/*.test.ts'],
     testTimeout: 120_000,

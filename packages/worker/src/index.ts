@@ -1,10 +1,17 @@
 /**
- * @hearth/worker: will run the Hearth engine inside a dedicated Web Worker, storing the database in the
- * Origin Private File System (OPFS) through synchronous access handles.
+ * @hearth/worker: runs the Hearth engine inside a dedicated Web Worker, storing databases in the Origin
+ * Private File System (OPFS) through synchronous access handles.
  *
- * Not written yet: the OPFS worker comes in the browser-runtime issue. Until then this package exports
- * only its version, so that the workspace builds and its consumers can already depend on it.
+ * - `openDatabase(path, options)`: the engine's synchronous `Database` on OPFS, for code already in a
+ *   dedicated worker.
+ * - `OpfsVfs`: the VFS behind it (handles opened ahead, exclusive per tab).
+ * - `serve(options)`: the worker side of @hearth/client (a `DatabaseServer` exposed over Comlink).
  */
+export { OpfsVfs, normalizePath } from './opfs-vfs.js';
+export { openDatabase, sharedOpfsVfs, type OpenDatabaseOptions } from './open-database.js';
 
 /** The version of @hearth/worker (kept equal to package.json's "version"). */
 export const HEARTH_WORKER_VERSION = '0.1.0';
+export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction, type WorkerFunctionOptions } from './server.js';
+export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
+export type * from './protocol.js';

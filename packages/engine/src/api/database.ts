@@ -53,6 +53,11 @@ export interface DatabaseOptions {
   synchronous?: Synchronous;
   /** SQLite's cache_size: positive = pages, negative = KiB. */
   cacheSize?: number;
+  /**
+   * Memory for the page cache's slots (e.g. a SharedArrayBuffer): at least the cache size in bytes,
+   * and never less than 16 pages. Allocated by the pager when absent.
+   */
+  cacheBuffer?: ArrayBuffer | SharedArrayBuffer;
 }
 
 /** What `Statement.run` returns. */
@@ -135,6 +140,7 @@ export class Database {
       journalMode: options.journalMode ?? (memory ? 'delete' : 'wal'),
       synchronous: options.synchronous,
       cacheSize: options.cacheSize,
+      cacheBuffer: options.cacheBuffer,
     };
     this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
     registerTemp(this.bt, () => this.openTemp());
@@ -416,10 +422,25 @@ export class Database {
       this.catalog = null;
       bt.rollback();
       this.temp.rollback();
-    } else {
-      bt.commit();
-      this.temp.commit();
+    } else this.commitOrRollback();
+  }
+
+  /**
+   * Commits the write transaction (main, then temp). When the main commit fails for another reason than
+   * SQLITE_BUSY (disk full, I/O error) both are rolled back, as SQLite does, so that the connection stays
+   * usable; a busy commit leaves the transaction open to be retried.
+   */
+  private commitOrRollback(): void {
+    try {
+      this.bt.commit();
+    } catch (err) {
+      if (err instanceof SqliteError && err.code === 'SQLITE_BUSY') throw err;
+      this.catalog = null;
+      this.bt.rollback();
+      this.temp.rollback();
+      throw err;
     }
+    this.temp.commit();
   }
 
   /** Runs `fn` inside a read (or write) transaction: the explicit one, or one of its own. */
@@ -567,8 +588,12 @@ export class Database {
   /** COMMIT, or RELEASE of a savepoint that started the transaction. */
   private commitTransaction(): void {
     if (this.tx === 'write') {
-      this.bt.commit();
-      this.temp.commit();
+      try {
+        this.commitOrRollback();
+      } catch (err) {
+        if (!this.bt.pager.inTransaction) this.endTransaction();
+        throw err;
+      }
     } else if (this.tx === 'read') this.bt.endRead();
     this.endTransaction();
   }

@@ -282,7 +282,13 @@ export class Pager {
     this.subJournal.clear();
     this.finishWrite();
     if (log.mode === 'wal' && this.walAutoCheckpoint > 0 && log.backlog() >= this.walAutoCheckpoint) {
-      this.checkpoint();
+      // The commit is done: as in SQLite, a failed automatic checkpoint (disk full) does not undo it,
+      // and the WAL, left whole, is checkpointed again later.
+      try {
+        this.checkpoint();
+      } catch (err) {
+        if (!(err instanceof SqliteError)) throw err;
+      }
     }
   }
 

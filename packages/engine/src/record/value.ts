@@ -98,10 +98,15 @@ export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): st
     let s = '';
     for (let i = start; i < end; i++) {
       const b = bytes[i];
-      if (b >= 0x80) return decoder.decode(bytes.subarray(start, end));
+      if (b >= 0x80) return decodeView(bytes.subarray(start, end));
       s += String.fromCharCode(b);
     }
     return s;
   }
-  return decoder.decode(bytes.subarray(start, end));
+  return decodeView(bytes.subarray(start, end));
+}
+
+/** Browsers' TextDecoder refuses views of a SharedArrayBuffer (a page cache may be one): those are copied. */
+function decodeView(view: Uint8Array): string {
+  return decoder.decode(view.buffer instanceof ArrayBuffer ? view : view.slice());
 }

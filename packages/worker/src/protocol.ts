@@ -1,0 +1,124 @@
+/**
+ * What @hearth/client and the worker say to each other: the server's methods (`ServerApi`) and the
+ * shapes that cross the boundary. Everything here is structured-clonable; rows travel as arrays of
+ * values (`unknown[][]`) with the column names once per result, and the client builds objects.
+ */
+
+/** Arguments of a statement: positional values, or one object of named values. */
+export type BindArgs = unknown[];
+
+/** Options for opening a connection. */
+export interface OpenOptions {
+  /** Open without write access. */
+  readonly?: boolean;
+  /** Fail when the database does not exist instead of creating it. */
+  fileMustExist?: boolean;
+  /**
+   * Page cache size as SQLite's `cache_size`: positive = pages (of 4 KiB for this bound), negative =
+   * KiB. Default -4096 (4 MiB). The cache never takes more, whatever the database's size.
+   */
+  cacheSize?: number;
+  /** Page size of a new database (default 4096). */
+  pageSize?: number;
+  /** Journal mode of a new database (default 'wal'; ':memory:' uses 'delete'). */
+  journalMode?: 'wal' | 'delete';
+  /** PRAGMA synchronous (default 'full'). */
+  synchronous?: 'off' | 'normal' | 'full';
+}
+
+/** A connection as the server opened it. */
+export interface ConnectionInfo {
+  /** The connection's id for later calls. */
+  id: number;
+  /** The database path (as given). */
+  path: string;
+  /** Bytes of memory reserved for the page cache. */
+  cacheBytes: number;
+  /** Whether the page cache lives in a SharedArrayBuffer (the worker is cross-origin isolated). */
+  sharedCache: boolean;
+}
+
+/** A statement the server prepared and keeps until finalized. */
+export interface PreparedInfo {
+  id: number;
+  /** Whether the statement returns rows. */
+  reader: boolean;
+}
+
+/** What a write reports. */
+export interface RunResult {
+  /** Rows inserted, updated or deleted by the statement. */
+  changes: number;
+  /** The connection's last inserted rowid. */
+  lastInsertRowid: number | bigint;
+}
+
+/** Rows of a query: the column names once, each row as an array in that order. */
+export interface QueryResult {
+  columns: string[];
+  rows: unknown[][];
+}
+
+/** A batch of rows from an open cursor; `done` when no rows are left (the cursor is then closed). */
+export interface CursorBatch {
+  rows: unknown[][];
+  done: boolean;
+}
+
+/** A cursor opened on a query, with its first batch. */
+export interface CursorStart extends QueryResult {
+  cursor: number;
+  done: boolean;
+}
+
+/** A result column: its name and, for a direct column reference, where it comes from. */
+export interface ColumnInfo {
+  name: string;
+  column: string | null;
+  table: string | null;
+  database: string | null;
+  type: string | null;
+}
+
+/** One statement of a batch. */
+export interface BatchItem {
+  sql: string;
+  args?: BindArgs;
+}
+
+/** An error as it crosses the boundary; the client turns it back into a `SqliteError` (or `Error`). */
+export interface ErrorShape {
+  /** SQLite's result code name (`SQLITE_BUSY`, …) for engine errors. */
+  code?: string;
+  /** The error class name (`SqliteError`, `TypeError`, …). */
+  name: string;
+  message: string;
+}
+
+/** The worker's API. Every method may reject with an `ErrorShape`. */
+export interface ServerApi {
+  open(path: string, options: OpenOptions): Promise<ConnectionInfo>;
+  close(conn: number): void;
+  exec(conn: number, sql: string): void;
+  prepare(conn: number, sql: string): PreparedInfo;
+  finalize(conn: number, stmt: number): void;
+  run(conn: number, stmt: number, args: BindArgs, safeIntegers: boolean): RunResult;
+  /** The statement's rows (at most `limit` when given). */
+  query(conn: number, stmt: number, args: BindArgs, safeIntegers: boolean, limit?: number): QueryResult;
+  columns(conn: number, stmt: number): ColumnInfo[];
+  openCursor(conn: number, stmt: number, args: BindArgs, safeIntegers: boolean, batchSize: number): CursorStart;
+  next(conn: number, cursor: number, batchSize: number): CursorBatch;
+  closeCursor(conn: number, cursor: number): void;
+  /** Runs the statements in one transaction (all or nothing). */
+  batch(conn: number, items: BatchItem[]): RunResult[];
+  pragma(conn: number, source: string, simple: boolean): unknown;
+  inTransaction(conn: number): boolean;
+  /** The bytes of the database as a standard SQLite file (its last committed state). */
+  exportDatabase(conn: number): Uint8Array;
+  /** Creates (or replaces) database `path` from the bytes of a SQLite file. */
+  importDatabase(path: string, bytes: Uint8Array): Promise<void>;
+  /** Removes database `path` and its side files. */
+  deleteDatabase(path: string): Promise<void>;
+  /** Closes every connection and releases every file. */
+  shutdown(): void;
+}

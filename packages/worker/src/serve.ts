@@ -1,0 +1,106 @@
+/**
+ * The worker side of @hearth/client: `serve()` exposes a `DatabaseServer` over Comlink on the worker's
+ * global scope, with databases in OPFS. Errors leave as plain `{ code, name, message }` objects (the
+ * client rebuilds `SqliteError`s from them), and binary values leave transferred, not copied.
+ *
+ * Call it from the worker entry — @hearth/client ships one — or from a worker of one's own to add SQL
+ * functions: `serve({ functions: { slugify: (s) => … } })`.
+ */
+import * as Comlink from 'comlink';
+import type { DatabaseOptions } from '@hearth/engine';
+import { OpfsVfs } from './opfs-vfs.js';
+import { openDatabase, sharedOpfsVfs } from './open-database.js';
+import type { ErrorShape, ServerApi } from './protocol.js';
+import { DatabaseServer, type ServerOptions, type ServerStorage } from './server.js';
+
+/** Options of `serve`. */
+export interface ServeOptions extends ServerOptions {
+  /** The OPFS VFS to keep databases in (default: the origin's OPFS root). */
+  vfs?: OpfsVfs;
+}
+
+/** Storage in OPFS through one `OpfsVfs`. */
+export function opfsStorage(given?: OpfsVfs): ServerStorage {
+  let vfs = given ?? null;
+  const ready = async (): Promise<OpfsVfs> => (vfs ??= await sharedOpfsVfs());
+  return {
+    open: async (path: string, options: DatabaseOptions) => openDatabase(path, { ...options, vfs: await ready() }),
+    write: async (path: string, bytes: Uint8Array) => (await ready()).writeDatabase(path, bytes),
+    remove: async (path: string) => (await ready()).removeDatabase(path),
+    releaseAll: () => vfs?.releaseAll(),
+  };
+}
+
+/** An error as a plain object that survives structured cloning. */
+export function errorShape(err: unknown): ErrorShape {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { ...(typeof code === 'string' ? { code } : {}), name: err.name, message: err.message };
+  }
+  return { name: 'Error', message: String(err) };
+}
+
+/**
+ * The buffers of `value`'s binary values, to transfer. A Uint8Array that is a view into a larger or
+ * shared buffer is replaced by a copy first (cloning the view would copy the whole buffer, and
+ * transferring it would take it from its owner).
+ */
+function transferables(rows: unknown[][]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const row of rows) {
+    for (let i = 0; i < row.length; i++) {
+      const value = row[i];
+      if (!(value instanceof Uint8Array)) continue;
+      let own = value;
+      if (!(value.buffer instanceof ArrayBuffer) || value.byteOffset !== 0 || value.byteLength !== value.buffer.byteLength || buffers.has(value.buffer)) {
+        own = value.slice();
+        row[i] = own;
+      }
+      buffers.add(own.buffer as ArrayBuffer);
+    }
+  }
+  return [...buffers];
+}
+
+/** The server's methods as the worker exposes them: errors as `ErrorShape`, binary results transferred. */
+export function messagingApi(server: DatabaseServer): ServerApi {
+  const guard =
+    <A extends unknown[], R>(method: (...args: A) => R | Promise<R>, transfer?: (result: R) => ArrayBuffer[]) =>
+    async (...args: A): Promise<R> => {
+      let result: R;
+      try {
+        result = await method.apply(server, args);
+      } catch (err) {
+        throw errorShape(err);
+      }
+      return transfer ? Comlink.transfer(result, transfer(result)) : result;
+    };
+  const api = {
+    open: guard(server.open),
+    close: guard(server.close),
+    exec: guard(server.exec),
+    prepare: guard(server.prepare),
+    finalize: guard(server.finalize),
+    run: guard(server.run),
+    query: guard(server.query, (result) => transferables(result.rows)),
+    columns: guard(server.columns),
+    openCursor: guard(server.openCursor, (result) => transferables(result.rows)),
+    next: guard(server.next, (result) => transferables(result.rows)),
+    closeCursor: guard(server.closeCursor),
+    batch: guard(server.batch),
+    pragma: guard(server.pragma),
+    inTransaction: guard(server.inTransaction),
+    exportDatabase: guard(server.exportDatabase, (bytes) => [bytes.buffer as ArrayBuffer]),
+    importDatabase: guard(server.importDatabase),
+    deleteDatabase: guard(server.deleteDatabase),
+    shutdown: guard(server.shutdown),
+  };
+  return api as unknown as ServerApi;
+}
+
+/** Serves databases in OPFS to @hearth/client on this worker's global scope (or `endpoint`). */
+export function serve(options: ServeOptions = {}, endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): DatabaseServer {
+  const server = new DatabaseServer(opfsStorage(options.vfs), options);
+  Comlink.expose(messagingApi(server), endpoint);
+  return server;
+}
