@@ -85,11 +85,11 @@ test('data survives a browser restart', async () => {
   }
 });
 
-test('two databases at once, and :memory: databases', async ({ page }) => {
+test('two databases at once, :memory: databases, persist and the storage estimate', async ({ page }) => {
   await openApp(page);
   const result = await page.evaluate(async () => {
-    const { connect } = window.hearth;
-    const [a, b, m1, m2] = await Promise.all([connect('a.db'), connect('b.db'), connect(':memory:'), connect(':memory:')]);
+    const { connect, storageEstimate } = window.hearth;
+    const [a, b, m1, m2] = await Promise.all([connect('a.db', { persist: true }), connect('b.db'), connect(':memory:'), connect(':memory:')]);
     await Promise.all([a.exec("CREATE TABLE t(x); INSERT INTO t VALUES ('a')"), b.exec("CREATE TABLE t(x); INSERT INTO t VALUES ('b')")]);
     await m1.exec("CREATE TABLE t(x); INSERT INTO t VALUES ('m1')");
     await m2.exec('CREATE TABLE u(y)');
@@ -99,9 +99,10 @@ test('two databases at once, and :memory: databases', async ({ page }) => {
     const again = await connect('b.db');
     const b2 = await again.prepare('SELECT x FROM t').pluck().get();
     await again.close();
-    return { seen, m2Tables, b2 };
+    const storage = await storageEstimate();
+    return { seen, m2Tables, b2, storage: storage && { usage: typeof storage.usage, quota: storage.quota > storage.usage, persisted: typeof storage.persisted } };
   });
-  expect(result).toEqual({ seen: ['a', 'b', 'm1'], m2Tables: ['u'], b2: 'b' });
+  expect(result).toEqual({ seen: ['a', 'b', 'm1'], m2Tables: ['u'], b2: 'b', storage: { usage: 'number', quota: true, persisted: 'boolean' } });
 });
 
 test('a second tab gets SQLITE_BUSY naming the cause', async ({ page, context }) => {

@@ -9,9 +9,9 @@
  */
 export { OpfsVfs, normalizePath } from './opfs-vfs.js';
 export { openDatabase, sharedOpfsVfs, type OpenDatabaseOptions } from './open-database.js';
-
-/** The version of @hearth/worker (kept equal to package.json's "version"). */
-export const HEARTH_WORKER_VERSION = '0.1.0';
 export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction, type WorkerFunctionOptions } from './server.js';
 export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
 export type * from './protocol.js';
+
+/** The version of @hearth/worker (kept equal to package.json's "version"). */
+export const HEARTH_WORKER_VERSION = '0.1.0';
