@@ -1,5 +1,5 @@
 // Builds the bench page (bench/dist): the page, one engine-worker bundle whose engines are separate chunks
-// loaded on demand, and the OPFS floor worker. Hearth is bundled from its TypeScript source.
+// loaded on demand, and the OPFS floor worker. Hearth (engine and worker) is bundled from its TypeScript source.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -7,7 +7,10 @@ export default defineConfig({
   root: fileURLToPath(new URL('.', import.meta.url)),
   base: './',
   resolve: {
-    alias: { '@hearth/engine': fileURLToPath(new URL('../packages/engine/src/index.ts', import.meta.url)) },
+    alias: {
+      '@hearth/engine': fileURLToPath(new URL('../packages/engine/src/index.ts', import.meta.url)),
+      '@hearth/worker': fileURLToPath(new URL('../packages/worker/src/index.ts', import.meta.url)),
+    },
   },
   build: {
     target: 'es2022',

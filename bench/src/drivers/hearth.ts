@@ -1,12 +1,13 @@
 /**
- * Hearth in a browser worker. In memory: the engine's own `Database(':memory:')`. On OPFS: not available until
- * `@hearth/worker` exports `openDatabase`; the bench then reports "not available" instead of a number.
+ * Hearth in a browser worker: the engine's synchronous `Database`, in memory (`:memory:`) or on OPFS through
+ * `openDatabase` from `@hearth/worker` (sync access handles, WAL journal: the engine's defaults).
  */
 import { Database } from '@hearth/engine';
+import { openDatabase } from '@hearth/worker';
 import type { OpenDriver } from './driver.js';
 import { syncApiDriver } from './sync-api.js';
 
-export const openHearth: OpenDriver = async (storage) => {
-  if (storage !== 'memory') throw new Error('not available: Hearth on OPFS needs openDatabase from @hearth/worker');
-  return syncApiDriver(new Database(':memory:'));
+export const openHearth: OpenDriver = async (storage, name) => {
+  if (storage === 'memory') return syncApiDriver(new Database(':memory:'));
+  return syncApiDriver(await openDatabase(name));
 };
