@@ -83,7 +83,7 @@ export class Autoincrement {
     return normalizeInt64(BigInt(this.largest) + 1n);
   }
 
-  /** Notes a rowid the statement inserted. */
+  /** Notes a rowid the statement gave a new row. */
   inserted(rowid: Int64): void {
     if (rowid > this.largest) this.largest = rowid;
   }

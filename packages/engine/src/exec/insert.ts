@@ -3,7 +3,9 @@
  * `INSERT OR <resolution>` and `REPLACE INTO`. Each source row becomes a row image (given columns,
  * DEFAULT for the rest, every value with its column's affinity), gets its rowid (the INTEGER PRIMARY
  * KEY or `rowid` value given, else one past the largest), and is written through `TableWriter`, which
- * enforces the constraints and keeps the indexes. Rows are written one by one as they come.
+ * enforces the constraints and keeps the indexes. Rows are written one by one as they come. A row
+ * whose uniqueness conflict an ON CONFLICT clause takes goes to upsert.ts. A WITH clause before
+ * INSERT makes its common table expressions visible to the whole statement.
  *
  * A SELECT that reads the target table is run to its end before the first row is written, so the
  * statement never sees its own rows.
@@ -20,6 +22,8 @@ import { type CompileEnv, type Effects, type Program, writeProgram } from './pro
 import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
 import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
+import { withClauseEnv } from './query.js';
+import { Upsert } from './upsert.js';
 import { TableWriter } from './rowwrite.js';
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
@@ -32,22 +36,25 @@ interface RowSource {
 }
 
 export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
+  if (stmt.with) env = withClauseEnv(stmt.with, env);
   if (stmt.schema && stmt.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
   const table = env.catalog.table(stmt.table.name);
   if (!table && env.catalog.view(stmt.table.name)) throw new SqliteError('SQLITE_ERROR', `cannot modify ${stmt.table.name} because it is a view`);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
+  const alias = stmt.alias?.name ?? table.name;
   // DEFAULT VALUES gives no column: every one takes its default.
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
   const source = stmt.select ? rowSource(stmt.select, table, targets, stmt.columns !== null, env) : defaultValuesSource();
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
-  const returning = stmt.returning ? new Returning(stmt.returning, table, stmt.alias?.name ?? table.name, env) : null;
+  const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const upsert = stmt.upsert.length > 0 ? new Upsert(stmt.upsert, table, alias, env) : null;
+  if (upsert) writer.setUpsert(upsert.targets());
   const run = (bt: Btree, effects: Effects): void => {
     autoincrement?.begin(bt);
-    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, stmt.or);
+    insertRows(bt, effects, { table, targets, source, writer, autoincrement, returning, upsert, or: stmt.or });
     autoincrement?.end(bt);
   };
   return returning ? returning.program(run) : writeProgram(run);
@@ -169,17 +176,20 @@ function readsTable(select: Select, name: string): boolean {
   return from.terms.some((term) => term.source.kind !== 'table' || term.source.name.name.toLowerCase() === lower);
 }
 
-function insertRows(
-  bt: Btree,
-  effects: Effects,
-  table: TableInfo,
-  targets: number[],
-  source: RowSource,
-  writer: TableWriter,
-  autoincrement: Autoincrement | null,
-  returning: Returning | null,
-  or: ConflictResolution | null,
-): void {
+/** What `insertRows` works with. */
+interface InsertPlan {
+  table: TableInfo;
+  targets: number[];
+  source: RowSource;
+  writer: TableWriter;
+  autoincrement: Autoincrement | null;
+  returning: Returning | null;
+  upsert: Upsert | null;
+  or: ConflictResolution | null;
+}
+
+function insertRows(bt: Btree, effects: Effects, plan: InsertPlan): void {
+  const { table, targets, source, writer, autoincrement, returning, upsert, or } = plan;
   const n = table.columns.length;
   const row = new RowImage(n);
   const given = new Uint8Array(n);
@@ -209,11 +219,14 @@ function insertRows(
         row.types[table.rowidAlias] = ValueType.Integer;
         row.values[table.rowidAlias] = row.rowid;
       }
+      // SQLite's sequence counts every rowid a row was given, though IGNORE or an upsert drops the row.
+      autoincrement?.inserted(row.rowid);
       if (writer.write(row, null, or)) {
-        autoincrement?.inserted(row.rowid);
         returning?.capture(row);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
+      } else if (upsert && writer.upsertClause >= 0) {
+        upsert.resolve(writer, row, effects, returning);
       }
     }
   } finally {

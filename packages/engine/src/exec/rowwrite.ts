@@ -49,6 +49,9 @@ export type WriteContext = Omit<CompileContext, 'scope'>;
 
 const INT64_MAX = 9223372036854775807n;
 
+/** The uniqueness check of the rowid, beside those of the indexes (numbered from 0). */
+const ROWID_CHECK = -1;
+
 /** One index of the table: builds its keys from a row image and keeps its B-tree in step. */
 export class IndexWriter {
   readonly keyInfo: KeyInfo;
@@ -163,6 +166,14 @@ export class TableWriter {
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
   private readonly keys: (Uint8Array | null)[];
+  /** The uniqueness checks in the order they run: ROWID_CHECK, or a position in `indexes`. */
+  private checkOrder: number[];
+  /** Per check (ROWID_CHECK + 1, else position + 1): the upsert clause that takes its conflicts, or -1. */
+  private readonly upsertOf: number[];
+  /** After `write` returned false for an upsert: the clause that took the conflict, else -1. */
+  upsertClause = -1;
+  /** …and the rowid of the row the new one conflicted with. */
+  upsertRowid: Int64 = 0;
 
   constructor(
     readonly table: TableInfo,
@@ -178,6 +189,28 @@ export class TableWriter {
     this.defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, constant).fn : null));
     this.victim = new RowImage(table.columns.length);
     this.keys = new Array<Uint8Array | null>(this.indexes.length).fill(null);
+    this.checkOrder = [ROWID_CHECK, ...this.indexes.map((_, k) => k)];
+    this.upsertOf = new Array<number>(this.indexes.length + 1).fill(-1);
+  }
+
+  /**
+   * Hands uniqueness conflicts to upsert clauses: `targets[n]` is what clause n's conflict target
+   * matched (an index of the table, `'rowid'` for the INTEGER PRIMARY KEY, null for no target). A
+   * constraint goes to the first clause that names it or has no target. As in SQLite, the constraints
+   * the clauses name are checked first, in the clauses' order, except that the rowid comes right after
+   * the first clause's constraint; the others follow in their usual order.
+   */
+  setUpsert(targets: (IndexInfo | 'rowid' | null)[]): void {
+    const idOf = (target: IndexInfo | 'rowid'): number => (target === 'rowid' ? ROWID_CHECK : this.indexes.findIndex((w) => w.info === target));
+    this.upsertOf.fill(-1);
+    const named: number[] = [];
+    targets.forEach((target, clause) => {
+      const ids = target === null ? [ROWID_CHECK, ...this.indexes.map((_, k) => k)] : [idOf(target)];
+      for (const id of ids) if (this.upsertOf[id + 1] === -1) this.upsertOf[id + 1] = clause;
+      if (target !== null && !named.includes(idOf(target))) named.push(idOf(target));
+    });
+    if (named.length > 0 && named[0] !== ROWID_CHECK && !named.includes(ROWID_CHECK)) named.splice(1, 0, ROWID_CHECK);
+    this.checkOrder = [...named, ...[ROWID_CHECK, ...this.indexes.map((_, k) => k)].filter((id) => !named.includes(id))];
   }
 
   open(bt: Btree): void {
@@ -224,9 +257,10 @@ export class TableWriter {
   /**
    * Writes `row`: a new row when `old` is null, else the new version of `old`. `or` is the statement's
    * conflict clause (it overrides the constraints' own). Returns false when a violation resolved by
-   * IGNORE dropped the row.
+   * IGNORE dropped the row, or when an upsert clause took a uniqueness conflict (`upsertClause`).
    */
   write(row: RowImage, old: RowImage | null, or: ConflictResolution | null): boolean {
+    this.upsertClause = -1;
     const table = this.table;
     const columns = table.columns;
     for (let i = 0; i < columns.length; i++) {
@@ -248,28 +282,35 @@ export class TableWriter {
       }
     }
     const cursor = this.cursor!;
-    if ((old === null || old.rowid !== row.rowid) && cursor.seekRowid(row.rowid) === 0) {
-      const resolution = or ?? table.rowidConflict ?? 'ABORT';
+    const indexes = this.indexes;
+    const keys = this.keys;
+    for (let k = 0; k < indexes.length; k++) keys[k] = indexes[k]!.key(row);
+    const self = old ? old.rowid : null;
+    for (const c of this.checkOrder) {
+      let other: Int64 | null = null;
+      let resolution: ConflictResolution;
+      if (c === ROWID_CHECK) {
+        if ((old === null || old.rowid !== row.rowid) && cursor.seekRowid(row.rowid) === 0) other = row.rowid;
+        resolution = or ?? table.rowidConflict ?? 'ABORT';
+      } else {
+        const index = indexes[c]!;
+        if (index.info.unique && keys[c] !== null) other = index.conflict(keys[c]!);
+        if (other === self) other = null;
+        resolution = or ?? index.info.onConflict ?? 'ABORT';
+      }
+      if (other === null) continue;
+      const clause = old === null ? this.upsertOf[c + 1]! : -1;
+      if (clause >= 0) {
+        this.upsertClause = clause;
+        this.upsertRowid = other;
+        return false;
+      }
       if (resolution === 'IGNORE') return false;
       if (resolution !== 'REPLACE') {
+        if (c !== ROWID_CHECK) throw indexes[c]!.violation(resolution);
         const name = table.rowidAlias >= 0 ? columns[table.rowidAlias]!.name : 'rowid';
         throw new ConstraintError('SQLITE_CONSTRAINT_PRIMARYKEY', `UNIQUE constraint failed: ${table.name}.${name}`, raised(resolution));
       }
-      this.deleteConflicting(row.rowid);
-    }
-    const indexes = this.indexes;
-    const keys = this.keys;
-    const self = old ? old.rowid : null;
-    for (let k = 0; k < indexes.length; k++) {
-      const index = indexes[k]!;
-      const key = index.key(row);
-      keys[k] = key;
-      if (!index.info.unique || key === null) continue;
-      const other = index.conflict(key);
-      if (other === null || other === self) continue;
-      const resolution = or ?? index.info.onConflict ?? 'ABORT';
-      if (resolution === 'IGNORE') return false;
-      if (resolution !== 'REPLACE') throw index.violation(resolution);
       this.deleteConflicting(other);
     }
     if (old) {

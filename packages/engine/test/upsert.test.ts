@@ -1,0 +1,99 @@
+// INSERT … ON CONFLICT (upsert) against real SQLite: DO NOTHING and DO UPDATE with `excluded.`, WHERE
+// on the target and on the update, several clauses, targets matching the rowid, the INTEGER PRIMARY KEY,
+// UNIQUE constraints and indexes (expression and partial ones), the errors SQLite reports, OR REPLACE /
+// OR IGNORE beside an upsert, RETURNING, and the change counts and last insert rowid of each statement.
+import { afterAll, describe, it } from 'vitest';
+import { makeTempDir, removeTempDir } from './support/sqlite-oracle.js';
+import { agreeScript } from './support/script-pair.js';
+
+const dir = makeTempDir();
+afterAll(() => removeTempDir(dir));
+let files = 0;
+const agree = (script: string[]): void => agreeScript(dir, `up${files++}`, script);
+
+describe('upsert', () => {
+  it('DO NOTHING and DO UPDATE on a UNIQUE column and the INTEGER PRIMARY KEY', () => {
+    agree([
+      'CREATE TABLE kv(id INTEGER PRIMARY KEY, k TEXT UNIQUE, v INTEGER, n INTEGER DEFAULT 0)',
+      "INSERT INTO kv(k, v) VALUES ('a', 1), ('b', 2)",
+      "INSERT INTO kv(k, v) VALUES ('a', 10) ON CONFLICT(k) DO NOTHING",
+      "INSERT INTO kv(k, v) VALUES ('a', 10), ('c', 3) ON CONFLICT(k) DO UPDATE SET v = v + excluded.v, n = n + 1",
+      "INSERT INTO kv(id, k, v) VALUES (2, 'zz', '7') ON CONFLICT(id) DO UPDATE SET v = excluded.v, k = excluded.k || kv.k",
+      "INSERT INTO kv(id, k, v) VALUES (1, 'q', 5) ON CONFLICT(rowid) DO UPDATE SET v = -excluded.v RETURNING id, k, v",
+      "INSERT INTO kv(k, v) VALUES ('a', 100) ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE excluded.v < kv.v RETURNING *",
+      "INSERT INTO kv(k, v) VALUES ('a', 1), ('new', 1) ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE excluded.v < kv.v RETURNING *",
+      "INSERT INTO kv(k, v) VALUES ('new2', 1), ('a', 0) ON CONFLICT(k) DO UPDATE SET v = excluded.v WHERE excluded.v < kv.v",
+      'SELECT changes(), last_insert_rowid()',
+      "INSERT INTO kv(k, v) VALUES ('b', 1) ON CONFLICT(k) DO UPDATE SET k = 'a'",
+      "INSERT INTO kv(k, v) VALUES ('b', 1) ON CONFLICT(v) DO NOTHING",
+      "INSERT INTO kv(k, v) VALUES ('b', 1) ON CONFLICT(k) DO UPDATE SET nope = 1",
+      "INSERT INTO kv(k, v) VALUES ('b', 1) ON CONFLICT(k) DO UPDATE SET v = excluded.nope",
+      'SELECT * FROM kv ORDER BY id',
+    ]);
+  });
+
+  it('several clauses, a targetless last one, and the constraints each takes', () => {
+    agree([
+      'CREATE TABLE t(a UNIQUE, b UNIQUE, c, d INTEGER PRIMARY KEY)',
+      'INSERT INTO t VALUES (1, 1, 0, 1), (2, 2, 0, 2)',
+      "INSERT INTO t VALUES (1, 9, 'x', 9) ON CONFLICT(a) DO UPDATE SET c = 'by a' ON CONFLICT(b) DO UPDATE SET c = 'by b'",
+      "INSERT INTO t VALUES (8, 2, 'x', 8) ON CONFLICT(a) DO UPDATE SET c = 'by a' ON CONFLICT(b) DO UPDATE SET c = 'by b'",
+      "INSERT INTO t VALUES (1, 2, 'x', 7) ON CONFLICT(b) DO UPDATE SET c = 'b first' ON CONFLICT(a) DO UPDATE SET c = 'a second'",
+      "INSERT INTO t VALUES (5, 5, 'x', 1) ON CONFLICT(a) DO NOTHING ON CONFLICT DO UPDATE SET c = 'any'",
+      "INSERT INTO t VALUES (6, 6, 'x', 2) ON CONFLICT(a) DO NOTHING",
+      "INSERT INTO t VALUES (1, 6, 'x', 2) ON CONFLICT DO NOTHING",
+      "INSERT INTO t VALUES (1, 6, 'x', 2) ON CONFLICT DO NOTHING ON CONFLICT(a) DO NOTHING",
+      'SELECT * FROM t ORDER BY d',
+    ]);
+  });
+
+  it('composite, expression and partial index targets', () => {
+    agree([
+      'CREATE TABLE p(x, y, z, w TEXT COLLATE NOCASE, UNIQUE(x, y))',
+      'CREATE UNIQUE INDEX pz ON p(lower(z))',
+      'CREATE UNIQUE INDEX pw ON p(w) WHERE x > 0',
+      "INSERT INTO p VALUES (1, 1, 'A', 'k'), (2, 2, 'B', 'm')",
+      "INSERT INTO p VALUES (1, 1, 'C', 'n') ON CONFLICT(y, x) DO UPDATE SET z = excluded.z",
+      "INSERT INTO p VALUES (9, 9, 'b', 'o') ON CONFLICT(lower(z)) DO UPDATE SET z = 'lowered'",
+      "INSERT INTO p VALUES (9, 9, 'q', 'K') ON CONFLICT(w) WHERE x > 0 DO UPDATE SET y = 42",
+      "INSERT INTO p VALUES (9, 9, 'q', 'K') ON CONFLICT(w) DO NOTHING",
+      "INSERT INTO p VALUES (9, 9, 'q', 'K') ON CONFLICT(w COLLATE BINARY) WHERE x > 0 DO NOTHING",
+      "INSERT INTO p VALUES (1, 1, 'C', 'n') ON CONFLICT(x) DO NOTHING",
+      "INSERT INTO p VALUES (1, 1, 'C', 'n') ON CONFLICT(x, y, z) DO NOTHING",
+      'SELECT * FROM p ORDER BY rowid',
+    ]);
+  });
+
+  it('beside OR REPLACE / OR IGNORE, NOT NULL and CHECK, with a SELECT source', () => {
+    agree([
+      'CREATE TABLE r(a UNIQUE, b UNIQUE, c NOT NULL, CHECK (c <> 13))',
+      'CREATE TABLE src(a, b, c)',
+      "INSERT INTO src VALUES (1, 1, 'one'), (2, 5, 'two'), (3, 3, 'three'), (1, 7, 'again')",
+      "INSERT INTO r VALUES (1, 1, 'x'), (2, 2, 'y')",
+      "INSERT OR REPLACE INTO r VALUES (1, 2, 'z') ON CONFLICT(a) DO UPDATE SET c = 'upd'",
+      "INSERT OR IGNORE INTO r VALUES (3, 2, 'z') ON CONFLICT(a) DO UPDATE SET c = 'upd'",
+      "INSERT OR REPLACE INTO r VALUES (3, 2, 'w') ON CONFLICT(a) DO UPDATE SET c = 'upd'",
+      "INSERT INTO r VALUES (1, 9, NULL) ON CONFLICT DO NOTHING",
+      "INSERT INTO r VALUES (1, 9, 13) ON CONFLICT DO NOTHING",
+      "INSERT INTO r VALUES (1, 9, 'ok') ON CONFLICT(a) DO UPDATE SET c = NULL",
+      "INSERT INTO r VALUES (1, 9, 'ok') ON CONFLICT(a) DO UPDATE SET b = 3",
+      'INSERT INTO r SELECT a, b, c FROM src WHERE true ON CONFLICT(a) DO UPDATE SET c = r.c || excluded.c',
+      'INSERT INTO r SELECT * FROM src WHERE 1 ON CONFLICT DO NOTHING',
+      'SELECT changes(), total_changes() > 0',
+      'SELECT rowid, * FROM r ORDER BY rowid',
+    ]);
+  });
+
+  it('AUTOINCREMENT and the last insert rowid', () => {
+    agree([
+      'CREATE TABLE ai(id INTEGER PRIMARY KEY AUTOINCREMENT, k UNIQUE, v)',
+      "INSERT INTO ai(k, v) VALUES ('a', 1), ('b', 2)",
+      "INSERT INTO ai(k, v) VALUES ('a', 5) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+      'SELECT last_insert_rowid(), changes()',
+      "INSERT INTO ai(k, v) VALUES ('c', 5) ON CONFLICT(k) DO UPDATE SET v = excluded.v",
+      "INSERT INTO ai(k, v) VALUES ('b', 9) ON CONFLICT(k) DO NOTHING",
+      'SELECT * FROM sqlite_sequence',
+      'SELECT * FROM ai ORDER BY id',
+    ]);
+  });
+});
