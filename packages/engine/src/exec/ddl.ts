@@ -17,6 +17,8 @@ import { createdIndex } from '../plan/indexes.js';
 import { type CompileEnv, type Program, writeProgram } from './program.js';
 import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
+import { compileCreateTableAs } from './create-as.js';
+import { checkStrictColumns } from './strict.js';
 import { IndexWriter } from './rowwrite.js';
 
 function checkMainSchema(schema: Identifier | null): void {
@@ -31,23 +33,30 @@ function isReserved(name: string): boolean {
 // ---- CREATE TABLE -------------------------------------------------------------------------------
 
 export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
-  if (stmt.temp || stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('TEMP, AS SELECT, WITHOUT ROWID and STRICT tables');
+  if (stmt.temp || stmt.withoutRowid) throw notSupported('TEMP and WITHOUT ROWID tables');
   checkMainSchema(stmt.schema);
   const name = stmt.name.name;
+  const exists = env.catalog.hasTable(name);
+  const catalog = env.catalog;
+  /** Whether to go on creating the table: false for IF NOT EXISTS on an existing one; throws when the name is taken or reserved. */
+  const checkNew = (): boolean => {
+    if (exists) {
+      if (stmt.ifNotExists) return false;
+      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name) ? 'view' : 'table'} ${name} already exists`);
+    }
+    if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+    return true;
+  };
+  if (stmt.asSelect) return compileCreateTableAs(stmt, env, checkNew);
   // SQLite stores the statement from the table name on, behind a normalized "CREATE TABLE ".
   const sql = `CREATE TABLE ${env.sql.slice(stmt.name.start, stmt.end)}`;
-  const exists = env.catalog.hasTable(name);
+  if (stmt.strict) checkStrictColumns(stmt);
   // Deriving the table's description checks its constraints and names its automatic indexes.
   const info = tableInfo(stmt, env.sql, 0);
   const autoincrement = stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement)) || stmt.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement);
   if (autoincrement && !info.autoincrement) throw new SqliteError('SQLITE_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
-  const catalog = env.catalog;
   return writeProgram((bt) => {
-    if (exists) {
-      if (stmt.ifNotExists) return;
-      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name) ? 'view' : 'table'} ${name} already exists`);
-    }
-    if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+    if (!checkNew()) return;
     createTable(bt, name, sql);
     for (const index of info.indexes) createIndex(bt, index.name, name, null);
     if (info.autoincrement) ensureSequenceTable(bt, catalog);

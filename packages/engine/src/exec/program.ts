@@ -83,7 +83,7 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
     case 'delete':
       return compileWithQueries(env, (withQueries) => compileDelete(stmt, withQueries));
     case 'createTable':
-      return compileCreateTable(stmt, env);
+      return stmt.asSelect ? compileWithQueries(env, (withQueries) => compileCreateTable(stmt, withQueries)) : compileCreateTable(stmt, env);
     case 'pragma':
       return compilePragma(stmt, env);
     case 'createIndex':

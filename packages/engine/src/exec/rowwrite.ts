@@ -1,6 +1,6 @@
 /**
- * Writing rows of one rowid table with everything that comes with it: NOT NULL and CHECK
- * constraints, the uniqueness of the rowid and of every UNIQUE index, conflict resolution (ABORT,
+ * Writing rows of one rowid table with everything that comes with it: NOT NULL, the types of a
+ * STRICT table, CHECK constraints, the uniqueness of the rowid and of every UNIQUE index, conflict resolution (ABORT,
  * FAIL, ROLLBACK, IGNORE, REPLACE), and keeping every index in step with the table.
  *
  * An index entry is the record of the index's columns, each as the row stores it (an expression
@@ -23,6 +23,7 @@ import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js'
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
 import { RowImage, RowScope } from './rowscope.js';
+import { StrictTypes } from './strict.js';
 
 /**
  * A constraint violation, with the conflict resolution it was raised under: the caller keeps what the
@@ -166,6 +167,7 @@ export class TableWriter {
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
   private readonly keys: (Uint8Array | null)[];
+  private readonly strict: StrictTypes | null;
   /** The uniqueness checks in the order they run: ROWID_CHECK, or a position in `indexes`. */
   private checkOrder: number[];
   /** Per check (ROWID_CHECK + 1, else position + 1): the upsert clause that takes its conflicts, or -1. */
@@ -189,6 +191,7 @@ export class TableWriter {
     this.defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, constant).fn : null));
     this.victim = new RowImage(table.columns.length);
     this.keys = new Array<Uint8Array | null>(this.indexes.length).fill(null);
+    this.strict = table.strict ? new StrictTypes(table) : null;
     this.checkOrder = [ROWID_CHECK, ...this.indexes.map((_, k) => k)];
     this.upsertOf = new Array<number>(this.indexes.length + 1).fill(-1);
   }
@@ -272,6 +275,7 @@ export class TableWriter {
         throw new ConstraintError('SQLITE_CONSTRAINT_NOTNULL', `NOT NULL constraint failed: ${table.name}.${columns[i]!.name}`, raised(resolution));
       }
     }
+    this.strict?.check(row);
     if (this.checks.length > 0) {
       this.scope.row = row;
       for (const check of this.checks) {

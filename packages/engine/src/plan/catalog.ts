@@ -44,6 +44,8 @@ export interface TableInfo {
   /** Index of the INTEGER PRIMARY KEY column that aliases the rowid, or -1. */
   rowidAlias: number;
   withoutRowid: boolean;
+  /** Whether the table is STRICT (its ANY columns then have no affinity). */
+  strict: boolean;
   /** The INTEGER PRIMARY KEY's ON CONFLICT clause, else null. */
   rowidConflict: ConflictResolution | null;
   /** Whether the INTEGER PRIMARY KEY is AUTOINCREMENT. */
@@ -191,6 +193,7 @@ function schemaTable(name: string): TableInfo {
 /** Builds a table's description from its CREATE TABLE statement. */
 export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): TableInfo {
   const columns = stmt.columns.map((def) => columnInfo(def, sql));
+  if (stmt.strict) for (const c of columns) if (c.declaredType.toUpperCase() === 'ANY') c.affinity = Affinity.Blob;
   const rowidAlias = stmt.withoutRowid ? -1 : rowidAliasOf(stmt, columns);
   const name = stmt.name.name;
   return {
@@ -199,6 +202,7 @@ export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): Tab
     columns,
     rowidAlias,
     withoutRowid: stmt.withoutRowid,
+    strict: stmt.strict,
     ...rowidKeyOptions(stmt, rowidAlias),
     checks: checksOf(stmt, sql),
     indexes: stmt.withoutRowid ? [] : constraintIndexes(stmt, { name, columns, rowidAlias }, collationByName),
