@@ -6,7 +6,7 @@
  *
  * This module is the interface and the dispatch: queries are in query.ts and select.ts, views in
  * view.ts, INSERT in insert.ts, UPDATE in
- * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts; other statements are reported as not
+ * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts, ALTER TABLE in alter.ts; other statements are reported as not
  * supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';
@@ -26,6 +26,7 @@ import { compileCreateView, compileDropView } from './view.js';
 import { type PragmaHost, compilePragma } from './pragma.js';
 import { compileUpdate } from './update.js';
 import { explainQueryPlan } from './explain.js';
+import { compileAlterTable } from './alter.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -92,6 +93,8 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileCreateView(stmt, env);
     case 'reindex':
       return compileReindex(stmt, env);
+    case 'alterTable':
+      return compileAlterTable(stmt, env);
     case 'drop':
       if (stmt.object === 'VIEW') return compileDropView(stmt, env);
       return compileDrop(stmt, env);

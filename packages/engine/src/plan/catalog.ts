@@ -16,6 +16,7 @@ import type { ColumnDef, ConflictResolution, CreateTableStmt, Expr, Select, Tabl
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
+import { type TypedValue, missingColumnValue } from './defaults.js';
 
 export type { IndexColumn, IndexInfo, IndexOrigin } from './indexes.js';
 export { IndexSource } from './indexes.js';
@@ -35,6 +36,8 @@ export interface ColumnInfo {
   defaultValue: Expr | null;
   /** The SQL text the default was parsed from. */
   defaultSql: string;
+  /** What a record stored before the column was added reads for it: its literal default, or null for NULL. */
+  missingValue: TypedValue | null;
 }
 
 export interface TableInfo {
@@ -250,7 +253,9 @@ function columnInfo(def: ColumnDef, sql: string): ColumnInfo {
       defaultSql = sql.slice(c.value.start, c.value.end);
     }
   }
-  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, collationName, notNull, notNullConflict, defaultValue, defaultSql };
+  const affinity = affinityOfType(declaredType);
+  const missingValue = missingColumnValue(defaultValue, affinity);
+  return { name: def.name.name, declaredType, affinity, collation, collationName, notNull, notNullConflict, defaultValue, defaultSql, missingValue };
 }
 
 /**
