@@ -149,6 +149,11 @@ export class Catalog {
     return [...this.indexes.values()];
   }
 
+  /** Every table, in schema order. */
+  allTables(): TableInfo[] {
+    return [...this.tables.values()];
+  }
+
   /** The index named `name` (case-insensitive), or undefined. */
   index(name: string): IndexInfo | undefined {
     return this.indexes.get(name.toLowerCase());
