@@ -113,6 +113,16 @@ describe('ALTER TABLE … ADD COLUMN', () => {
       'UPDATE t SET c = 30 WHERE a = 1',
       'SELECT * FROM t ORDER BY g, a',
       'SELECT * FROM w',
+      'CREATE TABLE s(x)',
+      'ALTER TABLE s ADD COLUMN w CHECK (w > 0) DEFAULT 0',
+      'INSERT INTO s VALUES (1, 1)',
+      'ALTER TABLE s ADD COLUMN w2 CHECK (w2 > x) DEFAULT 1',
+      'ALTER TABLE s ADD COLUMN w3 NOT NULL DEFAULT 0 CONSTRAINT named CHECK (w3 >= 0)',
+      'ALTER TABLE s ADD COLUMN w4 DEFAULT 5 CHECK (w4 > 0)',
+      'SELECT * FROM s',
+      'ALTER TABLE v RENAME TO v2',
+      'ALTER TABLE v RENAME COLUMN a TO z',
+      'ALTER TABLE v DROP COLUMN a',
       schema,
     ]);
   });

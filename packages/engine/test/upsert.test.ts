@@ -84,6 +84,22 @@ describe('upsert', () => {
     ]);
   });
 
+  it('an alias for the table, moving the row, rows of one statement meeting each other', () => {
+    agree([
+      'CREATE TABLE t(a INTEGER PRIMARY KEY, b UNIQUE, c)',
+      'INSERT INTO t VALUES (1, 1, 1), (2, 2, 2)',
+      'INSERT INTO t AS x VALUES (3, 1, 9) ON CONFLICT(b) DO UPDATE SET c = x.c + excluded.c, a = 10 RETURNING *',
+      'INSERT INTO t VALUES (4, 2, 5) ON CONFLICT(b) DO UPDATE SET a = 1',
+      'INSERT INTO t VALUES (4, 2, 5), (5, 2, 6) ON CONFLICT(b) DO UPDATE SET c = c * 100 + excluded.c RETURNING rowid, *',
+      'INSERT INTO t VALUES (6, 7, 5) ON CONFLICT(b) DO UPDATE SET c = excluded.rowid',
+      'INSERT INTO t VALUES (6, 7, 5) ON CONFLICT(b) DO UPDATE SET c = excluded.rowid',
+      'INSERT INTO t VALUES (8, 8, 8) ON CONFLICT(b) DO UPDATE SET c = 1 WHERE excluded.nope = 1',
+      'INSERT INTO t VALUES (8, 8, 8) ON CONFLICT(b) DO UPDATE SET c = 1 WHERE excluded.c = 1',
+      'INSERT INTO t VALUES (9, 8, 8) ON CONFLICT(b) DO UPDATE SET (b, c) = (SELECT max(b) + 1, count(*) FROM t)',
+      'SELECT * FROM t ORDER BY a',
+    ]);
+  });
+
   it('AUTOINCREMENT and the last insert rowid', () => {
     agree([
       'CREATE TABLE ai(id INTEGER PRIMARY KEY AUTOINCREMENT, k UNIQUE, v)',

@@ -16,15 +16,17 @@
 import type { Btree } from '../btree/btree.js';
 import { SqliteError, notSupported } from '../common/errors.js';
 import { RecordReader, RecordWriter } from '../record/record.js';
-import type { ValueType } from '../record/value.js';
+import { ValueType } from '../record/value.js';
 import { type SchemaEntry, readSchema, rewriteSchemaEntries } from '../schema/schema.js';
 import type { AlterTableStmt, ColumnDef, CreateTableStmt, Identifier, Statement } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { doubleQuoted } from '../sql/quote.js';
-import { type Catalog, type TableInfo, isSchemaTable } from '../plan/catalog.js';
+import { type Catalog, type TableInfo, isSchemaTable, tableInfo } from '../plan/catalog.js';
 import { constantDefault } from '../plan/defaults.js';
 import { renameSequence } from './autoincrement.js';
+import { type CompileContext, compileExpr, truth } from './expr.js';
 import { type CompileEnv, type Program, writeProgram } from './program.js';
+import { RowScope } from './rowscope.js';
 import { type ColumnsOf, namesOf, replaceNames } from './rename.js';
 
 export function compileAlterTable(stmt: AlterTableStmt, env: CompileEnv): Program {
@@ -32,9 +34,12 @@ export function compileAlterTable(stmt: AlterTableStmt, env: CompileEnv): Progra
   const catalog = env.catalog;
   const name = stmt.table.name;
   const action = stmt.action;
-  if (!catalog.table(name) && catalog.view(name)) {
+  const view = catalog.table(name) ? undefined : catalog.view(name);
+  if (view) {
     if (action.kind === 'addColumn') throw new SqliteError('SQLITE_ERROR', 'Cannot add a column to a view');
-    throw notSupported('ALTER TABLE on a view');
+    if (action.kind === 'renameColumn') throw new SqliteError('SQLITE_ERROR', `cannot rename columns of view "${view.name}"`);
+    if (action.kind === 'dropColumn') throw new SqliteError('SQLITE_ERROR', `cannot drop column from view "${view.name}"`);
+    throw new SqliteError('SQLITE_ERROR', `view ${view.name} may not be altered`);
   }
   const table = catalog.table(name);
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${name}`);
@@ -47,7 +52,7 @@ export function compileAlterTable(stmt: AlterTableStmt, env: CompileEnv): Progra
     case 'renameColumn':
       return renameColumn(table, action.column.name, action.newName, columnsOf);
     case 'addColumn':
-      return addColumn(table, action.column, env.sql);
+      return addColumn(table, action.column, env);
     case 'dropColumn':
       return dropColumn(table, action.column.name, columnsOf);
     default:
@@ -114,7 +119,7 @@ function renameColumn(table: TableInfo, column: string, newName: Identifier, col
 
 // ---- ADD COLUMN ---------------------------------------------------------------------------------
 
-function addColumn(table: TableInfo, def: ColumnDef, sql: string): Program {
+function addColumn(table: TableInfo, def: ColumnDef, env: CompileEnv): Program {
   if (table.columns.some((c) => same(c.name, def.name.name))) throw new SqliteError('SQLITE_ERROR', `duplicate column name: ${def.name.name}`);
   const has = (kind: ColumnDef['constraints'][number]['kind']): boolean => def.constraints.some((c) => c.kind === kind);
   if (has('primaryKey')) throw new SqliteError('SQLITE_ERROR', 'Cannot add a PRIMARY KEY column');
@@ -129,14 +134,39 @@ function addColumn(table: TableInfo, def: ColumnDef, sql: string): Program {
   const nullDefault = !dflt || dflt.value.kind === 'null';
   if (has('notNull') && nullDefault) throw new SqliteError('SQLITE_ERROR', 'Cannot add a NOT NULL column with default value NULL');
   if (dflt && value === undefined) throw new SqliteError('SQLITE_ERROR', 'Cannot add a column with non-constant default');
-  const text = sql.slice(def.start, def.end).replace(/[\s;]+$/, '');
+  const text = env.sql.slice(def.start, def.end).replace(/[\s;]+$/, '');
+  const cx = { bindings: env.bindings, functions: env.functions };
   return writeProgram((bt) => {
+    let newSql = '';
     rewriteSchemaEntries(bt, (entry) => {
       if (entry.type !== 'table' || !same(entry.name, table.name)) return null;
       const at = columnListEnd(entry.sql!);
-      return { ...entry, sql: `${entry.sql!.slice(0, at)}, ${text}${entry.sql!.slice(at)}` };
+      newSql = `${entry.sql!.slice(0, at)}, ${text}${entry.sql!.slice(at)}`;
+      return { ...entry, sql: newSql };
     });
+    // As SQLite does, rows already there must pass the table's CHECK and NOT NULL constraints when the new column has either.
+    if (has('check') || has('notNull')) checkExistingRows(bt, tableInfo(createStatement(newSql), newSql, table.root), cx);
   });
+}
+
+/** Throws "CHECK constraint failed" when a row of the table fails a CHECK or NOT NULL constraint. */
+function checkExistingRows(bt: Btree, table: TableInfo, cx: Omit<CompileContext, 'scope'>): void {
+  const scope = new RowScope(table);
+  const checks = table.checks.map((c) => compileExpr(c.expr, { ...cx, scope }).fn);
+  const row = scope.row;
+  const reader = new RecordReader();
+  const cursor = bt.cursor(table.root);
+  try {
+    for (let ok = cursor.first(); ok; ok = cursor.next()) {
+      const payload = cursor.payload();
+      reader.init(payload, 0, payload.length);
+      row.load(table, cursor.rowid(), reader);
+      const nullViolation = table.columns.some((c, i) => c.notNull && i !== table.rowidAlias && row.types[i] === ValueType.Null);
+      if (nullViolation || checks.some((fn) => truth(fn) === false)) throw new SqliteError('SQLITE_ERROR', 'CHECK constraint failed');
+    }
+  } finally {
+    cursor.close();
+  }
 }
 
 /** The CREATE TABLE statement of a table's schema row. */

@@ -35,7 +35,8 @@ function attempt(run: () => unknown): unknown {
 function step(db: { prepare(sql: string): { reader: boolean; raw(): { safeIntegers(): { all(): unknown[] } }; run(): { changes: number; lastInsertRowid: number | bigint } } }, sql: string): unknown {
   return attempt(() => {
     const st = db.prepare(sql);
-    if (st.reader) return tagged(st.raw().safeIntegers().all() as unknown[][]);
+    // better-sqlite3 calls an ALTER TABLE that checks existing rows a reader (SQLite runs a query for it).
+    if (st.reader && !/^\s*ALTER\b/i.test(sql)) return tagged(st.raw().safeIntegers().all() as unknown[][]);
     const r = st.run();
     return `${r.changes}/${r.lastInsertRowid}`;
   });
