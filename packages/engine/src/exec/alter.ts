@@ -18,14 +18,15 @@ import { SqliteError, notSupported } from '../common/errors.js';
 import { RecordReader, RecordWriter } from '../record/record.js';
 import { ValueType } from '../record/value.js';
 import { type SchemaEntry, readSchema, rewriteSchemaEntries } from '../schema/schema.js';
-import type { AlterTableStmt, ColumnDef, CreateTableStmt, Identifier, Statement } from '../sql/ast.js';
+import type { AlterTableStmt, ColumnDef, CreateTableStmt, Identifier, Select, Statement } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import { doubleQuoted } from '../sql/quote.js';
-import { type Catalog, type TableInfo, isSchemaTable, tableInfo } from '../plan/catalog.js';
+import { Catalog, type TableInfo, isSchemaTable, tableInfo } from '../plan/catalog.js';
 import { constantDefault } from '../plan/defaults.js';
 import { renameSequence } from './autoincrement.js';
 import { type CompileContext, compileExpr, truth } from './expr.js';
 import { type CompileEnv, type Program, writeProgram } from './program.js';
+import { compileTopQuery } from './query.js';
 import { RowScope } from './rowscope.js';
 import { type ColumnsOf, namesOf, replaceNames } from './rename.js';
 
@@ -48,15 +49,35 @@ export function compileAlterTable(stmt: AlterTableStmt, env: CompileEnv): Progra
   const columnsOf: ColumnsOf = (t) => catalog.table(t)?.columns.map((c) => c.name.toLowerCase()) ?? null;
   switch (action.kind) {
     case 'renameTable':
-      return renameTable(table, action.newName.name, catalog, columnsOf);
+      return renameTable(table, action.newName.name, env, columnsOf);
     case 'renameColumn':
-      return renameColumn(table, action.column.name, action.newName, columnsOf);
+      return renameColumn(table, action.column.name, action.newName, env, columnsOf);
     case 'addColumn':
       return addColumn(table, action.column, env);
     case 'dropColumn':
-      return dropColumn(table, action.column.name, columnsOf);
+      return dropColumn(table, action.column.name, env, columnsOf);
     default:
       throw notSupported(`ALTER TABLE ${action.kind}`);
+  }
+}
+
+/**
+ * Compiles every view against the changed schema, as SQLite checks the schema after a rename or a
+ * dropped column: a name that no longer resolves (say, a column reached through a subquery or a common
+ * table expression that the token-level rewrite cannot follow) is SQLite's "error in view …" and undoes
+ * the statement. Only name-resolution errors count: a view using something Hearth does not support
+ * yet is not the ALTER's concern.
+ */
+function checkViews(bt: Btree, env: CompileEnv, after: string): void {
+  const catalog = Catalog.load(bt);
+  for (const view of catalog.allViews()) {
+    const sql = `SELECT * FROM ${doubleQuoted(view.name)}`;
+    try {
+      compileTopQuery(parse(sql)[0] as Select, { ...env, sql, catalog, nested: undefined });
+    } catch (err) {
+      if (!(err instanceof SqliteError) || !/^(no such column|no such table|ambiguous column name)/.test(err.message)) continue;
+      throw new SqliteError('SQLITE_ERROR', `error in view ${view.name} after ${after}: ${err.message}`);
+    }
   }
 }
 
@@ -74,7 +95,8 @@ const same = (a: string, b: string): boolean => a.toLowerCase() === b.toLowerCas
 
 // ---- RENAME TO ----------------------------------------------------------------------------------
 
-function renameTable(table: TableInfo, newName: string, catalog: Catalog, columnsOf: ColumnsOf): Program {
+function renameTable(table: TableInfo, newName: string, env: CompileEnv, columnsOf: ColumnsOf): Program {
+  const catalog = env.catalog;
   if (catalog.hasTable(newName) || catalog.index(newName)) throw new SqliteError('SQLITE_ERROR', `there is already another table or index with this name: ${newName}`);
   if (newName.toLowerCase().startsWith('sqlite_')) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${newName}`);
   const old = table.name;
@@ -94,12 +116,13 @@ function renameTable(table: TableInfo, newName: string, catalog: Catalog, column
       return { ...entry, name: entryName, tblName: owned ? newName : entry.tblName, sql };
     });
     if (table.autoincrement) renameSequence(bt, catalog, old, newName);
+    checkViews(bt, env, 'rename');
   });
 }
 
 // ---- RENAME COLUMN ------------------------------------------------------------------------------
 
-function renameColumn(table: TableInfo, column: string, newName: Identifier, columnsOf: ColumnsOf): Program {
+function renameColumn(table: TableInfo, column: string, newName: Identifier, env: CompileEnv, columnsOf: ColumnsOf): Program {
   const info = table.columns.find((c) => same(c.name, column));
   if (!info) throw new SqliteError('SQLITE_ERROR', `no such column: "${column}"`);
   if (table.columns.some((c) => c !== info && same(c.name, newName.name))) {
@@ -114,6 +137,7 @@ function renameColumn(table: TableInfo, column: string, newName: Identifier, col
       if (ids.length === 0) return null;
       return { ...entry, sql: replaceNames(entry.sql!, ids, written) };
     });
+    checkViews(bt, env, 'rename');
   });
 }
 
@@ -199,7 +223,7 @@ function columnListEnd(sql: string): number {
 
 // ---- DROP COLUMN --------------------------------------------------------------------------------
 
-function dropColumn(table: TableInfo, column: string, columnsOf: ColumnsOf): Program {
+function dropColumn(table: TableInfo, column: string, env: CompileEnv, columnsOf: ColumnsOf): Program {
   const index = table.columns.findIndex((c) => same(c.name, column));
   if (index < 0) throw new SqliteError('SQLITE_ERROR', `no such column: "${column}"`);
   const name = table.columns[index]!.name;
@@ -220,6 +244,7 @@ function dropColumn(table: TableInfo, column: string, columnsOf: ColumnsOf): Pro
     }
     rewriteSchemaEntries(bt, (entry) => (entry.type === 'table' && same(entry.name, table.name) ? { ...entry, sql: newSql } : null));
     dropColumnFromRows(bt, table, index);
+    checkViews(bt, env, 'drop column');
   });
 }
 

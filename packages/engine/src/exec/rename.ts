@@ -30,6 +30,7 @@ import type {
   Statement,
   TableConstraint,
   UpsertClause,
+  WindowSpec,
 } from '../sql/ast.js';
 import { forEachChild } from '../sql/walk.js';
 
@@ -225,6 +226,7 @@ export class NameFinder {
         if (core.where) this.expr(core.where);
         core.groupBy.forEach((e) => this.expr(e));
         if (core.having) this.expr(core.having);
+        for (const def of core.windows) this.window(def.window);
         // ORDER BY of a lone SELECT may read its FROM sources.
         if (i === 0 && select.compounds.length === 0) for (const term of select.orderBy) this.expr(term.expr);
       });
@@ -286,9 +288,18 @@ export class NameFinder {
           e.values.args?.forEach((a) => this.expr(a));
         } else e.values.items.forEach((a) => this.expr(a));
         return;
+      case 'function':
+        if (e.over && e.over.kind === 'window') this.window(e.over);
+        forEachChild(e, (child) => this.expr(child));
+        return;
       default:
         forEachChild(e, (child) => this.expr(child));
     }
+  }
+
+  private window(spec: WindowSpec): void {
+    spec.partitionBy.forEach((e) => this.expr(e));
+    for (const term of spec.orderBy) this.expr(term.expr);
   }
 
   private columnRef(qualifier: Identifier | null, column: Identifier, schema: Identifier | null): void {

@@ -154,6 +154,11 @@ export class Catalog {
     return [...this.tables.values()];
   }
 
+  /** Every view, in schema order. */
+  allViews(): ViewInfo[] {
+    return [...this.views.values()];
+  }
+
   /** The index named `name` (case-insensitive), or undefined. */
   index(name: string): IndexInfo | undefined {
     return this.indexes.get(name.toLowerCase());
