@@ -1,7 +1,8 @@
 /**
  * Writing rows of one rowid table with everything that comes with it: NOT NULL, the types of a
- * STRICT table, CHECK constraints, the uniqueness of the rowid and of every UNIQUE index, conflict resolution (ABORT,
- * FAIL, ROLLBACK, IGNORE, REPLACE), and keeping every index in step with the table.
+ * STRICT table, CHECK constraints, the uniqueness of the rowid and of every UNIQUE index, conflict
+ * resolution (ABORT, FAIL, ROLLBACK, IGNORE, REPLACE, and upsert clauses), and keeping every index in
+ * step with the table.
  *
  * An index entry is the record of the index's columns, each as the row stores it (an expression
  * column with the expression's affinity applied), followed by the rowid — byte for byte what SQLite
@@ -199,21 +200,35 @@ export class TableWriter {
   /**
    * Hands uniqueness conflicts to upsert clauses: `targets[n]` is what clause n's conflict target
    * matched (an index of the table, `'rowid'` for the INTEGER PRIMARY KEY, null for no target). A
-   * constraint goes to the first clause that names it or has no target. As in SQLite, the constraints
-   * the clauses name are checked first, in the clauses' order, except that the rowid comes right after
-   * the first clause's constraint; the others follow in their usual order.
+   * constraint goes to the first clause that names it or has no target. As in SQLite, the indexes the
+   * clauses name are checked first, in the clauses' order; the rowid is checked where the clauses
+   * reach one naming it, one without a target, or their end; the other indexes follow as usual.
    */
   setUpsert(targets: (IndexInfo | 'rowid' | null)[]): void {
-    const idOf = (target: IndexInfo | 'rowid'): number => (target === 'rowid' ? ROWID_CHECK : this.indexes.findIndex((w) => w.info === target));
+    const all = [ROWID_CHECK, ...this.indexes.map((_, k) => k)];
+    const idOf = (target: IndexInfo | 'rowid' | null): number | null =>
+      target === null ? null : target === 'rowid' ? ROWID_CHECK : this.indexes.findIndex((w) => w.info === target);
     this.upsertOf.fill(-1);
-    const named: number[] = [];
     targets.forEach((target, clause) => {
-      const ids = target === null ? [ROWID_CHECK, ...this.indexes.map((_, k) => k)] : [idOf(target)];
-      for (const id of ids) if (this.upsertOf[id + 1] === -1) this.upsertOf[id + 1] = clause;
-      if (target !== null && !named.includes(idOf(target))) named.push(idOf(target));
+      const id = idOf(target);
+      for (const taken of id === null ? all : [id]) if (this.upsertOf[taken + 1] === -1) this.upsertOf[taken + 1] = clause;
     });
-    if (named.length > 0 && named[0] !== ROWID_CHECK && !named.includes(ROWID_CHECK)) named.splice(1, 0, ROWID_CHECK);
-    this.checkOrder = [...named, ...[ROWID_CHECK, ...this.indexes.map((_, k) => k)].filter((id) => !named.includes(id))];
+    const order: number[] = [];
+    const add = (id: number): void => {
+      if (!order.includes(id)) order.push(id);
+    };
+    for (const target of targets) {
+      const id = idOf(target);
+      if (id === null || id === ROWID_CHECK) break;
+      add(id);
+    }
+    add(ROWID_CHECK);
+    for (const target of targets) {
+      const id = idOf(target);
+      if (id !== null) add(id);
+    }
+    for (const id of all) add(id);
+    this.checkOrder = order;
   }
 
   open(bt: Btree): void {
