@@ -1,6 +1,7 @@
 /**
- * Schema changes: CREATE TABLE (with the automatic indexes of its UNIQUE and PRIMARY KEY constraints),
- * CREATE [UNIQUE] INDEX (filled from the table's rows), DROP TABLE and DROP INDEX.
+ * Schema changes: CREATE TABLE (with the automatic indexes of its UNIQUE and PRIMARY KEY constraints;
+ * STRICT tables have their column types checked here; CREATE TABLE … AS is create-as.ts's), CREATE
+ * [UNIQUE] INDEX (filled from the table's rows), DROP TABLE and DROP INDEX.
  *
  * What reaches `sqlite_schema` is what SQLite writes: the table's row and root page first, then one row
  * (sql NULL) and root page per automatic index in the constraints' order; CREATE INDEX's text is stored
