@@ -62,6 +62,11 @@ describe('ORDER BY and LIMIT in UPDATE and DELETE', () => {
       'DELETE FROM t ORDER BY a',
       'DELETE FROM t WHERE a > 100 LIMIT 5',
       'SELECT * FROM t ORDER BY a',
+      'CREATE TABLE r(rowid, v)',
+      'INSERT INTO r VALUES (30, 1), (20, 2), (10, 3)',
+      'UPDATE r SET v = v * 10 ORDER BY rowid LIMIT 1',
+      'DELETE FROM r ORDER BY _rowid_ DESC LIMIT 1',
+      'SELECT _rowid_, * FROM r',
     ]);
   });
 });

@@ -9,11 +9,13 @@
  * changed once.
  */
 import type { Btree } from '../btree/btree.js';
+import { notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { Expr, FromClause, FromTerm, Identifier, Limit, OrderingTerm, ResultColumn, TableRef } from '../sql/ast.js';
 import { type Evaluator, produce } from './expr.js';
 import type { QueryProgram } from './nested.js';
+import type { TableInfo } from '../plan/catalog.js';
 import type { CompileEnv } from './program.js';
 
 export class JoinedRows {
@@ -25,11 +27,26 @@ export class JoinedRows {
   /** Which collected row the evaluators of `valueAt` read. */
   private current = 0;
 
-  constructor(target: TableRef, alias: string, from: FromClause | null, where: Expr | null, orderBy: OrderingTerm[], limit: Limit | null, values: Expr[], env: CompileEnv) {
+  constructor(
+    table: TableInfo,
+    target: TableRef,
+    alias: string,
+    from: FromClause | null,
+    where: Expr | null,
+    orderBy: OrderingTerm[],
+    limit: Limit | null,
+    values: Expr[],
+    env: CompileEnv,
+  ) {
     const at = { start: target.start, end: target.end };
     const name = (text: string): Identifier => ({ kind: 'identifier', name: text, quote: null, ...at });
-    const rowid: Expr = { kind: 'column', schema: null, table: name(alias), column: name('rowid'), ...at };
-    const column = (expr: Expr): ResultColumn => ({ kind: 'expr', expr, alias: null, start: expr.start, end: expr.end });
+    // A column may take a name of the rowid: the first name left to the rowid reads it.
+    const rowidName = ['rowid', '_rowid_', 'oid'].find((n) => !table.columns.some((c) => c.name.toLowerCase() === n));
+    if (!rowidName) throw notSupported('UPDATE and DELETE with FROM, ORDER BY or LIMIT on a table whose columns take every name of the rowid');
+    const rowid: Expr = { kind: 'column', schema: null, table: name(alias), column: name(rowidName), ...at };
+    // Result columns carry names no SQL text can spell, so that ORDER BY terms never resolve to them.
+    let hidden = 0;
+    const column = (expr: Expr): ResultColumn => ({ kind: 'expr', expr, alias: name(`\u0000${hidden++}`), start: expr.start, end: expr.end });
     const first: FromTerm = { join: null, source: target, constraint: null, ...at };
     const joined: FromTerm[] = (from?.terms ?? []).map((term, i) => (i === 0 ? { ...term, join: { type: 'INNER', natural: false, comma: true, ...at }, constraint: null } : term));
     this.program = env.nested!.compileQuery(

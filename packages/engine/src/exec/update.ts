@@ -33,14 +33,14 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   if (stmt.from) {
     const exprs = assignedExprs(stmt.set);
     if (!exprs) throw notSupported('row-value subqueries in SET of UPDATE … FROM');
-    joined = new JoinedRows(stmt.table, alias, stmt.from, stmt.where, stmt.orderBy, stmt.limit, exprs, env);
+    joined = new JoinedRows(table, stmt.table, alias, stmt.from, stmt.where, stmt.orderBy, stmt.limit, exprs, env);
     let next = 0;
     const values = joined;
     assignments = new Assignments(stmt.set, table, cx, () => values.valueAt(next++));
     rows = joined;
   } else {
     assignments = new Assignments(stmt.set, table, cx);
-    rows = stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
+    rows = stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
   }
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
