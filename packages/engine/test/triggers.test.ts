@@ -222,6 +222,30 @@ describe('firing', () => {
     `);
   });
 
+  it('an upsert DO UPDATE fires UPDATE triggers, and DO NOTHING fires none', () => {
+    agree(`
+      PRAGMA recursive_triggers = 0 ;;
+      CREATE TABLE t(a PRIMARY KEY, b, c) ;;
+      CREATE TABLE log(x) ;;
+      CREATE TRIGGER ti AFTER INSERT ON t BEGIN INSERT INTO log VALUES('i ' || new.a || ' ' || new.b); END ;;
+      CREATE TRIGGER tu AFTER UPDATE ON t BEGIN INSERT INTO log VALUES('u ' || old.b || '>' || new.b || ' ' || new.c); END ;;
+      CREATE TRIGGER tc AFTER UPDATE OF c ON t BEGIN INSERT INTO log VALUES('c ' || new.c); END ;;
+      CREATE TRIGGER bu BEFORE UPDATE ON t WHEN new.b = 'x' BEGIN UPDATE t SET c = 'by-trigger' WHERE a = old.a; END ;;
+      CREATE TRIGGER bd BEFORE UPDATE ON t WHEN new.b = 'gone' BEGIN DELETE FROM t WHERE a = old.a; END ;;
+      INSERT INTO t VALUES(1, 'one', 0), (2, 'two', 0) ;;
+      INSERT INTO t VALUES(1, 'uno', 5) ON CONFLICT(a) DO UPDATE SET b = excluded.b ;;
+      INSERT INTO t VALUES(2, 'dos', 7) ON CONFLICT DO UPDATE SET b = excluded.b, c = excluded.c WHERE c = 0 ;;
+      INSERT INTO t VALUES(2, 'again', 9) ON CONFLICT DO UPDATE SET b = excluded.b WHERE c = 0 ;;
+      INSERT INTO t VALUES(1, 'x', 1) ON CONFLICT(a) DO UPDATE SET b = excluded.b ;;
+      INSERT INTO t VALUES(2, 'gone', 1) ON CONFLICT(a) DO UPDATE SET b = excluded.b RETURNING * ;;
+      INSERT INTO t VALUES(3, 'three', 3) ON CONFLICT DO NOTHING ;;
+      INSERT INTO t VALUES(3, 'tres', 3) ON CONFLICT DO NOTHING ;;
+      SELECT * FROM t ;;
+      SELECT * FROM log ;;
+      PRAGMA integrity_check
+    `);
+  });
+
   it('INSTEAD OF triggers make views writable', () => {
     agree(`
       CREATE TABLE t(a INTEGER PRIMARY KEY, b) ;;

@@ -5,7 +5,8 @@
  *
  * An INSERT reads the table's `seq` when it starts, picks new rowids above both it and the largest
  * rowid present, and writes the largest rowid it inserted back when it ends, if that is larger.
- * UPDATE never changes `seq`, as in SQLite; DROP TABLE deletes the table's row.
+ * UPDATE never changes `seq`, as in SQLite; DROP TABLE deletes the table's row, ALTER TABLE … RENAME TO
+ * renames it.
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
@@ -51,6 +52,23 @@ export function forgetSequence(bt: Btree, catalog: Catalog, name: string): void 
   }
 }
 
+/** Renames the `sqlite_sequence` row of `name` (ALTER TABLE … RENAME TO), if the table and the row exist. */
+export function renameSequence(bt: Btree, catalog: Catalog, name: string, newName: string): void {
+  const sequence = catalog.table(SEQUENCE_TABLE);
+  if (!sequence) return;
+  const cursor = bt.cursor(sequence.root);
+  try {
+    const seq = findRow(cursor, new RecordReader(), name);
+    if (seq === null) return;
+    const writer = new RecordWriter();
+    writer.pushText(newName);
+    writer.pushInt(seq);
+    cursor.insert(cursor.rowid(), writer.toBytes());
+  } finally {
+    cursor.close();
+  }
+}
+
 /** The AUTOINCREMENT counter of one table during one INSERT. */
 export class Autoincrement {
   private readonly reader = new RecordReader();
@@ -83,7 +101,7 @@ export class Autoincrement {
     return normalizeInt64(BigInt(this.largest) + 1n);
   }
 
-  /** Notes a rowid the statement inserted. */
+  /** Notes a rowid the statement gave a new row. */
   inserted(rowid: Int64): void {
     if (rowid > this.largest) this.largest = rowid;
   }

@@ -1,6 +1,7 @@
 /**
- * Schema changes: CREATE TABLE (with the automatic indexes of its UNIQUE and PRIMARY KEY constraints),
- * CREATE [UNIQUE] INDEX (filled from the table's rows), DROP TABLE and DROP INDEX.
+ * Schema changes: CREATE TABLE (with the automatic indexes of its UNIQUE and PRIMARY KEY constraints;
+ * STRICT tables have their column types checked here; CREATE TABLE … AS is create-as.ts's), CREATE
+ * [UNIQUE] INDEX (filled from the table's rows), DROP TABLE and DROP INDEX.
  *
  * What reaches `sqlite_schema` is what SQLite writes: the table's row and root page first, then one row
  * (sql NULL) and root page per automatic index in the constraints' order; CREATE INDEX's text is stored
@@ -17,6 +18,8 @@ import { createdIndex } from '../plan/indexes.js';
 import { type CompileEnv, type Program, writeProgram } from './program.js';
 import { ensureSequenceTable, forgetSequence } from './autoincrement.js';
 import { RowScope } from './rowscope.js';
+import { compileCreateTableAs } from './create-as.js';
+import { checkStrictColumns } from './strict.js';
 import { IndexWriter } from './rowwrite.js';
 import { dropTriggersOf } from './trigger-ddl.js';
 import { createdSchema, isKnownSchema, tempTree, treeOf } from './schemas.js';
@@ -29,28 +32,38 @@ function isReserved(name: string): boolean {
   return name.toLowerCase().startsWith('sqlite_');
 }
 
-/** Whether `name` is the schema table's (which the catalog does not list). */
 // ---- CREATE TABLE -------------------------------------------------------------------------------
 
 export function compileCreateTable(stmt: CreateTableStmt, env: CompileEnv): Program {
-  if (stmt.asSelect || stmt.withoutRowid || stmt.strict) throw notSupported('AS SELECT, WITHOUT ROWID and STRICT tables');
+  if (stmt.withoutRowid) throw notSupported('WITHOUT ROWID tables');
   const temp = createdSchema(stmt.temp, stmt.schema, 'table') === 'temp';
+  const schema = temp ? 'temp' : 'main';
   const name = stmt.name.name;
+  const exists = env.catalog.hasTable(name, schema);
+  const catalog = env.catalog;
+  /** Whether to go on creating the table: false for IF NOT EXISTS on an existing one; throws when the name is taken or reserved. */
+  const checkNew = (): boolean => {
+    if (exists) {
+      if (stmt.ifNotExists) return false;
+      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name, schema) ? 'view' : 'table'} ${name} already exists`);
+    }
+    if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+    return true;
+  };
+  if (stmt.asSelect) {
+    if (temp) throw notSupported('TEMP tables created AS SELECT');
+    return compileCreateTableAs(stmt, env, checkNew);
+  }
   // SQLite stores the statement from the table name on, behind a normalized "CREATE TABLE ".
   const sql = `CREATE TABLE ${env.sql.slice(stmt.name.start, stmt.end)}`;
-  const exists = env.catalog.hasTable(name, temp ? 'temp' : 'main');
+  if (stmt.strict) checkStrictColumns(stmt);
   // Deriving the table's description checks its constraints and names its automatic indexes.
   const info = tableInfo(stmt, env.sql, 0);
   const autoincrement = stmt.columns.some((c) => c.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement)) || stmt.constraints.some((k) => k.kind === 'primaryKey' && k.autoincrement);
   if (autoincrement && !info.autoincrement) throw new SqliteError('SQLITE_ERROR', 'AUTOINCREMENT is only allowed on an INTEGER PRIMARY KEY');
   if (temp && info.autoincrement) throw notSupported('AUTOINCREMENT in a temp table');
-  const catalog = env.catalog;
   return writeProgram((bt) => {
-    if (exists) {
-      if (stmt.ifNotExists) return;
-      throw new SqliteError('SQLITE_ERROR', `${catalog.view(name, temp ? 'temp' : 'main') ? 'view' : 'table'} ${name} already exists`);
-    }
-    if (isReserved(name)) throw new SqliteError('SQLITE_ERROR', `object name reserved for internal use: ${name}`);
+    if (!checkNew()) return;
     const target = temp ? tempTree(bt) : bt;
     createTable(target, name, sql);
     for (const index of info.indexes) createIndex(target, index.name, name, null);

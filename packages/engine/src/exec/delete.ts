@@ -1,11 +1,15 @@
 /**
- * DELETE FROM a rowid table: the rows WHERE accepts (all without WHERE) are collected first, then each
- * is deleted with its index entries. `changes` counts the rows deleted.
+ * DELETE FROM a rowid table: the rows WHERE accepts (all without WHERE) are collected first — with
+ * ORDER BY and LIMIT, by the query `JoinedRows` runs, in its order — then each is deleted with its
+ * index entries. `changes` counts the rows deleted. A WITH clause before DELETE makes its common table
+ * expressions visible to the whole statement.
  */
-import { notSupported } from '../common/errors.js';
+import { SqliteError, notSupported } from '../common/errors.js';
 import type { DeleteStmt } from '../sql/ast.js';
 import type { Btree } from '../btree/btree.js';
+import { JoinedRows } from './joined-rows.js';
 import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
+import { withClauseEnv } from './query.js';
 import { Returning } from './returning.js';
 import { RowImage } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
@@ -14,19 +18,24 @@ import { effectiveConflict, rowTriggers } from './trigger.js';
 import { compileViewDelete } from './instead-of.js';
 
 export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, ORDER BY and LIMIT in DELETE');
+  if (stmt.with) env = withClauseEnv(stmt.with, env);
   const view = viewTarget(stmt.table, env);
-  if (view) return compileViewDelete(stmt, view, env);
+  if (view) {
+    if (stmt.orderBy.length > 0 || stmt.limit) throw notSupported('ORDER BY and LIMIT in DELETE on a view');
+    return compileViewDelete(stmt, view, env);
+  }
   const table = targetTable(stmt.table, env);
   const alias = stmt.table.alias?.name ?? table.name;
-  const scan = new RowidScan(table, alias, stmt.where, env);
+  if (stmt.orderBy.length > 0 && !stmt.limit) throw new SqliteError('SQLITE_ERROR', 'ORDER BY without LIMIT on DELETE');
+  const rows =
+    stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
   const triggers = rowTriggers(env, table, 'DELETE', effectiveConflict(env, null));
   const before = triggers && triggers.before.length > 0 ? triggers : null;
   const after = triggers && triggers.after.length > 0 ? triggers : null;
   const run = (bt: Btree, effects: Effects): void => {
-    const rowids = scan.collect(bt);
+    const rowids = rows.collect(bt);
     const row = new RowImage(table.columns.length);
     // With BEFORE triggers, which may change or delete the row, it is read again after them.
     const current = before ? new RowImage(table.columns.length) : row;

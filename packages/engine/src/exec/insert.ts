@@ -3,7 +3,9 @@
  * `INSERT OR <resolution>` and `REPLACE INTO`. Each source row becomes a row image (given columns,
  * DEFAULT for the rest, every value with its column's affinity), gets its rowid (the INTEGER PRIMARY
  * KEY or `rowid` value given, else one past the largest), and is written through `TableWriter`, which
- * enforces the constraints and keeps the indexes. Rows are written one by one as they come.
+ * enforces the constraints and keeps the indexes. Rows are written one by one as they come. A row
+ * whose uniqueness conflict an ON CONFLICT clause takes goes to upsert.ts. A WITH clause before
+ * INSERT makes its common table expressions visible to the whole statement.
  *
  * A SELECT that reads the target table is run to its end before the first row is written, so the
  * statement never sees its own rows.
@@ -20,6 +22,8 @@ import { type CompileEnv, type Effects, type Program, writeProgram } from './pro
 import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
 import { ROWID_TARGET, RowImage, columnTarget } from './rowscope.js';
+import { withClauseEnv } from './query.js';
+import { Upsert } from './upsert.js';
 import { TableWriter } from './rowwrite.js';
 import { type RowTriggers, effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
 import { compileViewInsert } from './instead-of.js';
@@ -35,15 +39,19 @@ export interface RowSource {
 }
 
 export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.upsert.length > 0) throw notSupported('WITH and upsert in INSERT');
+  if (stmt.with) env = withClauseEnv(stmt.with, env);
   if (stmt.schema && !isKnownSchema(stmt.schema.name)) throw new SqliteError('SQLITE_ERROR', `no such table: ${stmt.schema.name}.${stmt.table.name}`);
   const schema = stmt.schema?.name;
   const table = env.catalog.table(stmt.table.name, schema);
   const view = table ? undefined : env.catalog.view(stmt.table.name, schema);
-  if (view) return compileViewInsert(stmt, view, env);
+  if (view) {
+    if (stmt.upsert.length > 0) throw notSupported('upsert on a view');
+    return compileViewInsert(stmt, view, env);
+  }
   // In a trigger body SQLite names the schema the trigger resolves names in.
   if (!table) throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : env.trigger ? 'main.' : ''}${stmt.table.name}`);
   if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
+  const alias = stmt.alias?.name ?? table.name;
   // DEFAULT VALUES gives no column: every one takes its default.
   const targets = stmt.columns ? stmt.columns.map((c) => targetOf(table, c.name)) : stmt.select ? table.columns.map((_, i) => i) : [];
   // As in SQLite, a SELECT is read to its end first when triggers, which may write what it reads, fire.
@@ -52,7 +60,9 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const sequence = table.autoincrement ? env.catalog.table(SEQUENCE_TABLE) : undefined;
   const autoincrement = sequence ? new Autoincrement(table, sequence) : null;
-  const returning = stmt.returning ? new Returning(stmt.returning, table, stmt.alias?.name ?? table.name, env) : null;
+  const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
+  const upsert = stmt.upsert.length > 0 ? new Upsert(stmt.upsert, table, alias, env) : null;
+  if (upsert) writer.setUpsert(upsert.targets());
   const or = effectiveConflict(env, stmt.or);
   const triggers = rowTriggers(env, table, 'INSERT', or);
   const replace = replaceDeletes(env, table, or);
@@ -63,7 +73,7 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
       replace.effects = effects;
     }
     autoincrement?.begin(bt);
-    insertRows(bt, effects, table, targets, source, writer, autoincrement, returning, or, triggers);
+    insertRows(bt, effects, { table, targets, source, writer, autoincrement, returning, upsert, or, triggers });
     autoincrement?.end(bt);
   };
   return returning ? returning.program(run) : writeProgram(run);
@@ -185,18 +195,21 @@ function readsTable(select: Select, name: string): boolean {
   return from.terms.some((term) => term.source.kind !== 'table' || term.source.name.name.toLowerCase() === lower);
 }
 
-function insertRows(
-  bt: Btree,
-  effects: Effects,
-  table: TableInfo,
-  targets: number[],
-  source: RowSource,
-  writer: TableWriter,
-  autoincrement: Autoincrement | null,
-  returning: Returning | null,
-  or: ConflictResolution | null,
-  triggers: RowTriggers | null,
-): void {
+/** What `insertRows` works with. */
+interface InsertPlan {
+  table: TableInfo;
+  targets: number[];
+  source: RowSource;
+  writer: TableWriter;
+  autoincrement: Autoincrement | null;
+  returning: Returning | null;
+  upsert: Upsert | null;
+  or: ConflictResolution | null;
+  triggers: RowTriggers | null;
+}
+
+function insertRows(bt: Btree, effects: Effects, plan: InsertPlan): void {
+  const { table, targets, source, writer, autoincrement, returning, upsert, or, triggers } = plan;
   const n = table.columns.length;
   const row = new RowImage(n);
   const given = new Uint8Array(n);
@@ -227,12 +240,15 @@ function insertRows(
         if (!triggers.fireBefore(null, row, bt, effects)) continue;
       }
       setRowid(table, row, rowid ?? (autoincrement ? autoincrement.nextRowid(writer.nextRowid()) : writer.nextRowid()));
+      // SQLite's sequence counts every rowid a row was given, though IGNORE or an upsert drops the row.
+      autoincrement?.inserted(row.rowid);
       if (writer.write(row, null, or)) {
-        autoincrement?.inserted(row.rowid);
         returning?.capture(row);
         effects.changes++;
         effects.lastInsertRowid = row.rowid;
         if (triggers && triggers.after.length > 0) triggers.fireAfter(null, row, bt, effects);
+      } else if (upsert && writer.upsertClause >= 0) {
+        upsert.resolve(writer, row, bt, effects, returning);
       }
     }
   } finally {

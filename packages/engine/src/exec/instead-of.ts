@@ -47,6 +47,7 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
       notNullConflict: null,
       defaultValue: null,
       defaultSql: '',
+      missingValue: null,
     };
   });
   const table: TableInfo = {
@@ -56,6 +57,7 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
     columns,
     rowidAlias: -1,
     withoutRowid: false,
+    strict: false,
     rowidConflict: null,
     autoincrement: false,
     checks: [],

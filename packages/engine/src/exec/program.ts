@@ -6,7 +6,7 @@
  *
  * This module is the interface and the dispatch: queries are in query.ts and select.ts, views in
  * view.ts, INSERT in insert.ts, UPDATE in
- * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts; other statements are reported as not
+ * update.ts, DELETE in delete.ts, CREATE and DROP in ddl.ts, ALTER TABLE in alter.ts, VACUUM in vacuum.ts, ANALYZE in analyze.ts; other statements are reported as not
  * supported yet. Transactions are the caller's (`api/database.ts`): programs run inside one.
  */
 import type { Btree } from '../btree/btree.js';
@@ -28,6 +28,9 @@ import { compileUpdate } from './update.js';
 import { explainQueryPlan } from './explain.js';
 import type { TriggerContext, TriggerState } from './trigger.js';
 import { compileCreateTrigger, compileDropTrigger } from './trigger-ddl.js';
+import { compileAlterTable } from './alter.js';
+import { compileAnalyze } from './analyze.js';
+import { compileVacuum } from './vacuum.js';
 
 /** What a running program reports after a write. */
 export interface Effects {
@@ -89,7 +92,7 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
     case 'delete':
       return compileWithQueries(env, (withQueries) => compileDelete(stmt, withQueries));
     case 'createTable':
-      return compileCreateTable(stmt, env);
+      return stmt.asSelect ? compileWithQueries(env, (withQueries) => compileCreateTable(stmt, withQueries)) : compileCreateTable(stmt, env);
     case 'pragma':
       return compilePragma(stmt, env);
     case 'createIndex':
@@ -100,6 +103,12 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
       return compileCreateTrigger(stmt, env);
     case 'reindex':
       return compileReindex(stmt, env);
+    case 'alterTable':
+      return compileAlterTable(stmt, env);
+    case 'vacuum':
+      return compileVacuum(stmt, env);
+    case 'analyze':
+      return compileAnalyze(stmt, env);
     case 'drop':
       if (stmt.object === 'VIEW') return compileDropView(stmt, env);
       if (stmt.object === 'TRIGGER') return compileDropTrigger(stmt, env);

@@ -17,7 +17,7 @@ import type { Btree } from '../btree/btree.js';
 import { notSupported, SqliteError } from '../common/errors.js';
 import { BINARY, type Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { CompoundPart, Expr, Limit, OrderingTerm, Select, SelectCore, ValuesClause } from '../sql/ast.js';
+import type { CompoundPart, Expr, Limit, OrderingTerm, Select, SelectCore, ValuesClause, WithClause } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType } from './expr.js';
 import { type ColumnTraits, type CteDef, type CteList, type NestedQueries, type QueryProgram, type RecursiveTable, Runtime } from './nested.js';
@@ -98,12 +98,17 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
   return program;
 }
 
-/** The environment inside a WITH clause: its CTEs visible, innermost first. */
+/** The environment inside a query's WITH clause. */
 function withCtes(select: Select, env: CompileEnv): CompileEnv {
+  return withClauseEnv(select.with!, env);
+}
+
+/** The environment inside a WITH clause (of a query, or before INSERT, UPDATE, DELETE): its CTEs visible, innermost first. */
+export function withClauseEnv(clause: WithClause, env: CompileEnv): CompileEnv {
   const nested = env.nested!;
   let ctes: CteList | null = nested.ctes;
   const seen = new Set<string>();
-  for (const cte of select.with!.ctes) {
+  for (const cte of clause.ctes) {
     const lower = cte.name.name.toLowerCase();
     if (seen.has(lower)) throw new SqliteError('SQLITE_ERROR', `duplicate WITH table name: ${cte.name.name}`);
     seen.add(lower);

@@ -62,7 +62,13 @@ export class RowImage {
         this.values[i] = rowid;
         continue;
       }
-      // Columns added by ALTER TABLE are missing from older records: they read as NULL here.
+      // Columns added by ALTER TABLE are missing from older records: they read as their default.
+      const missing = i < reader.count ? null : columns[i]!.missingValue;
+      if (missing !== null) {
+        this.types[i] = missing.type;
+        this.values[i] = missing.value;
+        continue;
+      }
       const t = i < reader.count ? reader.type(i) : ValueType.Null;
       if (t === ValueType.Integer && columns[i]!.affinity === Affinity.Real) {
         this.types[i] = ValueType.Real;

@@ -1,7 +1,8 @@
 /**
- * Writing rows of one rowid table with everything that comes with it: NOT NULL and CHECK
- * constraints, the uniqueness of the rowid and of every UNIQUE index, conflict resolution (ABORT,
- * FAIL, ROLLBACK, IGNORE, REPLACE), and keeping every index in step with the table.
+ * Writing rows of one rowid table with everything that comes with it: NOT NULL, the types of a
+ * STRICT table, CHECK constraints, the uniqueness of the rowid and of every UNIQUE index, conflict
+ * resolution (ABORT, FAIL, ROLLBACK, IGNORE, REPLACE, and upsert clauses), and keeping every index in
+ * step with the table.
  *
  * An index entry is the record of the index's columns, each as the row stores it (an expression
  * column with the expression's affinity applied), followed by the rowid — byte for byte what SQLite
@@ -24,6 +25,7 @@ import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
 import { RowImage, RowScope } from './rowscope.js';
 import { treeOf } from './schemas.js';
+import { StrictTypes } from './strict.js';
 
 /**
  * A constraint violation, with the conflict resolution it was raised under: the caller keeps what the
@@ -54,6 +56,9 @@ function pureContext(cx: WriteContext, where: string): WriteContext {
 }
 
 const INT64_MAX = 9223372036854775807n;
+
+/** The uniqueness check of the rowid, beside those of the indexes (numbered from 0). */
+const ROWID_CHECK = -1;
 
 /** One index of the table: builds its keys from a row image and keeps its B-tree in step. */
 export class IndexWriter {
@@ -181,6 +186,15 @@ export class TableWriter {
   private readonly keys: (Uint8Array | null)[];
   /** Fires DELETE triggers for rows REPLACE deletes; null when the table has none. */
   replaceHook: ReplaceHook | null = null;
+  private readonly strict: StrictTypes | null;
+  /** The uniqueness checks in the order they run: ROWID_CHECK, or a position in `indexes`. */
+  private checkOrder: number[];
+  /** Per check (ROWID_CHECK + 1, else position + 1): the upsert clause that takes its conflicts, or -1. */
+  private readonly upsertOf: number[];
+  /** After `write` returned false for an upsert: the clause that took the conflict, else -1. */
+  upsertClause = -1;
+  /** …and the rowid of the row the new one conflicted with. */
+  upsertRowid: Int64 = 0;
 
   constructor(
     readonly table: TableInfo,
@@ -196,6 +210,43 @@ export class TableWriter {
     this.defaults = table.columns.map((c) => (c.defaultValue ? compileExpr(c.defaultValue, constant).fn : null));
     this.victim = new RowImage(table.columns.length);
     this.keys = new Array<Uint8Array | null>(this.indexes.length).fill(null);
+    this.strict = table.strict ? new StrictTypes(table) : null;
+    this.checkOrder = [ROWID_CHECK, ...this.indexes.map((_, k) => k)];
+    this.upsertOf = new Array<number>(this.indexes.length + 1).fill(-1);
+  }
+
+  /**
+   * Hands uniqueness conflicts to upsert clauses: `targets[n]` is what clause n's conflict target
+   * matched (an index of the table, `'rowid'` for the INTEGER PRIMARY KEY, null for no target). A
+   * constraint goes to the first clause that names it or has no target. As in SQLite, the indexes the
+   * clauses name are checked first, in the clauses' order; the rowid is checked where the clauses
+   * reach one naming it, one without a target, or their end; the other indexes follow as usual.
+   */
+  setUpsert(targets: (IndexInfo | 'rowid' | null)[]): void {
+    const all = [ROWID_CHECK, ...this.indexes.map((_, k) => k)];
+    const idOf = (target: IndexInfo | 'rowid' | null): number | null =>
+      target === null ? null : target === 'rowid' ? ROWID_CHECK : this.indexes.findIndex((w) => w.info === target);
+    this.upsertOf.fill(-1);
+    targets.forEach((target, clause) => {
+      const id = idOf(target);
+      for (const taken of id === null ? all : [id]) if (this.upsertOf[taken + 1] === -1) this.upsertOf[taken + 1] = clause;
+    });
+    const order: number[] = [];
+    const add = (id: number): void => {
+      if (!order.includes(id)) order.push(id);
+    };
+    for (const target of targets) {
+      const id = idOf(target);
+      if (id === null || id === ROWID_CHECK) break;
+      add(id);
+    }
+    add(ROWID_CHECK);
+    for (const target of targets) {
+      const id = idOf(target);
+      if (id !== null) add(id);
+    }
+    for (const id of all) add(id);
+    this.checkOrder = order;
   }
 
   open(bt: Btree): void {
@@ -242,9 +293,10 @@ export class TableWriter {
   /**
    * Writes `row`: a new row when `old` is null, else the new version of `old`. `or` is the statement's
    * conflict clause (it overrides the constraints' own). Returns false when a violation resolved by
-   * IGNORE dropped the row.
+   * IGNORE dropped the row, or when an upsert clause took a uniqueness conflict (`upsertClause`).
    */
   write(row: RowImage, old: RowImage | null, or: ConflictResolution | null): boolean {
+    this.upsertClause = -1;
     const table = this.table;
     const columns = table.columns;
     for (let i = 0; i < columns.length; i++) {
@@ -256,6 +308,7 @@ export class TableWriter {
         throw new ConstraintError('SQLITE_CONSTRAINT_NOTNULL', `NOT NULL constraint failed: ${table.name}.${columns[i]!.name}`, raised(resolution));
       }
     }
+    this.strict?.check(row);
     if (this.checks.length > 0) {
       this.scope.row = row;
       for (const check of this.checks) {
@@ -266,28 +319,35 @@ export class TableWriter {
       }
     }
     const cursor = this.cursor!;
-    if ((old === null || old.rowid !== row.rowid) && cursor.seekRowid(row.rowid) === 0) {
-      const resolution = or ?? table.rowidConflict ?? 'ABORT';
+    const indexes = this.indexes;
+    const keys = this.keys;
+    for (let k = 0; k < indexes.length; k++) keys[k] = indexes[k]!.key(row);
+    const self = old ? old.rowid : null;
+    for (const c of this.checkOrder) {
+      let other: Int64 | null = null;
+      let resolution: ConflictResolution;
+      if (c === ROWID_CHECK) {
+        if ((old === null || old.rowid !== row.rowid) && cursor.seekRowid(row.rowid) === 0) other = row.rowid;
+        resolution = or ?? table.rowidConflict ?? 'ABORT';
+      } else {
+        const index = indexes[c]!;
+        if (index.info.unique && keys[c] !== null) other = index.conflict(keys[c]!);
+        if (other === self) other = null;
+        resolution = or ?? index.info.onConflict ?? 'ABORT';
+      }
+      if (other === null) continue;
+      const clause = old === null ? this.upsertOf[c + 1]! : -1;
+      if (clause >= 0) {
+        this.upsertClause = clause;
+        this.upsertRowid = other;
+        return false;
+      }
       if (resolution === 'IGNORE') return false;
       if (resolution !== 'REPLACE') {
+        if (c !== ROWID_CHECK) throw indexes[c]!.violation(resolution);
         const name = table.rowidAlias >= 0 ? columns[table.rowidAlias]!.name : 'rowid';
         throw new ConstraintError('SQLITE_CONSTRAINT_PRIMARYKEY', `UNIQUE constraint failed: ${table.name}.${name}`, raised(resolution));
       }
-      this.deleteConflicting(row.rowid);
-    }
-    const indexes = this.indexes;
-    const keys = this.keys;
-    const self = old ? old.rowid : null;
-    for (let k = 0; k < indexes.length; k++) {
-      const index = indexes[k]!;
-      const key = index.key(row);
-      keys[k] = key;
-      if (!index.info.unique || key === null) continue;
-      const other = index.conflict(key);
-      if (other === null || other === self) continue;
-      const resolution = or ?? index.info.onConflict ?? 'ABORT';
-      if (resolution === 'IGNORE') return false;
-      if (resolution !== 'REPLACE') throw index.violation(resolution);
       this.deleteConflicting(other);
     }
     if (old) {

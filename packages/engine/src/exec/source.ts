@@ -128,9 +128,12 @@ export class TableSource implements RowSource {
     const fields = this.fields;
     // A REAL column may hold whole numbers stored as integers (SQLite's space saving): read them as REAL.
     const real = info.affinity === Affinity.Real;
+    // A record stored before ALTER TABLE added the column is short: it reads the column's default.
+    const missing = info.missingValue;
     const fn = (): SqlValue => {
       if (this.nullRow) return produce(ValueType.Null, null);
       const field = fields[index]!;
+      if (missing !== null && field >= reader.count) return produce(missing.type, missing.value);
       const t = reader.type(field);
       if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(field));
       return produce(t, reader.getValue(field));

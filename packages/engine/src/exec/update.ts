@@ -1,41 +1,53 @@
 /**
- * UPDATE of a rowid table: the rows WHERE accepts are collected first; then, row by row, the SET values
- * are evaluated over the row as it is at that moment (a REPLACE while updating an earlier row may have
- * deleted it: it is then skipped), given their columns' affinity, and written through `TableWriter`,
- * which checks the constraints and moves index entries. Setting the INTEGER PRIMARY KEY (or `rowid`)
- * moves the row. `changes` counts the rows updated, whether or not a value changed.
+ * UPDATE of a rowid table: the rows to change are collected first (those WHERE accepts, by a scan of
+ * the table; or, with FROM, ORDER BY or LIMIT, by the query `JoinedRows` runs); then, row by row, the
+ * SET values are evaluated over the row as it is at that moment (a REPLACE while updating an earlier
+ * row may have deleted it: it is then skipped) and written through `TableWriter`, which checks the
+ * constraints and moves index entries. With FROM, SET's values are computed in the join instead.
+ * `changes` counts the rows updated, whether or not a value changed. A WITH clause before UPDATE makes
+ * its common table expressions visible to the whole statement.
  */
 import { SqliteError, notSupported } from '../common/errors.js';
-import { ValueType } from '../record/value.js';
+import type { Int64 } from '../record/int64.js';
 import type { UpdateStmt } from '../sql/ast.js';
-import type { TableInfo } from '../plan/catalog.js';
-import { applyAffinity, convertedType } from '../value/affinity.js';
-import { type Evaluator, compileExpr, evalType } from './expr.js';
-import { rowidValue } from './insert.js';
 import type { Btree } from '../btree/btree.js';
+import { Assignments, assignedExprs } from './assign.js';
+import { JoinedRows } from './joined-rows.js';
 import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
+import { withClauseEnv } from './query.js';
 import { Returning } from './returning.js';
-import { ROWID_TARGET, RowImage, RowScope, columnTarget } from './rowscope.js';
+import { RowImage, RowScope } from './rowscope.js';
 import { TableWriter } from './rowwrite.js';
 import { RowidScan, targetTable, viewTarget } from './scan.js';
 import { effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
 import { compileViewUpdate } from './instead-of.js';
 
 export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
-  if (stmt.with || stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('WITH, FROM, ORDER BY and LIMIT in UPDATE');
+  if (stmt.with) env = withClauseEnv(stmt.with, env);
   const view = viewTarget(stmt.table, env);
-  if (view) return compileViewUpdate(stmt, view, env);
+  if (view) {
+    if (stmt.from || stmt.orderBy.length > 0 || stmt.limit) throw notSupported('FROM, ORDER BY and LIMIT in UPDATE of a view');
+    return compileViewUpdate(stmt, view, env);
+  }
   const table = targetTable(stmt.table, env);
   const alias = stmt.table.alias?.name ?? table.name;
-  const scan = new RowidScan(table, alias, stmt.where, env);
+  if (stmt.orderBy.length > 0 && !stmt.limit) throw new SqliteError('SQLITE_ERROR', 'ORDER BY without LIMIT on UPDATE');
   const scope = new RowScope(table, alias);
   const cx = { scope, bindings: env.bindings, functions: env.functions, env };
-  const targets: number[] = [];
-  const values: Evaluator[] = [];
-  for (const assignment of stmt.set) {
-    if (assignment.columns.length !== 1) throw notSupported('row values in SET');
-    targets.push(targetOf(table, assignment.columns[0]!.name));
-    values.push(compileExpr(assignment.value, cx).fn);
+  let rows: { collect(bt: Btree): Int64[] };
+  let assignments: Assignments;
+  let joined: JoinedRows | null = null;
+  if (stmt.from) {
+    const exprs = assignedExprs(stmt.set);
+    if (!exprs) throw notSupported('row-value subqueries in SET of UPDATE … FROM');
+    joined = new JoinedRows(table, stmt.table, alias, stmt.from, stmt.where, stmt.orderBy, stmt.limit, exprs, env);
+    let next = 0;
+    const values = joined;
+    assignments = new Assignments(stmt.set, table, cx, () => values.valueAt(next++));
+    rows = joined;
+  } else {
+    assignments = new Assignments(stmt.set, table, cx);
+    rows = stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
   }
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
@@ -47,40 +59,26 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   writer.replaceHook = replace;
   // With BEFORE triggers, which may change the row, the columns not set are read again after them.
   const set = new Uint8Array(table.columns.length);
-  for (const i of targets) if (i >= 0) set[i] = 1;
+  for (const i of assignments.targets) if (i >= 0) set[i] = 1;
   const run = (bt: Btree, effects: Effects): void => {
     if (replace) {
       replace.bt = bt;
       replace.effects = effects;
     }
-    const rowids = scan.collect(bt);
+    const rowids = rows.collect(bt);
     const old = new RowImage(table.columns.length);
     const row = new RowImage(table.columns.length);
     const current = before ? new RowImage(table.columns.length) : old;
     scope.row = old;
     writer.open(bt);
     try {
-      for (const rowid of rowids) {
-        if (!writer.read(rowid, old)) continue;
+      for (let n = 0; n < rowids.length; n++) {
+        if (!writer.read(rowids[n]!, old)) continue;
         row.copyFrom(old);
-        for (let k = 0; k < targets.length; k++) {
-          const value = values[k]!();
-          const i = targets[k]!;
-          if (i === ROWID_TARGET || i === table.rowidAlias) {
-            const moved = rowidValue(evalType, value);
-            if (moved === null) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
-            row.rowid = moved;
-            if (i === ROWID_TARGET) continue;
-          }
-          row.values[i] = applyAffinity(table.columns[i]!.affinity, evalType, value);
-          row.types[i] = convertedType;
-        }
-        if (table.rowidAlias >= 0) {
-          row.types[table.rowidAlias] = ValueType.Integer;
-          row.values[table.rowidAlias] = row.rowid;
-        }
+        joined?.select(n);
+        assignments.apply(row);
         if (before) {
-          if (!before.fireBefore(old, row, bt, effects) || !writer.read(rowid, current)) continue;
+          if (!before.fireBefore(old, row, bt, effects) || !writer.read(rowids[n]!, current)) continue;
           for (let i = 0; i < set.length; i++) {
             if (set[i] || i === table.rowidAlias) continue;
             row.types[i] = current.types[i]!;
@@ -98,11 +96,4 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
     }
   };
   return returning ? returning.program(run) : writeProgram(run);
-}
-
-/** The table column `name` names, or the rowid. */
-function targetOf(table: TableInfo, name: string): number {
-  const target = columnTarget(table, name);
-  if (target === undefined) throw new SqliteError('SQLITE_ERROR', `no such column: ${name}`);
-  return target;
 }

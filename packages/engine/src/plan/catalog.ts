@@ -16,6 +16,7 @@ import type { ColumnDef, ConflictResolution, CreateTableStmt, CreateTriggerStmt,
 import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
+import { type TypedValue, missingColumnValue } from './defaults.js';
 
 export type { IndexColumn, IndexInfo, IndexOrigin } from './indexes.js';
 export { IndexSource } from './indexes.js';
@@ -35,6 +36,8 @@ export interface ColumnInfo {
   defaultValue: Expr | null;
   /** The SQL text the default was parsed from. */
   defaultSql: string;
+  /** What a record stored before the column was added reads for it: its literal default, or null for NULL. */
+  missingValue: TypedValue | null;
 }
 
 export interface TableInfo {
@@ -44,6 +47,8 @@ export interface TableInfo {
   /** Index of the INTEGER PRIMARY KEY column that aliases the rowid, or -1. */
   rowidAlias: number;
   withoutRowid: boolean;
+  /** Whether the table is STRICT (its ANY columns then have no affinity). */
+  strict: boolean;
   /** The INTEGER PRIMARY KEY's ON CONFLICT clause, else null. */
   rowidConflict: ConflictResolution | null;
   /** Whether the INTEGER PRIMARY KEY is AUTOINCREMENT. */
@@ -251,6 +256,16 @@ export class Catalog {
     return [...this.indexes.values(), ...(this.temp ? this.temp.indexes.values() : [])];
   }
 
+  /** Every table, in schema order. */
+  allTables(): TableInfo[] {
+    return [...this.tables.values()];
+  }
+
+  /** Every view, in schema order. */
+  allViews(): ViewInfo[] {
+    return [...this.views.values()];
+  }
+
   /** The index named `name` (case-insensitive), or undefined. */
   index(name: string, schema?: string): IndexInfo | undefined {
     const lower = name.toLowerCase();
@@ -335,6 +350,7 @@ function schemaTable(name: string, temp: boolean): TableInfo {
 /** Builds a table's description from its CREATE TABLE statement. */
 export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): TableInfo {
   const columns = stmt.columns.map((def) => columnInfo(def, sql));
+  if (stmt.strict) for (const c of columns) if (c.declaredType.toUpperCase() === 'ANY') c.affinity = Affinity.Blob;
   const rowidAlias = stmt.withoutRowid ? -1 : rowidAliasOf(stmt, columns);
   const name = stmt.name.name;
   return {
@@ -343,6 +359,7 @@ export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): Tab
     columns,
     rowidAlias,
     withoutRowid: stmt.withoutRowid,
+    strict: stmt.strict,
     ...rowidKeyOptions(stmt, rowidAlias),
     checks: checksOf(stmt, sql),
     indexes: stmt.withoutRowid ? [] : constraintIndexes(stmt, { name, columns, rowidAlias }, collationByName),
@@ -390,7 +407,9 @@ function columnInfo(def: ColumnDef, sql: string): ColumnInfo {
       defaultSql = sql.slice(c.value.start, c.value.end);
     }
   }
-  return { name: def.name.name, declaredType, affinity: affinityOfType(declaredType), collation, collationName, notNull, notNullConflict, defaultValue, defaultSql };
+  const affinity = affinityOfType(declaredType);
+  const missingValue = missingColumnValue(defaultValue, affinity);
+  return { name: def.name.name, declaredType, affinity, collation, collationName, notNull, notNullConflict, defaultValue, defaultSql, missingValue };
 }
 
 /**

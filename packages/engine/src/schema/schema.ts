@@ -122,7 +122,8 @@ function bumpSchemaCookie(bt: Btree): void {
 }
 
 /** Appends `e` as the row after the last one, with no name check. */
-function insertEntry(bt: Btree, e: SchemaEntry): void {
+/** The record of a schema row. */
+function encodeEntry(e: SchemaEntry): Uint8Array {
   const writer = new RecordWriter();
   writer.pushText(e.type);
   writer.pushText(e.name);
@@ -130,10 +131,14 @@ function insertEntry(bt: Btree, e: SchemaEntry): void {
   writer.pushInt(e.rootpage);
   if (e.sql === null) writer.pushNull();
   else writer.pushText(e.sql);
+  return writer.toBytes();
+}
+
+function insertEntry(bt: Btree, e: SchemaEntry): void {
   const cur = bt.cursor(SCHEMA_ROOT);
   try {
     const rowid = cur.last() ? normalizeInt64(BigInt(cur.rowid()) + 1n) : 1;
-    cur.insert(rowid, writer.toBytes());
+    cur.insert(rowid, encodeEntry(e));
   } finally {
     cur.close();
   }
@@ -209,4 +214,28 @@ export function createIndex(bt: Btree, name: string, table: string, sql: string 
   entry.rootpage = bt.createTree('index');
   insertEntry(bt, entry);
   return entry.rootpage;
+}
+
+/**
+ * Rewrites rows of `sqlite_schema` in place (each keeps its rowid): `change` returns the new row, or
+ * null to leave the row as it is. Bumps the schema cookie when any row changed. Call inside a write
+ * transaction.
+ */
+export function rewriteSchemaEntries(bt: Btree, change: (entry: SchemaEntry) => SchemaEntry | null): void {
+  const reader = new RecordReader();
+  const cur = bt.cursor(SCHEMA_ROOT);
+  const updates: [Int64, SchemaEntry][] = [];
+  try {
+    for (let ok = cur.first(); ok; ok = cur.next()) {
+      const payload = cur.payload();
+      reader.init(payload, 0, payload.length);
+      const rowid = cur.rowid();
+      const changed = change(decodeEntry(reader, rowid));
+      if (changed) updates.push([rowid, changed]);
+    }
+    for (const [rowid, e] of updates) cur.insert(rowid, encodeEntry(e));
+  } finally {
+    cur.close();
+  }
+  if (updates.length > 0) bumpSchemaCookie(bt);
 }

@@ -1,0 +1,86 @@
+// UPDATE and DELETE beyond WHERE, against real SQLite: WITH before the statement, UPDATE … FROM, row
+// values in SET, and ORDER BY / LIMIT / OFFSET (SQLite built with SQLITE_ENABLE_UPDATE_DELETE_LIMIT).
+// Each script's outcomes (rows, changes, last insert rowid, errors) must agree statement by statement,
+// and Hearth's file must pass SQLite's integrity_check with the same schema and index entries.
+import { afterAll, describe, it } from 'vitest';
+import { makeTempDir, removeTempDir } from './support/sqlite-oracle.js';
+import { agreeScript } from './support/script-pair.js';
+
+const dir = makeTempDir();
+afterAll(() => removeTempDir(dir));
+let files = 0;
+const agree = (script: string[]): void => agreeScript(dir, `ud${files++}`, script);
+
+const setup = [
+  'CREATE TABLE t(a INTEGER PRIMARY KEY, b TEXT, c REAL, d UNIQUE)',
+  'CREATE INDEX tb ON t(b)',
+  "INSERT INTO t VALUES (1,'x',1.5,10),(2,'y',2,20),(3,'x',3,30),(4,'z',NULL,40),(5,'y',5,50)",
+  'CREATE TABLE s(k, v, w)',
+  "INSERT INTO s VALUES (1,'one',100),(3,'three',300),(5,'five',500),(7,'seven',700)",
+];
+
+describe('row values in SET', () => {
+  it('assigns lists and subqueries, with affinity, and reports SQLite errors', () => {
+    agree([
+      ...setup,
+      "UPDATE t SET (b, c) = ('q', '7') WHERE a = 1",
+      'UPDATE t SET (b, c, d) = (SELECT v, w, k * 2 FROM s WHERE s.k = t.a) WHERE a > 2',
+      "UPDATE t SET (b, c) = (1, 2, 3)",
+      'UPDATE t SET (b, c) = (SELECT 1, 2, 3)',
+      'UPDATE t SET b = (1, 2)',
+      'UPDATE t SET (a, b) = (a + 100, b || b) WHERE a = 2 RETURNING *',
+      'SELECT * FROM t ORDER BY a',
+    ]);
+  });
+});
+
+describe('UPDATE … FROM', () => {
+  it('joins the FROM sources and reads them in SET and WHERE', () => {
+    agree([
+      ...setup,
+      'UPDATE t SET b = s.v, c = s.w / 10 FROM s WHERE s.k = t.a',
+      'SELECT * FROM t ORDER BY a',
+      'UPDATE t AS x SET d = x.d + y.total FROM (SELECT k, sum(w) AS total FROM s GROUP BY k) AS y WHERE y.k = x.a RETURNING a, d',
+      "UPDATE t SET b = 'never' FROM s WHERE s.k = 99",
+      'UPDATE t SET (b, c) = (s.v, s.k) FROM s JOIN s AS s2 ON s2.k = s.k WHERE s.k = t.a + 2',
+      'SELECT * FROM t ORDER BY a',
+      'UPDATE t SET d = 30 FROM s WHERE s.k = t.a',
+    ]);
+  });
+});
+
+describe('ORDER BY and LIMIT in UPDATE and DELETE', () => {
+  it('changes the first rows in the given order, with OFFSET', () => {
+    agree([
+      ...setup,
+      'UPDATE t SET c = -1 ORDER BY d DESC LIMIT 2',
+      "UPDATE t SET b = 'w' WHERE b <> 'z' ORDER BY b, a LIMIT 2 OFFSET 1 RETURNING a, b",
+      'UPDATE t SET c = 0 LIMIT 1',
+      'UPDATE t SET c = 0 ORDER BY a',
+      'DELETE FROM t ORDER BY b DESC, a LIMIT 2 RETURNING a',
+      'DELETE FROM t LIMIT 1 OFFSET 1',
+      'DELETE FROM t ORDER BY a',
+      'DELETE FROM t WHERE a > 100 LIMIT 5',
+      'SELECT * FROM t ORDER BY a',
+      'CREATE TABLE r(rowid, v)',
+      'INSERT INTO r VALUES (30, 1), (20, 2), (10, 3)',
+      'UPDATE r SET v = v * 10 ORDER BY rowid LIMIT 1',
+      'DELETE FROM r ORDER BY _rowid_ DESC LIMIT 1',
+      'SELECT _rowid_, * FROM r',
+    ]);
+  });
+});
+
+describe('WITH before INSERT, UPDATE and DELETE', () => {
+  it('makes its tables visible to the whole statement', () => {
+    agree([
+      ...setup,
+      'WITH big AS (SELECT k FROM s WHERE w > 200) UPDATE t SET c = 99 WHERE a IN big',
+      'WITH RECURSIVE n(i) AS (SELECT 10 UNION ALL SELECT i + 1 FROM n WHERE i < 14) INSERT INTO t(a, b) SELECT i, i * 2 FROM n',
+      'WITH gone(x) AS (VALUES (2), (11)) DELETE FROM t WHERE a IN (SELECT x FROM gone) RETURNING a',
+      'WITH m AS (SELECT max(k) AS top FROM s) UPDATE t SET d = m.top FROM m WHERE t.a = 1',
+      'WITH u AS (SELECT 1) WITH v AS (SELECT 2) DELETE FROM t',
+      'SELECT * FROM t ORDER BY a',
+    ]);
+  });
+});
