@@ -29,6 +29,19 @@ import type { CompileEnv } from './program.js';
 /** Storage class of the value the last evaluator returned. */
 export let evalType: ValueType = ValueType.Null;
 
+/**
+ * Subtype of the value the last function call returned (0 for none; see Args.subtype). Only
+ * evaluators marked `subtyped` set it, so read it only right after calling one of those.
+ */
+export let evalSubtype = 0;
+
+/** Reports a value with a subtype as an evaluator's result (for subtyped evaluators built elsewhere). */
+export function produceSubtyped(type: ValueType, value: SqlValue, subtype: number): SqlValue {
+  evalType = type;
+  evalSubtype = subtype;
+  return value;
+}
+
 export type Evaluator = () => SqlValue;
 
 /** Reports `value` of storage class `type` as an evaluator's result (for evaluators built elsewhere). */
@@ -53,6 +66,8 @@ export interface Compiled {
    * a column reference marks it there (see `columnRef`).
    */
   columnCollation?: boolean;
+  /** Whether the evaluator is a function call, which leaves its result's subtype in `evalSubtype`. */
+  subtyped?: boolean;
 }
 
 /** Resolves column references to evaluators over the current row. */
@@ -137,6 +152,8 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
       }
       if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);
+      // SQLite's JSON operators are the functions named "->" and "->>".
+      if (expr.op === '->' || expr.op === '->>') return scalarCall(expr.op, [compileExpr(expr.left, cx), compileExpr(expr.right, cx)], cx.functions);
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -758,20 +775,25 @@ function scalarCall(name: string, args: Compiled[], functions: FunctionContext):
   const slots = new SlotArgs(args.length);
   const result = new CapturingResult();
   const fns = args.map((a) => a.fn);
+  const subtyped = args.map((a) => a.subtyped === true);
   const context = comparesArguments(name) ? withCollation(functions, argumentCollation(args)) : functions;
   // A function result has no affinity; it takes the first explicit collation among its arguments.
-  return inherited(() => {
+  const call = inherited(() => {
     for (let i = 0; i < fns.length; i++) {
       slots.values[i] = fns[i]!();
       slots.types[i] = evalType;
+      slots.subtypes[i] = subtyped[i] ? evalSubtype : 0;
     }
     result.reset();
     impl(context, slots, result);
     if (result.errorMessage !== null) throw new SqliteError('SQLITE_ERROR', result.errorMessage);
     if (result.tooLarge) throw new SqliteError('SQLITE_TOOBIG', 'string or blob too big');
     evalType = result.type;
+    evalSubtype = result.resultSubtype;
     return result.value;
   }, args);
+  call.subtyped = true;
+  return call;
 }
 
 /** Whether the built-in `name` compares its arguments under a collation (SQLite's min, max and nullif). */

@@ -22,6 +22,7 @@ import {
   totalChangesFunction,
   typeofFunction,
 } from './core.js';
+import { registerJsonFunctions } from './json/register.js';
 import { absFunction, randomFunction, randomblobFunction, roundFunction, signFunction, zeroblobFunction } from './numeric.js';
 import { makeGlobFunction, makeLikeFunction } from './pattern.js';
 import { formatFunction } from './printf.js';
@@ -126,6 +127,8 @@ aggregate('max', 1, 1, max, false);
 aggregate('min', 1, 1, min, false);
 aggregate('sum', 1, 1, sum, true);
 aggregate('total', 1, 1, total, true);
+
+registerJsonFunctions(scalar, aggregate);
 
 const caseSensitiveLike: FunctionDescriptor = {
   kind: 'scalar',
