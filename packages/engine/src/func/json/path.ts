@@ -60,7 +60,7 @@ function editSubstructure(j: Jsonb, path: Uint8Array, p: number): Jsonb | number
   if (sub.depth >= MAX_DEPTH) return LOOKUP_TOODEEP;
   const rc = lookup(sub, 0, path, p, 0);
   j.depth--;
-  return rc < 0 && rc !== LOOKUP_NOTFOUND ? rc : sub;
+  return rc < 0 ? rc : sub;
 }
 
 /** Searches (and edits) `j` from the node at `root` along `path[p…]`; `label` is root's label offset when root is an object member. */
