@@ -20,6 +20,7 @@ import type { CompileEnv } from './program.js';
 import { QuerySource, type RowSource, type SourceColumn, TableSource, WorkingSource } from './source.js';
 import { ValueType, type SqlValue } from '../record/value.js';
 import { truthValue } from '../value/convert.js';
+import { FunctionSource } from './table-function.js';
 
 /** A column that USING or NATURAL merged: the sources holding it, left first, and whether to coalesce. */
 interface MergedColumn {
@@ -165,6 +166,7 @@ export function buildFrom(from: FromClause, env: CompileEnv, cx: CompileContext,
   }
   // Join conditions are compiled once every source is known (ON may name any source of the join).
   pending.forEach(({ level, term }, i) => {
+    if (level.source instanceof FunctionSource) level.source.bind(cx);
     const using = usingColumns(term, scope, i);
     const conditions: Compiled[] = [];
     for (const name of using) conditions.push(mergeUsing(scope, i, name, level.right));
@@ -302,8 +304,11 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
       const program = nested.compileQuery(ref.select, env, outer);
       return querySource(ref.alias?.name ?? `(subquery-${ref.start})`, null, program);
     }
+    case 'tableFunction':
+      if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
+      return new FunctionSource(ref, ref.alias?.name ?? ref.name.name);
     default:
-      throw notSupported('table-valued functions and aliased join groups in FROM');
+      throw notSupported('aliased join groups in FROM');
   }
 }
 
@@ -362,6 +367,7 @@ export function expandStar(
   for (const source of chosen) {
     const k = sources.indexOf(source);
     source.columns.forEach((column, index) => {
+      if (source instanceof FunctionSource && index >= source.columns.length - source.hidden) return;
       const lower = column.name.toLowerCase();
       if (table === null && scope.hidden[k]!.has(lower)) return;
       const merged = table === null ? scope.merged.get(lower) : undefined;

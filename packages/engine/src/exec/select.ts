@@ -24,6 +24,7 @@ import { JoinLoop, passes } from './join.js';
 import type { ColumnTraits, QueryProgram } from './nested.js';
 import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
+import { FunctionSource } from './table-function.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
@@ -99,7 +100,8 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
       seekable: level.source instanceof TableSource && !level.right,
-      fixed: level.left || level.right || level.on !== null,
+      // A table-valued function stays in FROM order, after the sources its arguments may read.
+      fixed: level.left || level.right || level.on !== null || level.source instanceof FunctionSource,
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
     };

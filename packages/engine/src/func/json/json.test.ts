@@ -187,4 +187,37 @@ describe('JSON functions match SQLite', () => {
     ];
     expect(mismatches(qs)).toEqual([]);
   });
+
+  it('json_each and json_tree (and jsonb_ forms) over every document and root path', () => {
+    const roots = ['$', '$.a', '$.b', '$.c', '$[1]', '$[#-1]', '$.n.m', '$.x', '$.a[1]', 'bad', '$.a.'];
+    const qs: string[] = [];
+    for (const d of DOCS) {
+      for (const fn of ['json_each', 'json_tree']) {
+        qs.push(`SELECT * FROM ${fn}(${lit(d)}) ORDER BY id`);
+        qs.push(`SELECT key, value, type, atom, id, parent, fullkey, path, json, root FROM ${fn}(jsonb(${lit(d)})) ORDER BY id`);
+        for (const r of roots) qs.push(`SELECT *, json, root FROM ${fn}(${lit(d)}, ${lit(r)}) ORDER BY id`);
+      }
+      qs.push(`SELECT key, hex(value) FROM jsonb_each(${lit(d)}) ORDER BY id`, `SELECT fullkey, hex(value) FROM jsonb_tree(${lit(d)}) ORDER BY id`);
+    }
+    expect(mismatches(qs)).toEqual([]);
+  });
+
+  it('table-valued functions join, correlate and aggregate', () => {
+    pair.run("CREATE TABLE posts(id INTEGER PRIMARY KEY, doc)");
+    pair.run(`INSERT INTO posts VALUES (1, '{"tags":["a","b"],"n":1}'), (2, '{"tags":[],"n":2}'), (3, '{"tags":["c","a"]}'), (4, NULL), (5, '[1,[2,[3]]]')`);
+    const qs = [
+      "SELECT p.id, e.value FROM posts p, json_each(p.doc, '$.tags') AS e ORDER BY 1, 2",
+      'SELECT p.id, j.key, j.type FROM posts p LEFT JOIN json_each(p.doc) j ORDER BY 1, 2',
+      "SELECT id FROM posts WHERE EXISTS (SELECT 1 FROM json_each(posts.doc, '$.tags') WHERE value = 'a') ORDER BY id",
+      "SELECT value, count(*) FROM posts, json_each(posts.doc, '$.tags') GROUP BY value ORDER BY value",
+      "SELECT json_group_array(value) FROM json_each('[[1],{\"a\":2},3,\"s\"]')",
+      'SELECT p.id, t.fullkey, t.atom FROM posts p, json_tree(p.doc) t WHERE t.atom IS NOT NULL ORDER BY 1, 2',
+      "SELECT a.key, b.value FROM json_each('{\"x\":1,\"y\":2}') a, json_each('[5,6]') b ORDER BY 1, 2",
+      "SELECT * FROM json_each('[1]', '$', 3)",
+      "SELECT * FROM json_each('[1', '$')",
+      'SELECT key FROM json_each(NULL)',
+      "SELECT count(*) FROM json_tree('{\"a\":{\"b\":{\"c\":[1,2,{\"d\":3}]}}}')",
+    ];
+    expect(mismatches(qs)).toEqual([]);
+  });
 });
