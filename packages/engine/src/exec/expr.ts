@@ -687,26 +687,46 @@ function caseExpr(expr: Extract<Expr, { kind: 'case' }>, cx: CompileContext): Co
   const base = expr.operand ? compileExpr(expr.operand, cx) : null;
   const whens = expr.whens.map((w) => ({ when: compileExpr(w.when, cx), then: compileExpr(w.then, cx) }));
   const otherwiseCompiled = expr.else ? compileExpr(expr.else, cx) : null;
-  const otherwise = otherwiseCompiled ? otherwiseCompiled.fn : null;
+  const carries = whens.some((w) => w.then.subtyped) || otherwiseCompiled?.subtyped === true;
+  const thens = whens.map((w) => branch(w.then, carries));
+  const otherwise = otherwiseCompiled ? branch(otherwiseCompiled, carries) : null;
   const operands: Compiled[] = base ? [base] : [];
   for (const { when, then } of whens) operands.push(when, then);
   if (otherwiseCompiled) operands.push(otherwiseCompiled);
-  return inherited(() => {
+  const compiled = inherited(() => {
     if (base) {
       const v = base.fn();
       const tv = evalType;
-      for (const { when, then } of whens) {
+      for (let k = 0; k < whens.length; k++) {
+        const when = whens[k]!.when;
         const w = when.fn();
         const tw = evalType;
         if (tv === ValueType.Null || tw === ValueType.Null) continue;
-        if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return then.fn();
+        if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return thens[k]!();
       }
     } else {
-      for (const { when, then } of whens) if (truth(when.fn) === true) return then.fn();
+      for (let k = 0; k < whens.length; k++) if (truth(whens[k]!.when.fn) === true) return thens[k]!();
     }
     if (otherwise) return otherwise();
+    evalSubtype = 0;
     return setNull();
   }, operands);
+  if (carries) compiled.subtyped = true;
+  return compiled;
+}
+
+/**
+ * A branch of CASE, coalesce() or iif(), which pass the chosen value's subtype on (`carries`: some
+ * branch is a function call): a branch that is not a call reports no subtype.
+ */
+function branch(c: Compiled, carries: boolean): Evaluator {
+  if (!carries || c.subtyped) return c.fn;
+  const f = c.fn;
+  return () => {
+    const v = f();
+    evalSubtype = 0;
+    return v;
+  };
 }
 
 /** `x [NOT] LIKE|GLOB p [ESCAPE e]` through the like()/glob() functions, as SQLite rewrites it. */
@@ -744,24 +764,29 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
  * when `name` is not one of them (or has a count of arguments it does not take).
  */
 function lazyCall(name: string, args: Compiled[]): Compiled | null {
-  const fns = args.map((a) => a.fn);
+  const carries = args.some((a) => a.subtyped);
+  const fns = args.map((a) => branch(a, carries));
+  let compiled: Compiled | null = null;
   if ((name === 'coalesce' && args.length >= 2) || (name === 'ifnull' && args.length === 2)) {
-    return inherited(() => {
+    compiled = inherited(() => {
       for (let i = 0; i < fns.length - 1; i++) {
         const v = fns[i]!();
         if (evalType !== ValueType.Null) return v;
       }
       return fns[fns.length - 1]!();
     }, args);
-  }
-  if ((name === 'iif' || name === 'if') && (args.length === 2 || args.length === 3)) {
-    const [cond, then, otherwise] = fns;
-    return inherited(() => {
-      if (truth(cond!) === true) return then!();
-      return otherwise ? otherwise() : setNull();
+  } else if ((name === 'iif' || name === 'if') && (args.length === 2 || args.length === 3)) {
+    const cond = args[0]!.fn;
+    const [, then, otherwise] = fns;
+    compiled = inherited(() => {
+      if (truth(cond) === true) return then!();
+      if (otherwise) return otherwise();
+      evalSubtype = 0;
+      return setNull();
     }, args);
   }
-  return null;
+  if (compiled && carries) compiled.subtyped = true;
+  return compiled;
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {

@@ -64,21 +64,27 @@ export interface Result {
   subtype?(subtype: number): void;
 }
 
-/** Delivers argument `i` unchanged as the result (coalesce, ifnull, min, max, …). */
+/** Delivers argument `i` unchanged as the result, subtype included (coalesce, ifnull, min, max, …). */
 export function resultFromArg(args: Args, i: number, result: Result): void {
   const v = args.raw(i);
   switch (args.type(i)) {
     case ValueType.Null:
-      return result.null();
+      result.null();
+      break;
     case ValueType.Integer:
-      return result.int(v as Int64);
+      result.int(v as Int64);
+      break;
     case ValueType.Real:
-      return result.real(v as number);
+      result.real(v as number);
+      break;
     case ValueType.Text:
-      return result.text(v as string);
+      result.text(v as string);
+      break;
     default:
-      return result.blob(v as Uint8Array);
+      result.blob(v as Uint8Array);
   }
+  const subtype = args.subtype?.(i) ?? 0;
+  if (subtype !== 0) result.subtype?.(subtype);
 }
 
 /** A typed value: a storage class and the value in that class. */

@@ -169,6 +169,11 @@ describe('JSON functions match SQLite', () => {
       "SELECT json_array(json_extract('{\"a\":[1]}', '$.a'), json_extract('{\"a\":\"s\"}', '$.a'))",
       "SELECT json_object('x', json_group_array(v)) FROM t",
       "SELECT json_set('{}', '$.a', json('[1]'), '$.b', '[1]')",
+      "SELECT json_array(coalesce(json('[1]'), 2), ifnull(NULL, json('[2]')), iif(1, json('[3]'), 0), nullif(json('[4]'), 0), likely(json('[5]')))",
+      "SELECT json_array(CASE 1 WHEN 1 THEN json('[1]') END, CASE WHEN 0 THEN json('[2]') ELSE '[3]' END, coalesce(NULL, '[4]', json('[5]')), iif(0, json('[6]')))",
+      "SELECT json_array((SELECT json('[1]')), (SELECT '[2]'), (SELECT json('[3]') ORDER BY 1), (SELECT DISTINCT json('[4]')))",
+      "SELECT json_object('items', (SELECT json_group_array(value) FROM json_each('[1,2]')))",
+      "SELECT json_array(value), json_array(atom) FROM json_each('[[1],{\"a\":2},3]') ORDER BY id",
     ];
     expect(mismatches(qs)).toEqual([]);
     pair.run("CREATE TABLE stored(j)");
