@@ -97,10 +97,13 @@ export function makeJson(blob: boolean): ScalarFunction {
   });
 }
 
+/** Where json_array and json_object build their text (each call finishes with it before returning). */
+const built = new TextOut();
+
 /** json_array(…) and jsonb_array(…). */
 export function makeJsonArray(blob: boolean): ScalarFunction {
   return scalar((args, result) => {
-    const out = new TextOut();
+    const out = built.reset();
     out.byte(0x5b);
     for (let i = 0; i < args.count; i++) {
       out.separator();
@@ -115,7 +118,7 @@ export function makeJsonArray(blob: boolean): ScalarFunction {
 export function makeJsonObject(blob: boolean): ScalarFunction {
   return scalar((args, result) => {
     if (args.count & 1) throw new JsonError('json_object() requires an even number of arguments');
-    const out = new TextOut();
+    const out = built.reset();
     out.byte(0x7b);
     for (let i = 0; i < args.count; i += 2) {
       if (args.type(i) !== ValueType.Text) throw new JsonError('json_object() labels must be TEXT');
@@ -132,7 +135,7 @@ export function makeJsonObject(blob: boolean): ScalarFunction {
 
 /** json_quote(X): X as a JSON value. */
 export const jsonQuote = scalar((args, result) => {
-  const out = new TextOut();
+  const out = built.reset();
   appendSqlValue(out, args, 0);
   jsonText(result, out.text());
 });

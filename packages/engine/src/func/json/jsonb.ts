@@ -73,7 +73,7 @@ export class Jsonb {
 
   /** A Jsonb over a copy of `bytes`, editable. */
   static of(bytes: Uint8Array, start = 0, end = bytes.length): Jsonb {
-    const j = new Jsonb(end - start + 16);
+    const j = new Jsonb(end - start + 64);
     j.blob.set(bytes.subarray(start, end));
     j.n = end - start;
     return j;
@@ -103,7 +103,7 @@ export class Jsonb {
    * `src[start .. start+size)` when `src` is given (else the caller writes it, or patches the size).
    */
   appendNode(type: number, size: number, src: Uint8Array | null = null, start = 0): void {
-    this.reserve(size + 9);
+    this.reserve(src === null ? 9 : size + 9);
     const a = this.blob;
     let k = this.n;
     if (size <= 11) {
@@ -123,7 +123,11 @@ export class Jsonb {
       a[k++] = size & 0xff;
     }
     if (src !== null) {
-      a.set(src.subarray(start, start + size), k);
+      if (size < 32) {
+        for (let m = 0; m < size; m++) a[k + m] = src[start + m]!;
+      } else {
+        a.set(src.subarray(start, start + size), k);
+      }
       k += size;
     }
     this.n = k;

@@ -29,6 +29,20 @@ export function utf8Padded(text: string): Uint8Array {
   return buf.subarray(0, n + 8);
 }
 
+let scratch = new Uint8Array(256);
+
+/**
+ * Like `utf8Padded`, in a buffer reused by the next call: for text that is only parsed (the Jsonb
+ * made from it copies what it keeps).
+ */
+export function utf8PaddedScratch(text: string): Uint8Array {
+  const need = text.length * 3 + 8;
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  const n = encodeUtf8Into(text, scratch, 0);
+  scratch.fill(0, n, n + 8);
+  return scratch.subarray(0, n + 8);
+}
+
 /** `bytes` followed by zero padding. */
 export function bytesPadded(bytes: Uint8Array): Uint8Array {
   const buf = new Uint8Array(bytes.length + 8);

@@ -51,8 +51,8 @@ function sqlQuote(s: string): string {
 }
 
 /** Builds the value to insert for the path tail at `path[p]`: the edit's node, wrapped in the containers the tail names. */
-function editSubstructure(j: Jsonb, path: Uint8Array, p: number): Jsonb | number {
-  if (path[p] === 0) return Jsonb.of(j.ins);
+function editSubstructure(j: Jsonb, path: Uint8Array, p: number): Uint8Array | number {
+  if (path[p] === 0) return j.ins;
   const sub = Jsonb.of(path[p] === 0x2e ? EMPTY_OBJECT : EMPTY_ARRAY);
   sub.editMode = j.editMode;
   sub.ins = j.ins;
@@ -60,7 +60,7 @@ function editSubstructure(j: Jsonb, path: Uint8Array, p: number): Jsonb | number
   if (sub.depth >= MAX_DEPTH) return LOOKUP_TOODEEP;
   const rc = lookup(sub, 0, path, p, 0);
   j.depth--;
-  return rc < 0 ? rc : sub;
+  return rc < 0 ? rc : sub.bytes();
 }
 
 /** Searches (and edits) `j` from the node at `root` along `path[p…]`; `label` is root's label offset when root is an object member. */
@@ -152,15 +152,16 @@ function member(j: Jsonb, root: number, path: Uint8Array, p: number): number {
   if (k > end) return LOOKUP_ERROR;
   if (j.editMode >= EDIT_INS) {
     if (j.editMode === EDIT_AINS && !endsWithBracket(path, next)) return LOOKUP_NOTARRAY;
-    const header = new Jsonb(16);
-    header.appendNode(rawKey ? JSONB_TEXTRAW : JSONB_TEXT5, keyLength);
     const sub = editSubstructure(j, path, next);
     if (typeof sub === 'number') return sub;
-    const total = header.n + keyLength + sub.n;
-    j.edit(k, 0, null, total);
-    j.blob.set(header.bytes(), k);
-    j.blob.set(path.subarray(keyStart, keyStart + keyLength), k + header.n);
-    j.blob.set(sub.bytes(), k + header.n + keyLength);
+    const headerLength = keyLength <= 11 ? 1 : keyLength <= 0xff ? 2 : keyLength <= 0xffff ? 3 : 5;
+    j.edit(k, 0, null, headerLength + keyLength + sub.length);
+    // The label node: its header written in place (appendNode's layout), then the key's bytes.
+    const n0 = j.n;
+    j.n = k;
+    j.appendNode(rawKey ? JSONB_TEXTRAW : JSONB_TEXT5, keyLength, path, keyStart);
+    j.n = n0;
+    j.blob.set(sub, k + headerLength + keyLength);
     if (j.delta !== 0) j.afterEditSizeAdjust(root);
     return 0;
   }
@@ -219,7 +220,7 @@ function element(j: Jsonb, root: number, path: Uint8Array, p: number): number {
   if (j.editMode >= EDIT_INS) {
     const sub = editSubstructure(j, path, p + i + 1);
     if (typeof sub === 'number') return sub;
-    j.edit(k, 0, sub.bytes());
+    j.edit(k, 0, sub);
     if (j.delta !== 0) j.afterEditSizeAdjust(root);
     return 0;
   }

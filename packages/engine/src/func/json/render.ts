@@ -58,9 +58,17 @@ export class TextOut {
   }
 
   bytes(src: Uint8Array, start: number, end: number): void {
-    this.reserve(end - start);
+    const length = end - start;
+    this.reserve(length);
+    if (length < 32) {
+      const buf = this.buf;
+      let n = this.n;
+      for (let k = start; k < end; k++) buf[n++] = src[k]!;
+      this.n = n;
+      return;
+    }
     this.buf.set(src.subarray(start, end), this.n);
-    this.n += end - start;
+    this.n += length;
   }
 
   /** Appends ASCII text. */

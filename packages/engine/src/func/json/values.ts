@@ -31,7 +31,7 @@ import {
   payloadSz,
   unescapeOne,
 } from './jsonb.js';
-import { bytesPadded, parseJson, utf8Padded } from './parse.js';
+import { bytesPadded, parseJson, utf8Padded, utf8PaddedScratch } from './parse.js';
 import { TextOut, renderNode } from './render.js';
 import { asJsonb } from './validate.js';
 
@@ -73,7 +73,7 @@ export function jsonArg(args: Args, i: number): Jsonb | null {
   const text = args.text(i);
   const at = cacheKeys.indexOf(text);
   if (at >= 0) return cacheDocs[at]!;
-  const doc = text.length === 0 ? null : parseJson(utf8Padded(text));
+  const doc = text.length === 0 ? null : parseJson(utf8PaddedScratch(text));
   if (!doc) throw malformed();
   if (cacheKeys.length >= CACHE_SIZE) {
     cacheKeys.shift();
@@ -94,7 +94,6 @@ export function editableJsonArg(args: Args, i: number): Jsonb | null {
 }
 
 const NULL_NODE = new Uint8Array([JSONB_NULL]);
-const latin = new TextEncoder();
 
 /** Argument `i` as a JSON value to insert (json_set's values): one encoded JSONB node. */
 export function valueArgToJsonb(args: Args, i: number): Uint8Array {
@@ -128,11 +127,18 @@ export function valueArgToJsonb(args: Args, i: number): Uint8Array {
   }
 }
 
+/** A number node: `text` is ASCII and shorter than 256 characters. */
 function scalarNode(type: number, text: string): Uint8Array {
-  const bytes = latin.encode(text);
-  const node = new Jsonb(bytes.length + 2);
-  node.appendNode(type, bytes.length, bytes);
-  return node.bytes();
+  const length = text.length;
+  const header = length <= 11 ? 1 : 2;
+  const node = new Uint8Array(header + length);
+  if (header === 1) node[0] = type | (length << 4);
+  else {
+    node[0] = type | 0xc0;
+    node[1] = length;
+  }
+  for (let k = 0; k < length; k++) node[header + k] = text.charCodeAt(k);
+  return node;
 }
 
 /** Appends argument `i` to JSON text under construction (json_array's and json_object's values). */
@@ -150,9 +156,10 @@ export function appendSqlValue(out: TextOut, args: Args, i: number): void {
       out.ascii(String(args.raw(i) as Int64));
       return;
     case ValueType.Text: {
-      const bytes = encodeUtf8(args.text(i));
-      if (args.subtype?.(i) === JSON_SUBTYPE) out.bytes(bytes, 0, bytes.length);
-      else out.quoted(bytes, 0, bytes.length);
+      const padded = utf8PaddedScratch(args.text(i));
+      const length = padded.length - 8;
+      if (args.subtype?.(i) === JSON_SUBTYPE) out.bytes(padded, 0, length);
+      else out.quoted(padded, 0, length);
       return;
     }
     default: {
@@ -201,6 +208,10 @@ export function nodeResult(j: Jsonb, i: number, result: Result, mode: number): v
     case JSONB_INT:
     case JSONB_INT5:
       if (sz === 0) throw malformed();
+      if (sz <= 15) {
+        const small = smallInteger(a, p, p + sz);
+        if (small !== null) return result.int(small);
+      }
       return integerResult(decodeUtf8(a, p, p + sz), result);
     case JSONB_FLOAT:
     case JSONB_FLOAT5: {
@@ -225,6 +236,21 @@ export function nodeResult(j: Jsonb, i: number, result: Result, mode: number): v
 }
 
 const INT64_MAX = 9223372036854775807n;
+
+/** A decimal integer of at most 15 digits (maybe negative) read directly; null for any other form. */
+function smallInteger(a: Uint8Array, start: number, end: number): number | null {
+  let k = start;
+  const negative = a[k] === 0x2d;
+  if (negative) k++;
+  if (k >= end) return null;
+  let v = 0;
+  for (; k < end; k++) {
+    const d = a[k]! - 0x30;
+    if (d < 0 || d > 9) return null;
+    v = v * 10 + d;
+  }
+  return negative ? -v : v;
+}
 
 /** An INTEGER node's text (decimal or hex, maybe signed) as SQLite reads it. */
 function integerResult(text: string, result: Result): void {
