@@ -4,8 +4,8 @@
  * json_each(t.doc)`); every scan of the source evaluates them anew and restarts the function's cursor.
  * The planner keeps such a source in FROM order (after what its arguments read).
  *
- * Columns: the module's, the hidden argument columns last (not part of `*`). A column that is an
- * argument given in the call reads as that argument.
+ * Columns: the module's, its hidden argument columns last (left out of `*`). Values come from the
+ * function's cursor and keep their subtype (json_each's `value` of an array is JSON).
  */
 import { SqliteError } from '../common/errors.js';
 import type { Btree } from '../btree/btree.js';

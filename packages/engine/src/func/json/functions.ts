@@ -140,7 +140,8 @@ export const jsonQuote = scalar((args, result) => {
   jsonText(result, out.text());
 });
 
-const EXTRACT = 0;
+/** json_extract: containers as JSON, scalars as SQL values. */
+export const EXTRACT = 0;
 /** `->`: always JSON text. */
 export const ARROW_JSON = 1;
 /** `->>`: always an SQL value. */

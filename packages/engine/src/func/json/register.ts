@@ -7,6 +7,7 @@ import {
   ARROW_JSON,
   ARROW_SQL,
   EDIT_MODES,
+  EXTRACT,
   jsonArrayLength,
   jsonErrorPosition,
   jsonPretty,
@@ -36,7 +37,7 @@ export function registerJsonFunctions(scalar: AddScalar, aggregate: AddAggregate
     scalar(p, 1, 1, makeJson(blob));
     scalar(`${p}_array`, 0, ANY, makeJsonArray(blob));
     scalar(`${p}_object`, 0, ANY, makeJsonObject(blob));
-    scalar(`${p}_extract`, 0, ANY, makeJsonExtract(0, blob));
+    scalar(`${p}_extract`, 0, ANY, makeJsonExtract(EXTRACT, blob));
     scalar(`${p}_insert`, 0, ANY, makeJsonEdit(EDIT_MODES.insert, blob));
     scalar(`${p}_replace`, 0, ANY, makeJsonEdit(EDIT_MODES.replace, blob));
     scalar(`${p}_set`, 0, ANY, makeJsonEdit(EDIT_MODES.set, blob));
