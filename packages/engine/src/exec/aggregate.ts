@@ -358,6 +358,7 @@ function bufferRow(order: CallOrder, slots: SlotArgs): TypedRow {
   for (let j = 0; j < slots.count; j++) {
     row.types[k + j] = slots.types[j]!;
     row.values[k + j] = slots.values[j]!;
+    if (slots.subtypes[j] !== 0) (row.subtypes ??= new Uint8Array(slots.count))[j] = slots.subtypes[j]!;
   }
   return row;
 }
@@ -372,6 +373,7 @@ function stepInOrder(call: AggregateCall, state: Aggregate, rows: TypedRow[]): v
     for (let j = 0; j < slots.count; j++) {
       slots.types[j] = row.types[k + j]!;
       slots.values[j] = row.values[k + j]!;
+      slots.subtypes[j] = row.subtypes?.[j] ?? 0;
     }
     state.step(slots);
   }

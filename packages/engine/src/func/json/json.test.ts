@@ -158,6 +158,7 @@ describe('JSON functions match SQLite', () => {
       'SELECT json_object(\'rows\', json_group_array(json_array(g, k))) FROM t',
       'SELECT json_group_array(json(v)) FROM t WHERE g = 3',
       'SELECT json_group_array(x\'00\') FROM t',
+      "SELECT json_group_array(json_object('k', k) ORDER BY k DESC), json_group_object(k, json_array(v) ORDER BY v) FROM t",
     ];
     expect(mismatches(qs)).toEqual([]);
   });
