@@ -34,8 +34,10 @@ import {
   type Evaluator,
   type Scope,
   compileExpr,
+  evalSubtype,
   evalType,
   produce,
+  produceSubtyped,
   truth,
 } from './expr.js';
 import { type OrderKey, type TypedRow, compareByKeys, compareRows, orderKey, rowSignature } from './rowkey.js';
@@ -47,6 +49,8 @@ interface AggregateCall {
   ctx: FunctionContext;
   distinct: boolean;
   args: Evaluator[];
+  /** Which arguments are function calls, whose results may carry a subtype. */
+  subtyped: boolean[];
   filter: Evaluator | null;
   /** The call's own ORDER BY, or null. */
   order: CallOrder | null;
@@ -110,6 +114,7 @@ export class AggregatePlan implements AggregateHost {
   /** Result slots of the aggregates, for the group being produced. */
   resultTypes = new Uint8Array(0);
   resultValues: SqlValue[] = [];
+  resultSubtypes = new Uint8Array(0);
   /** The group being produced. */
   current: Group | null = null;
   private readonly argContext: CompileContext;
@@ -136,17 +141,20 @@ export class AggregatePlan implements AggregateHost {
       ctx: { ...this.rowContext.functions, collation },
       distinct: expr.distinct,
       args: args.map((a) => a.fn),
+      subtyped: args.map((a) => a.subtyped === true),
       filter: expr.filter ? compileExpr(expr.filter, this.argContext).fn : null,
       order: expr.orderBy.length > 0 ? this.callOrder(expr.orderBy) : null,
       slots: new SlotArgs(args.length),
     });
     this.resultTypes = new Uint8Array(this.calls.length);
     this.resultValues = new Array<SqlValue>(this.calls.length).fill(null);
+    this.resultSubtypes = new Uint8Array(this.calls.length);
     return {
-      fn: () => produce(this.resultTypes[index] as ValueType, this.resultValues[index]!),
+      fn: () => produceSubtyped(this.resultTypes[index] as ValueType, this.resultValues[index]!, this.resultSubtypes[index]!),
       affinity: Affinity.None,
       collation: BINARY,
       explicitCollation: false,
+      subtyped: true,
     };
   }
 
@@ -286,6 +294,7 @@ export class GroupStream {
       for (let j = 0; j < call.args.length; j++) {
         slots.values[j] = call.args[j]!();
         slots.types[j] = evalType;
+        slots.subtypes[j] = call.subtyped[j] ? evalSubtype : 0;
       }
       if (call.order) {
         group.buffered[i]!.push(bufferRow(call.order, slots));
@@ -332,6 +341,7 @@ export class GroupStream {
       if (r.tooLarge) throw new SqliteError('SQLITE_TOOBIG', 'string or blob too big');
       plan.resultTypes[i] = r.type;
       plan.resultValues[i] = r.value;
+      plan.resultSubtypes[i] = r.resultSubtype;
     }
   }
 }
@@ -348,6 +358,7 @@ function bufferRow(order: CallOrder, slots: SlotArgs): TypedRow {
   for (let j = 0; j < slots.count; j++) {
     row.types[k + j] = slots.types[j]!;
     row.values[k + j] = slots.values[j]!;
+    if (slots.subtypes[j] !== 0) (row.subtypes ??= new Uint8Array(slots.count))[j] = slots.subtypes[j]!;
   }
   return row;
 }
@@ -362,6 +373,7 @@ function stepInOrder(call: AggregateCall, state: Aggregate, rows: TypedRow[]): v
     for (let j = 0; j < slots.count; j++) {
       slots.types[j] = row.types[k + j]!;
       slots.values[j] = row.values[k + j]!;
+      slots.subtypes[j] = row.subtypes?.[j] ?? 0;
     }
     state.step(slots);
   }

@@ -30,6 +30,19 @@ import type { CompileEnv } from './program.js';
 /** Storage class of the value the last evaluator returned. */
 export let evalType: ValueType = ValueType.Null;
 
+/**
+ * Subtype of the value the last function call returned (0 for none; see Args.subtype). Only
+ * evaluators marked `subtyped` set it, so read it only right after calling one of those.
+ */
+export let evalSubtype = 0;
+
+/** Reports a value with a subtype as an evaluator's result (for subtyped evaluators built elsewhere). */
+export function produceSubtyped(type: ValueType, value: SqlValue, subtype: number): SqlValue {
+  evalType = type;
+  evalSubtype = subtype;
+  return value;
+}
+
 export type Evaluator = () => SqlValue;
 
 /** Reports `value` of storage class `type` as an evaluator's result (for evaluators built elsewhere). */
@@ -54,6 +67,8 @@ export interface Compiled {
    * a column reference marks it there (see `columnRef`).
    */
   columnCollation?: boolean;
+  /** Whether the evaluator is a function call, which leaves its result's subtype in `evalSubtype`. */
+  subtyped?: boolean;
 }
 
 /** Resolves column references to evaluators over the current row. */
@@ -138,6 +153,8 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
       }
       if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);
+      // SQLite's JSON operators are the functions named "->" and "->>".
+      if (expr.op === '->' || expr.op === '->>') return scalarCall(expr.op, [compileExpr(expr.left, cx), compileExpr(expr.right, cx)], cx.functions);
       return binary(expr.op, compileExpr(expr.left, cx), compileExpr(expr.right, cx));
     case 'collate': {
       const inner = compileExpr(expr.operand, cx);
@@ -679,26 +696,46 @@ function caseExpr(expr: Extract<Expr, { kind: 'case' }>, cx: CompileContext): Co
   const base = expr.operand ? compileExpr(expr.operand, cx) : null;
   const whens = expr.whens.map((w) => ({ when: compileExpr(w.when, cx), then: compileExpr(w.then, cx) }));
   const otherwiseCompiled = expr.else ? compileExpr(expr.else, cx) : null;
-  const otherwise = otherwiseCompiled ? otherwiseCompiled.fn : null;
+  const carries = whens.some((w) => w.then.subtyped) || otherwiseCompiled?.subtyped === true;
+  const thens = whens.map((w) => branch(w.then, carries));
+  const otherwise = otherwiseCompiled ? branch(otherwiseCompiled, carries) : null;
   const operands: Compiled[] = base ? [base] : [];
   for (const { when, then } of whens) operands.push(when, then);
   if (otherwiseCompiled) operands.push(otherwiseCompiled);
-  return inherited(() => {
+  const compiled = inherited(() => {
     if (base) {
       const v = base.fn();
       const tv = evalType;
-      for (const { when, then } of whens) {
+      for (let k = 0; k < whens.length; k++) {
+        const when = whens[k]!.when;
         const w = when.fn();
         const tw = evalType;
         if (tv === ValueType.Null || tw === ValueType.Null) continue;
-        if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return then.fn();
+        if (compareWithAffinity(base.affinity, tv, v, when.affinity, tw, w, comparisonCollation(base, when)) === 0) return thens[k]!();
       }
     } else {
-      for (const { when, then } of whens) if (truth(when.fn) === true) return then.fn();
+      for (let k = 0; k < whens.length; k++) if (truth(whens[k]!.when.fn) === true) return thens[k]!();
     }
     if (otherwise) return otherwise();
+    evalSubtype = 0;
     return setNull();
   }, operands);
+  if (carries) compiled.subtyped = true;
+  return compiled;
+}
+
+/**
+ * A branch of CASE, coalesce() or iif(), which pass the chosen value's subtype on (`carries`: some
+ * branch is a function call): a branch that is not a call reports no subtype.
+ */
+function branch(c: Compiled, carries: boolean): Evaluator {
+  if (!carries || c.subtyped) return c.fn;
+  const f = c.fn;
+  return () => {
+    const v = f();
+    evalSubtype = 0;
+    return v;
+  };
 }
 
 /** `x [NOT] LIKE|GLOB p [ESCAPE e]` through the like()/glob() functions, as SQLite rewrites it. */
@@ -736,24 +773,29 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
  * when `name` is not one of them (or has a count of arguments it does not take).
  */
 function lazyCall(name: string, args: Compiled[]): Compiled | null {
-  const fns = args.map((a) => a.fn);
+  const carries = args.some((a) => a.subtyped);
+  const fns = args.map((a) => branch(a, carries));
+  let compiled: Compiled | null = null;
   if ((name === 'coalesce' && args.length >= 2) || (name === 'ifnull' && args.length === 2)) {
-    return inherited(() => {
+    compiled = inherited(() => {
       for (let i = 0; i < fns.length - 1; i++) {
         const v = fns[i]!();
         if (evalType !== ValueType.Null) return v;
       }
       return fns[fns.length - 1]!();
     }, args);
-  }
-  if ((name === 'iif' || name === 'if') && (args.length === 2 || args.length === 3)) {
-    const [cond, then, otherwise] = fns;
-    return inherited(() => {
-      if (truth(cond!) === true) return then!();
-      return otherwise ? otherwise() : setNull();
+  } else if ((name === 'iif' || name === 'if') && (args.length === 2 || args.length === 3)) {
+    const cond = args[0]!.fn;
+    const [, then, otherwise] = fns;
+    compiled = inherited(() => {
+      if (truth(cond) === true) return then!();
+      if (otherwise) return otherwise();
+      evalSubtype = 0;
+      return setNull();
     }, args);
   }
-  return null;
+  if (compiled && carries) compiled.subtyped = true;
+  return compiled;
 }
 
 function scalarCall(name: string, args: Compiled[], functions: FunctionContext): Compiled {
@@ -767,20 +809,25 @@ function scalarCall(name: string, args: Compiled[], functions: FunctionContext):
   const slots = new SlotArgs(args.length);
   const result = new CapturingResult();
   const fns = args.map((a) => a.fn);
+  const subtyped = args.map((a) => a.subtyped === true);
   const context = comparesArguments(name) ? withCollation(functions, argumentCollation(args)) : functions;
   // A function result has no affinity; it takes the first explicit collation among its arguments.
-  return inherited(() => {
+  const call = inherited(() => {
     for (let i = 0; i < fns.length; i++) {
       slots.values[i] = fns[i]!();
       slots.types[i] = evalType;
+      slots.subtypes[i] = subtyped[i] ? evalSubtype : 0;
     }
     result.reset();
     impl(context, slots, result);
     if (result.errorMessage !== null) throw new SqliteError('SQLITE_ERROR', result.errorMessage);
     if (result.tooLarge) throw new SqliteError('SQLITE_TOOBIG', 'string or blob too big');
     evalType = result.type;
+    evalSubtype = result.resultSubtype;
     return result.value;
   }, args);
+  call.subtyped = true;
+  return call;
 }
 
 /** Whether the built-in `name` compares its arguments under a collation (SQLite's min, max and nullif). */

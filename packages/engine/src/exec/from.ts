@@ -21,6 +21,7 @@ import { QuerySource, type RowSource, type SourceColumn, TableSource, WorkingSou
 import { ValueType, type SqlValue } from '../record/value.js';
 import { truthValue } from '../value/convert.js';
 import { isKnownSchema } from './schemas.js';
+import { FunctionSource } from './table-function.js';
 
 /** A column that USING or NATURAL merged: the sources holding it, left first, and whether to coalesce. */
 interface MergedColumn {
@@ -174,6 +175,7 @@ export function buildFrom(from: FromClause, env: CompileEnv, cx: CompileContext,
   }
   // Join conditions are compiled once every source is known (ON may name any source of the join).
   pending.forEach(({ level, term }, i) => {
+    if (level.source instanceof FunctionSource) level.source.bind(cx);
     const using = usingColumns(term, scope, i);
     const conditions: Compiled[] = [];
     for (const name of using) conditions.push(mergeUsing(scope, i, name, level.right));
@@ -314,8 +316,11 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
       const program = nested.compileQuery(ref.select, env, outer);
       return querySource(ref.alias?.name ?? `(subquery-${ref.start})`, null, program);
     }
+    case 'tableFunction':
+      if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
+      return new FunctionSource(ref, ref.alias?.name ?? ref.name.name);
     default:
-      throw notSupported('table-valued functions and aliased join groups in FROM');
+      throw notSupported('aliased join groups in FROM');
   }
 }
 
@@ -374,6 +379,7 @@ export function expandStar(
   for (const source of chosen) {
     const k = sources.indexOf(source);
     source.columns.forEach((column, index) => {
+      if (source instanceof FunctionSource && index >= source.columns.length - source.hidden) return;
       const lower = column.name.toLowerCase();
       if (table === null && scope.hidden[k]!.has(lower)) return;
       const merged = table === null ? scope.merged.get(lower) : undefined;

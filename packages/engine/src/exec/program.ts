@@ -59,6 +59,8 @@ export interface Program {
   /** Values of the current row, with their storage classes. */
   readonly types: Uint8Array;
   readonly values: SqlValue[];
+  /** Subtypes of the current row's values, where the program keeps them (see Args.subtype). */
+  readonly subtypes?: Uint8Array;
   open(bt: Btree, effects: Effects): void;
   step(): boolean;
   close(): void;

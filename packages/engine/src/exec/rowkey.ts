@@ -14,6 +14,8 @@ import { compareValues } from '../value/compare.js';
 export interface TypedRow {
   types: Uint8Array;
   values: SqlValue[];
+  /** Subtypes of the result values (after any sort keys), when some value has one. */
+  subtypes?: Uint8Array;
 }
 
 /**

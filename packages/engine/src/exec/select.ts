@@ -18,12 +18,13 @@ import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
-import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType, produce, truth } from './expr.js';
+import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalSubtype, evalType, produce, truth } from './expr.js';
 import { FromScope, buildFrom, expandStar } from './from.js';
 import { JoinLoop, passes } from './join.js';
 import type { ColumnTraits, QueryProgram } from './nested.js';
 import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
+import { FunctionSource } from './table-function.js';
 import type { FunctionContext } from '../func/types.js';
 import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
@@ -99,7 +100,8 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
       seekable: level.source instanceof TableSource && !level.right,
-      fixed: level.left || level.right || level.on !== null,
+      // A table-valued function stays in FROM order, after the sources its arguments may read.
+      fixed: level.left || level.right || level.on !== null || level.source instanceof FunctionSource,
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
     };
@@ -174,7 +176,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
     join.firstOnly = minMaxFromEnd(core, scope, outermost as TableSource, outerPlan.indexes);
   }
   for (const source of sources) if (source instanceof TableSource) source.settle();
-  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), sortKeys, distinct, join, stream, sources, limit, offset);
+  const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), outputs.map((o) => o.subtyped === true), sortKeys, distinct, join, stream, sources, limit, offset);
   if (explaining()) {
     const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: sortKeys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
     notePlan(program, selectPlan(levels.map((level) => level.source), steps, planStart));
@@ -341,6 +343,8 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
   readonly readonly = true;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
+  /** Subtypes of the current row's values (see Args.subtype). */
+  readonly subtypes: Uint8Array;
   private remaining = -1;
   private skip = 0;
   private done = false;
@@ -352,6 +356,8 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
     readonly columns: readonly string[],
     readonly meta: readonly ColumnMeta[],
     private readonly outputs: Evaluator[],
+    /** Which outputs are function calls, whose results may carry a subtype. */
+    private readonly subtyped: boolean[],
     private readonly keys: SortKey[],
     /** The result columns' collations when DISTINCT, else null. */
     private readonly distinct: Collation[] | null,
@@ -364,6 +370,7 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
   ) {
     this.types = new Uint8Array(outputs.length);
     this.values = new Array<SqlValue>(outputs.length).fill(null);
+    this.subtypes = new Uint8Array(outputs.length);
   }
 
   open(bt: Btree): void {
@@ -411,6 +418,7 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
       for (let i = 0; i < this.outputs.length; i++) {
         this.types[i] = row.types[k + i]!;
         this.values[i] = row.values[k + i]!;
+        this.subtypes[i] = row.subtypes?.[i] ?? 0;
       }
       return true;
     }
@@ -418,6 +426,7 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
     for (let i = 0; i < this.outputs.length; i++) {
       this.values[i] = this.outputs[i]!();
       this.types[i] = evalType;
+      this.subtypes[i] = this.subtyped[i] ? evalSubtype : 0;
     }
     return true;
   }
@@ -439,6 +448,7 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
       for (let i = 0; i < outputs.length; i++) {
         row.values[keys.length + i] = outputs[i]!();
         row.types[keys.length + i] = evalType;
+        if (this.subtyped[i] && evalSubtype !== 0) (row.subtypes ??= new Uint8Array(outputs.length))[i] = evalSubtype;
       }
       if (seen) {
         const signature = rowSignature(row.types, row.values, distinct!, keys.length);

@@ -17,7 +17,7 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, InExpr, Select } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues, compareWithAffinity } from '../value/compare.js';
-import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, comparisonCollation, evalType, produce } from './expr.js';
+import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, comparisonCollation, evalType, produce, produceSubtyped } from './expr.js';
 import type { ColumnTraits, QueryProgram, Runtime } from './nested.js';
 import { compareRows, type TypedRow } from './rowkey.js';
 import { nameSubqueryPlan } from './explain.js';
@@ -94,6 +94,7 @@ function scalar(sub: Subquery): Compiled {
   let epoch = -1;
   let type: ValueType = ValueType.Null;
   let value: SqlValue = null;
+  let subtype = 0;
   const fn = (): SqlValue => {
     if (sub.correlated || epoch !== runtime.epoch) {
       program.open(runtime.btree(), { changes: 0, lastInsertRowid: 0 });
@@ -101,19 +102,21 @@ function scalar(sub: Subquery): Compiled {
         if (program.step()) {
           type = program.types[0] as ValueType;
           value = program.values[0]!;
+          subtype = program.subtypes?.[0] ?? 0;
         } else {
           type = ValueType.Null;
           value = null;
+          subtype = 0;
         }
       } finally {
         program.close();
       }
       epoch = runtime.epoch;
     }
-    return produce(type, value);
+    return produceSubtyped(type, value, subtype);
   };
-  // A scalar subquery carries its column's affinity but no collation.
-  return { fn, affinity: operandTraits(program)[0]!.affinity, collation: BINARY, explicitCollation: false };
+  // A scalar subquery carries its column's affinity (and its value's subtype) but no collation.
+  return { fn, affinity: operandTraits(program)[0]!.affinity, collation: BINARY, explicitCollation: false, subtyped: true };
 }
 
 /** 1 when the query has a row, else 0; it stops at the first row. */

@@ -43,6 +43,7 @@ import {
   roundingMath,
   unaryMath,
 } from './math.js';
+import { registerJsonFunctions } from './json/register.js';
 import { absFunction, randomFunction, randomblobFunction, roundFunction, signFunction, zeroblobFunction } from './numeric.js';
 import { makeGlobFunction, makeLikeFunction } from './pattern.js';
 import { formatFunction } from './printf.js';
@@ -186,6 +187,8 @@ aggregate('max', 1, 1, max, false);
 aggregate('min', 1, 1, min, false);
 aggregate('sum', 1, 1, sum, true);
 aggregate('total', 1, 1, total, true);
+
+registerJsonFunctions(scalar, aggregate);
 
 const caseSensitiveLike: FunctionDescriptor = {
   kind: 'scalar',

@@ -39,6 +39,12 @@ export interface Args {
   blob(i: number): Uint8Array;
   /** Argument `i` unconverted: null, an Int64 or number, a string or a Uint8Array. */
   raw(i: number): SqlValue;
+  /**
+   * The subtype of argument `i` (sqlite3_value_subtype): what a function result may carry beside
+   * its value (the JSON functions mark their text as JSON), 0 for none. Values read from tables have
+   * none.
+   */
+  subtype?(i: number): number;
 }
 
 /** Where a function puts its result. */
@@ -54,23 +60,31 @@ export interface Result {
   error(message: string): void;
   /** The result is too large (SQLITE_TOOBIG, "string or blob too big"). */
   tooBig(): void;
+  /** Sets the result's subtype (sqlite3_result_subtype), after the value. */
+  subtype?(subtype: number): void;
 }
 
-/** Delivers argument `i` unchanged as the result (coalesce, ifnull, min, max, …). */
+/** Delivers argument `i` unchanged as the result, subtype included (coalesce, ifnull, min, max, …). */
 export function resultFromArg(args: Args, i: number, result: Result): void {
   const v = args.raw(i);
   switch (args.type(i)) {
     case ValueType.Null:
-      return result.null();
+      result.null();
+      break;
     case ValueType.Integer:
-      return result.int(v as Int64);
+      result.int(v as Int64);
+      break;
     case ValueType.Real:
-      return result.real(v as number);
+      result.real(v as number);
+      break;
     case ValueType.Text:
-      return result.text(v as string);
+      result.text(v as string);
+      break;
     default:
-      return result.blob(v as Uint8Array);
+      result.blob(v as Uint8Array);
   }
+  const subtype = args.subtype?.(i) ?? 0;
+  if (subtype !== 0) result.subtype?.(subtype);
 }
 
 /** A typed value: a storage class and the value in that class. */
@@ -121,10 +135,13 @@ export class SlotArgs implements Args {
   readonly count: number;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
+  /** Subtypes of the arguments (0 for none). */
+  readonly subtypes: Uint8Array;
 
   constructor(count: number) {
     this.count = count;
     this.types = new Uint8Array(count);
+    this.subtypes = new Uint8Array(count);
     this.values = new Array<SqlValue>(count).fill(null);
   }
 
@@ -146,6 +163,9 @@ export class SlotArgs implements Args {
   raw(i: number): SqlValue {
     return this.values[i]!;
   }
+  subtype(i: number): number {
+    return this.subtypes[i]!;
+  }
 }
 
 /** A `Result` that records what it was given. */
@@ -157,9 +177,12 @@ export class CapturingResult implements Result {
   errorMessage: string | null = null;
   /** Set when the function reported SQLITE_TOOBIG. */
   tooLarge = false;
+  /** The result's subtype (0 for none). */
+  resultSubtype = 0;
 
   /** Clears the captured result, for reuse. */
   reset(): this {
+    this.resultSubtype = 0;
     this.type = ValueType.Null;
     this.value = null;
     this.errorMessage = null;
@@ -199,5 +222,9 @@ export class CapturingResult implements Result {
 
   tooBig(): void {
     this.tooLarge = true;
+  }
+
+  subtype(subtype: number): void {
+    this.resultSubtype = subtype;
   }
 }
