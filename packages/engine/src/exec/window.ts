@@ -15,8 +15,9 @@
  *
  * Aggregate calls slide over their frames: a frame whose start does not move only steps the rows that
  * enter it; a moving start removes the rows that leave through the aggregate's `inverse` (before adding
- * those that enter, as SQLite does), or, for aggregates without one (min, max, user aggregates),
- * rebuilds the aggregate. Frames with EXCLUDE are rebuilt per row.
+ * those that enter, as SQLite does), or, for aggregates without one,
+ * rebuilds the aggregate; the built-in min() and max() keep a monotonic queue instead. Frames with
+ * EXCLUDE are rebuilt per row.
  */
 import { SqliteError } from '../common/errors.js';
 import { lookupFunction } from '../func/registry.js';
@@ -72,12 +73,17 @@ interface Sorting {
   calls: WindowCall[];
 }
 
+const MIN = 1;
+const MAX = 2;
+
 /** One window function call. */
 interface WindowCall {
   /** A built-in window function, or null for an aggregate. */
   builtin: WindowFunction | null;
   create: AggregateFactory | null;
   invertible: boolean;
+  /** For the built-in min(X) and max(X): which, computed over sliding frames with a monotonic queue. */
+  extreme: typeof MIN | typeof MAX | null;
   ctx: FunctionContext;
   /** Input columns of the arguments; of FILTER (an INTEGER 0 or 1), or -1. */
   args: number[];
@@ -181,6 +187,7 @@ export class WindowPlan implements WindowHost {
       builtin: builtin ?? null,
       create,
       invertible,
+      extreme: override || argc !== 1 || builtin ? null : name.toLowerCase() === 'min' ? MIN : name.toLowerCase() === 'max' ? MAX : null,
       ctx: { ...functions, collation: args[0]?.collation ?? BINARY },
       args: args.map((a) => this.addInput(a.fn)),
       filter: filter ? this.addInput(() => produce(ValueType.Integer, truth(filter) === true ? 1 : 0)) : -1,
@@ -328,6 +335,7 @@ export class WindowPlan implements WindowHost {
       work.setPartition(start, end, (p) => comparePeers(order[p - 1]!, order[p]!) !== 0);
       for (const call of sorting.calls) {
         if (call.builtin) this.runBuiltin(call, call.builtin, work, order);
+        else if (call.extreme !== null && call.exclude === EXCLUDE_NONE) this.runExtreme(call, work, order);
         else this.runAggregate(call, work, order);
       }
       start = end;
@@ -381,6 +389,52 @@ export class WindowPlan implements WindowHost {
       const r = this.result.reset();
       state.value(r);
       this.store(call, order[p]!);
+    }
+  }
+
+  /**
+   * min() or max() over frames whose ends only move forward, with a monotonic queue: the positions
+   * of the frame that may still become the best, best first. A new value drops from the tail those
+   * strictly worse than it; equal values stay in order, so the earliest is reported, as the aggregate
+   * keeps the first of equal values.
+   */
+  private runExtreme(call: WindowCall, work: PartitionWork, order: number[]): void {
+    const frame = call.frame;
+    const queue = work.queue;
+    const width = this.inputs.length;
+    const types = this.types;
+    const values = this.values;
+    const column = call.args[0]!;
+    const sign = call.extreme === MAX ? -1 : 1;
+    const collation = call.ctx.collation;
+    let head = 0;
+    let tail = 0;
+    let to = work.start;
+    for (let p = work.start; p < work.end; p++) {
+      frame.compute(work, p);
+      for (; to < frame.frameEnd; to++) {
+        const at = order[to]! * width;
+        if (call.filter >= 0 && values[at + call.filter] !== 1) continue;
+        const t = types[at + column] as ValueType;
+        if (t === ValueType.Null) continue;
+        const v = values[at + column]!;
+        while (tail > head) {
+          const back = order[queue[tail - 1]!]! * width + column;
+          if (sign * compareValues(types[back] as ValueType, values[back]!, t, v, collation) <= 0) break;
+          tail--;
+        }
+        queue[tail++] = to;
+      }
+      while (head < tail && queue[head]! < frame.frameStart) head++;
+      const row = order[p]!;
+      if (head < tail) {
+        const best = order[queue[head]!]! * width + column;
+        call.resultTypes[row] = types[best]!;
+        call.resultValues[row] = values[best]!;
+      } else {
+        call.resultTypes[row] = ValueType.Null;
+        call.resultValues[row] = null;
+      }
     }
   }
 
@@ -484,6 +538,8 @@ class PartitionWork implements Partition {
   readonly peerGroup: Int32Array;
   readonly groupStarts: Int32Array;
   groupCount = 0;
+  /** Positions queued by a sliding min() or max(). */
+  readonly queue: Int32Array;
   keyType: (position: number) => ValueType = () => ValueType.Null;
   keyValue: (position: number) => SqlValue = () => null;
   readonly frameRows = new FrameRows();
@@ -494,6 +550,7 @@ class PartitionWork implements Partition {
     this.peerEnd = new Int32Array(n);
     this.peerGroup = new Int32Array(n);
     this.groupStarts = new Int32Array(n + 1);
+    this.queue = new Int32Array(n);
   }
 
   /** Sets the partition [start, end); `newPeer(p)` tells whether position p starts a peer group. */
