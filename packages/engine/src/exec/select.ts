@@ -35,7 +35,7 @@ import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
 import { minMaxFromEnd } from './minmax-plan.js';
-import { WindowPlan, WindowStream, hasWindows } from './window.js';
+import { WindowPlan, WindowStream, containsWindow, hasWindows } from './window.js';
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -226,6 +226,10 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     }
     if (n > outputExprs.length) return compileExpr({ kind: 'null', start: 0, end: 0 }, cx);
     const expr = outputExprs[n - 1];
+    // SQLite reports an aggregate in a window function named this way before the window function.
+    if (expr && containsWindow(expr) && containsAggregate(expr, cx.functions)) {
+      throw new SqliteError('SQLITE_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
+    }
     const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }

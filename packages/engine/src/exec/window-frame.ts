@@ -56,17 +56,15 @@ const DEFAULT_FRAME: FrameSpec = {
 const NULL_EXPR: Expr = { kind: 'null', start: 0, end: 0 };
 
 /**
- * Compiles `frame` (null for the default) of a window ordered by `orderBy`, with SQLite's errors for
- * frames it does not support. An offset that is not a constant expression counts as NULL, as in
+ * Compiles `frame` (null for the default) of a window ordered by `orderBy` (the parser has rejected
+ * frames that end before they start), with SQLite's error for RANGE offsets without one ORDER BY
+ * term. An offset that is not a constant expression counts as NULL, as in
  * SQLite (which then reports it as not a valid offset).
  */
 export function compileFrame(frame: FrameSpec | null, orderBy: readonly OrderingTerm[], cx: CompileContext): FramePlan {
   const spec = frame ?? DEFAULT_FRAME;
   const to: FrameBound = spec.to ?? { type: 'CURRENT ROW', offset: null, start: 0, end: 0 };
   const from = spec.from;
-  if ((from.type === 'CURRENT ROW' && to.type === 'PRECEDING') || (from.type === 'FOLLOWING' && (to.type === 'PRECEDING' || to.type === 'CURRENT ROW'))) {
-    throw new SqliteError('SQLITE_ERROR', 'unsupported frame specification');
-  }
   if (spec.units === 'RANGE' && (from.offset !== null || to.offset !== null) && orderBy.length !== 1) {
     throw new SqliteError('SQLITE_ERROR', 'RANGE with offset PRECEDING/FOLLOWING requires one ORDER BY expression');
   }
