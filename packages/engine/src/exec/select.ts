@@ -206,6 +206,7 @@ class AliasScope implements Scope {
     const name = ref.column.name.toLowerCase();
     const expr = this.aliases.get(name);
     if (!expr || this.expanding.has(name)) return undefined;
+    if (containsWindow(expr)) throw new SqliteError('SQLITE_ERROR', `misuse of aliased window function ${ref.column.name}`);
     this.expanding.add(name);
     try {
       return compileExpr(expr, { ...this.context, scope: this });
