@@ -218,6 +218,8 @@ export function compareKeys(ta: ValueType, a: SqlValue, tb: ValueType, b: SqlVal
     if (ta === tb) return 0;
     return (ta === ValueType.Null) === key.nullsFirst ? -1 : 1;
   }
-  const c = compareValues(ta, a, tb, b, key.collation);
+  // Two numbers held as doubles compare directly (most sort keys are).
+  const numbers = typeof a === 'number' && typeof b === 'number' && ta !== ValueType.Text && tb !== ValueType.Text;
+  const c = numbers ? (a < b ? -1 : a > b ? 1 : 0) : compareValues(ta, a, tb, b, key.collation);
   return key.desc ? -c : c;
 }

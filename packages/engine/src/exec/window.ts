@@ -23,7 +23,7 @@ import { SqliteError } from '../common/errors.js';
 import { lookupFunction } from '../func/registry.js';
 import type { Aggregate, AggregateFactory, FunctionContext } from '../func/types.js';
 import { type WindowFunction, type WindowRows, windowFunction } from '../func/window.js';
-import { BINARY, type Collation } from '../record/compare.js';
+import { BINARY } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, FunctionCall, Identifier, OrderingTerm, SimpleSelect, WindowDef, WindowSpec } from '../sql/ast.js';
 import { someExpr } from '../sql/walk.js';
@@ -32,16 +32,8 @@ import { CapturingResult, SlotArgs } from '../value/args.js';
 import { compareValues } from '../value/compare.js';
 import { type CompileContext, type Compiled, type Evaluator, type Scope, type WindowHost, compileExpr, evalType, produce, truth } from './expr.js';
 import { orderKey } from './rowkey.js';
-import {
-  EXCLUDE_CURRENT_ROW,
-  EXCLUDE_NONE,
-  EXCLUDE_TIES,
-  FrameBounds,
-  type KeyOrder,
-  type Partition,
-  compareKeys,
-  compileFrame,
-} from './window-frame.js';
+import { EXCLUDE_CURRENT_ROW, EXCLUDE_NONE, EXCLUDE_TIES, FrameBounds, type Partition, compileFrame } from './window-frame.js';
+import { type RowStore, type SortKeys, comparePeers, samePartition, sortRows } from './window-sort.js';
 
 /** Whether `expr` calls a window function (outside subqueries). */
 export function containsWindow(expr: Expr): boolean {
@@ -62,14 +54,8 @@ interface ResolvedWindow {
 }
 
 /** One distinct sorting of the input (PARTITION BY, then ORDER BY) and the calls computed over it. */
-interface Sorting {
+interface Sorting extends SortKeys {
   signature: string;
-  /** Input columns of the PARTITION BY terms, and their collations. */
-  partition: number[];
-  partitionCollations: Collation[];
-  /** Input columns of the ORDER BY terms, and how each orders. */
-  order: number[];
-  orderKeys: KeyOrder[];
   calls: WindowCall[];
 }
 
@@ -292,47 +278,18 @@ export class WindowPlan implements WindowHost {
   }
 
   private runSorting(sorting: Sorting, order: number[], work: PartitionWork): void {
-    const width = this.inputs.length;
-    const types = this.types;
-    const values = this.values;
-    const { partition, partitionCollations, order: orderColumns, orderKeys } = sorting;
-    const samePartition = (a: number, b: number): boolean => {
-      for (let i = 0; i < partition.length; i++) {
-        const x = a * width + partition[i]!;
-        const y = b * width + partition[i]!;
-        if (compareNullsFirst(types[x]!, values[x]!, types[y]!, values[y]!, partitionCollations[i]!) !== 0) return false;
-      }
-      return true;
-    };
-    const comparePeers = (a: number, b: number): number => {
-      for (let i = 0; i < orderColumns.length; i++) {
-        const x = a * width + orderColumns[i]!;
-        const y = b * width + orderColumns[i]!;
-        const c = compareKeys(types[x] as ValueType, values[x]!, types[y] as ValueType, values[y]!, orderKeys[i]!);
-        if (c !== 0) return c;
-      }
-      return 0;
-    };
-    if (partition.length + orderColumns.length > 0) {
-      order.sort((a, b) => {
-        for (let i = 0; i < partition.length; i++) {
-          const x = a * width + partition[i]!;
-          const y = b * width + partition[i]!;
-          const c = compareNullsFirst(types[x]!, values[x]!, types[y]!, values[y]!, partitionCollations[i]!);
-          if (c !== 0) return c;
-        }
-        return comparePeers(a, b);
-      });
-    }
-    const keyColumn = orderColumns[0] ?? 0;
+    const store: RowStore = { types: this.types, values: this.values, width: this.inputs.length };
+    sortRows(order, store, sorting);
+    const { types, values, width } = store;
+    const keyColumn = sorting.order[0] ?? 0;
     work.keyType = (position) => types[order[position]! * width + keyColumn] as ValueType;
     work.keyValue = (position) => values[order[position]! * width + keyColumn]!;
     const n = order.length;
     let start = 0;
     while (start < n) {
       let end = start + 1;
-      while (end < n && samePartition(order[start]!, order[end]!)) end++;
-      work.setPartition(start, end, (p) => comparePeers(order[p - 1]!, order[p]!) !== 0);
+      while (end < n && samePartition(store, sorting, order[start]!, order[end]!)) end++;
+      work.setPartition(start, end, (p) => comparePeers(store, sorting, order[p - 1]!, order[p]!) !== 0);
       for (const call of sorting.calls) {
         if (call.builtin) this.runBuiltin(call, call.builtin, work, order);
         else if (call.extreme !== null && call.exclude === EXCLUDE_NONE) this.runExtreme(call, work, order);
@@ -464,12 +421,6 @@ export class WindowPlan implements WindowHost {
     call.resultTypes[row] = r.type;
     call.resultValues[row] = r.value;
   }
-}
-
-/** Orders partition keys: NULLs first, then by value under `collation`. */
-function compareNullsFirst(ta: number, a: SqlValue, tb: number, b: SqlValue, collation: Collation): number {
-  if (ta === ValueType.Null || tb === ValueType.Null) return ta === tb ? 0 : ta === ValueType.Null ? -1 : 1;
-  return compareValues(ta as ValueType, a, tb as ValueType, b, collation);
 }
 
 /** Name resolution for the output of a windowed SELECT: a value of the input rows is read from the store. */
