@@ -284,12 +284,13 @@ export class WindowPlan implements WindowHost {
     const keyColumn = sorting.order[0] ?? 0;
     work.keyType = (position) => types[order[position]! * width + keyColumn] as ValueType;
     work.keyValue = (position) => values[order[position]! * width + keyColumn]!;
+    const newPeer = (p: number): boolean => comparePeers(store, sorting, order[p - 1]!, order[p]!) !== 0;
     const n = order.length;
     let start = 0;
     while (start < n) {
       let end = start + 1;
       while (end < n && samePartition(store, sorting, order[start]!, order[end]!)) end++;
-      work.setPartition(start, end, (p) => comparePeers(store, sorting, order[p - 1]!, order[p]!) !== 0);
+      work.setPartition(start, end, newPeer);
       for (const call of sorting.calls) {
         if (call.builtin) this.runBuiltin(call, call.builtin, work, order);
         else if (call.extreme !== null && call.exclude === EXCLUDE_NONE) this.runExtreme(call, work, order);
