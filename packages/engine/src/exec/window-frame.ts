@@ -34,6 +34,8 @@ export const EXCLUDE_NONE = 0;
 export const EXCLUDE_CURRENT_ROW = 1;
 export const EXCLUDE_GROUP = 2;
 export const EXCLUDE_TIES = 3;
+/** EXCLUDE NO OTHERS: no row is excluded, but, as for the others, SQLite computes each frame afresh. */
+export const EXCLUDE_NO_OTHERS = 4;
 
 /** A window function call's frame, as compiled. */
 export interface FramePlan {
@@ -41,6 +43,8 @@ export interface FramePlan {
   start: BoundPlan;
   end: BoundPlan;
   exclude: number;
+  /** The frame as SQLite compares windows: equal texts for frames that are the same. */
+  signature: string;
 }
 
 /** The frame of a window without a frame clause: RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW. */
@@ -54,6 +58,8 @@ const DEFAULT_FRAME: FrameSpec = {
 };
 
 const NULL_EXPR: Expr = { kind: 'null', start: 0, end: 0 };
+
+const EXCLUSIONS = { 'NO OTHERS': EXCLUDE_NO_OTHERS, 'CURRENT ROW': EXCLUDE_CURRENT_ROW, GROUP: EXCLUDE_GROUP, TIES: EXCLUDE_TIES } as const;
 
 /**
  * Compiles `frame` (null for the default) of a window ordered by `orderBy` (the parser has rejected
@@ -72,8 +78,14 @@ export function compileFrame(frame: FrameSpec | null, orderBy: readonly Ordering
     type: b.type,
     offset: b.offset ? compileExpr(isConstant(b.offset) ? b.offset : NULL_EXPR, { ...cx, scope: null, aggregates: null, windows: null }).fn : null,
   });
-  const exclude = spec.exclude === 'CURRENT ROW' ? EXCLUDE_CURRENT_ROW : spec.exclude === 'GROUP' ? EXCLUDE_GROUP : spec.exclude === 'TIES' ? EXCLUDE_TIES : EXCLUDE_NONE;
-  return { units: spec.units, start: bound(from), end: bound(to), exclude };
+  const exclude = spec.exclude === null ? EXCLUDE_NONE : EXCLUSIONS[spec.exclude];
+  const signature = frameSignature(spec.units, from.type, from.offset, to.type, to.offset, exclude);
+  return { units: spec.units, start: bound(from), end: bound(to), exclude, signature };
+}
+
+/** A frame as a text that is equal for frames SQLite considers the same. */
+export function frameSignature(units: string, from: string, fromOffset: Expr | null, to: string, toOffset: Expr | null, exclude: number): string {
+  return JSON.stringify([units, from, fromOffset, to, toOffset, exclude], (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
 }
 
 /** Whether `expr` is constant as SQLite's parser judges a frame offset: no columns, functions or subqueries. */
@@ -114,6 +126,8 @@ export interface KeyOrder {
 export class FrameBounds {
   frameStart = 0;
   frameEnd = 0;
+  /** The frame's end before an empty frame is normalized: how far rows have entered the frame. */
+  reach = 0;
   /** The offsets as evaluated for this execution (ROWS and GROUPS: a count; RANGE: a number). */
   private startOffset: SqlValue = 0;
   private startOffsetType: ValueType = ValueType.Integer;
@@ -157,6 +171,7 @@ export class FrameBounds {
     const end = this.bound(this.plan.end.type, false, partition, position);
     this.frameStart = start;
     this.frameEnd = end < start ? start : end;
+    this.reach = end;
   }
 
   private bound(type: BoundType, isStart: boolean, p: Partition, position: number): number {

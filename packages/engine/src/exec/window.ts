@@ -8,16 +8,17 @@
  * reads from the input rows (a column, or a group's aggregate or bare column) becomes an input of the
  * plan, and every window call registers its arguments, FILTER, PARTITION BY and ORDER BY as inputs
  * too. `WindowStream` then reads the whole input once, storing the inputs of each row in one flat
- * row-major store (no object per row), and for each distinct window sorting (PARTITION BY, then ORDER
- * BY) sorts the row numbers once, stably, and computes every call of that sorting into per-call result
- * columns. Sortings are processed from the last to the first, each sorting the previous order, so the
- * output comes in the first window's order with ties in the next one's, as in SQLite.
+ * row-major store (no object per row). Windows that SQLite considers the same (alike in PARTITION BY,
+ * ORDER BY and frame) share a sorting; each sorting orders the row numbers once, stably, and computes
+ * its calls into per-call result columns. Sortings run from the last to the first, each sorting the
+ * order the previous one left, as SQLite's nested queries do, so the output comes in the first
+ * window's order with ties in the next one's.
  *
- * Aggregate calls slide over their frames: a frame whose start does not move only steps the rows that
- * enter it; a moving start removes the rows that leave through the aggregate's `inverse` (before adding
- * those that enter, as SQLite does), or, for aggregates without one,
- * rebuilds the aggregate; the built-in min() and max() keep a monotonic queue instead. Frames with
- * EXCLUDE are rebuilt per row.
+ * Aggregate calls follow SQLite's frame cursors: from the partition's start, a row is stepped once
+ * the frame's end passes it and removed through the aggregate's `inverse` once the frame's start
+ * does (rows leave before others enter), so a frame that only grows steps each row once. Aggregates
+ * without `inverse` are rebuilt when the frame's start moves; min() and max() over such frames keep
+ * a monotonic queue. Frames with EXCLUDE are computed afresh per row.
  */
 import { SqliteError } from '../common/errors.js';
 import { lookupFunction } from '../func/registry.js';
@@ -32,7 +33,7 @@ import { CapturingResult, SlotArgs } from '../value/args.js';
 import { compareValues } from '../value/compare.js';
 import { type CompileContext, type Compiled, type Evaluator, type Scope, type WindowHost, compileExpr, evalType, produce, truth } from './expr.js';
 import { orderKey } from './rowkey.js';
-import { EXCLUDE_CURRENT_ROW, EXCLUDE_NONE, EXCLUDE_TIES, FrameBounds, type Partition, compileFrame } from './window-frame.js';
+import { EXCLUDE_CURRENT_ROW, EXCLUDE_NONE, EXCLUDE_NO_OTHERS, EXCLUDE_TIES, FrameBounds, type Partition, compileFrame, frameSignature } from './window-frame.js';
 import { type RowStore, type SortKeys, comparePeers, samePartition, sortRows } from './window-sort.js';
 
 /** Whether `expr` calls a window function (outside subqueries). */
@@ -68,7 +69,7 @@ interface WindowCall {
   builtin: WindowFunction | null;
   create: AggregateFactory | null;
   invertible: boolean;
-  /** For the built-in min(X) and max(X): which, computed over sliding frames with a monotonic queue. */
+  /** For the built-in min(X) and max(X) over a frame whose start moves: which (see `runExtreme`). */
   extreme: typeof MIN | typeof MAX | null;
   ctx: FunctionContext;
   /** Input columns of the arguments; of FILTER (an INTEGER 0 or 1), or -1. */
@@ -167,13 +168,14 @@ export class WindowPlan implements WindowHost {
     if (expr.orderBy.length > 0) throw new SqliteError('SQLITE_ERROR', `ORDER BY may not be used with non-aggregate ${name}()`);
     const args = expr.args.map((a) => compileExpr(a, this.argContext));
     const filter = expr.filter ? compileExpr(expr.filter, this.argContext).fn : null;
-    const sorting = this.sorting(window);
     const plan = compileFrame(window.frame, window.orderBy, this.argContext);
+    const fixed = builtin?.sqliteFrame;
+    const sorting = this.sorting(window, fixed ? frameSignature(fixed[0], fixed[1], null, fixed[2], null, EXCLUDE_NONE) : plan.signature);
     const call: WindowCall = {
       builtin: builtin ?? null,
       create,
       invertible,
-      extreme: override || argc !== 1 || builtin ? null : name.toLowerCase() === 'min' ? MIN : name.toLowerCase() === 'max' ? MAX : null,
+      extreme: override || argc !== 1 || builtin || plan.start.type === 'UNBOUNDED PRECEDING' ? null : name.toLowerCase() === 'min' ? MIN : name.toLowerCase() === 'max' ? MAX : null,
       ctx: { ...functions, collation: args[0]?.collation ?? BINARY },
       args: args.map((a) => this.addInput(a.fn)),
       filter: filter ? this.addInput(() => produce(ValueType.Integer, truth(filter) === true ? 1 : 0)) : -1,
@@ -214,9 +216,15 @@ export class WindowPlan implements WindowHost {
     return found;
   }
 
-  /** The sorting of `window`, shared with earlier windows that partition and order alike. */
-  private sorting(window: ResolvedWindow): Sorting {
-    const signature = JSON.stringify([window.partitionBy, window.orderBy], (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+  /**
+   * The sorting of `window`, shared with earlier windows that SQLite considers the same: alike in
+   * partitioning, order and frame (`frame` is the frame's signature). SQLite runs different windows
+   * as nested queries, each sorting the rows of the next, so windows that differ only in their frame
+   * are sorted apart too.
+   */
+  private sorting(window: ResolvedWindow, frame: string): Sorting {
+    const keys = JSON.stringify([window.partitionBy, window.orderBy], (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+    const signature = `${keys}${frame}`;
     const found = this.sortings.find((s) => s.signature === signature);
     if (found) return found;
     const partition = window.partitionBy.map((e) => compileExpr(e, this.argContext));
@@ -319,6 +327,7 @@ export class WindowPlan implements WindowHost {
   private runAggregate(call: WindowCall, work: PartitionWork, order: number[]): void {
     const frame = call.frame;
     const rows = work.frameRows;
+    const r = this.result;
     let state: Aggregate | null = null;
     // The aggregate holds the rows of positions [from, to) that pass FILTER.
     let from = work.start;
@@ -326,35 +335,43 @@ export class WindowPlan implements WindowHost {
     for (let p = work.start; p < work.end; p++) {
       frame.compute(work, p);
       const fs = frame.frameStart;
-      const fe = frame.frameEnd;
       if (call.exclude !== EXCLUDE_NONE) {
-        state = this.newAggregate(call);
-        rows.set(fs, fe, call.exclude, p, work);
+        const fresh = this.newAggregate(call);
+        rows.set(fs, frame.frameEnd, call.exclude, p, work);
         const size = rows.size();
-        for (let i = 0; i < size; i++) this.feed(call, state, order[rows.at(i)]!, false);
+        for (let i = 0; i < size; i++) this.feed(call, fresh, order[rows.at(i)]!, false);
+        fresh.final(r.reset());
+        this.store(call, order[p]!);
+        continue;
+      }
+      if (call.invertible) {
+        // As SQLite's frame cursors move: from the partition's start on, a row enters once the
+        // frame's end passes it and leaves once its start does. Rows leave before others enter, and
+        // a row the start has passed already leaves as soon as it has entered.
+        state ??= this.newAggregate(call);
+        for (const leaving = Math.min(fs, to); from < leaving; from++) this.feed(call, state, order[from]!, true);
+        for (const passed = Math.min(fs, frame.reach); to < passed; to++, from++) {
+          this.feed(call, state, order[to]!, false);
+          this.feed(call, state, order[to]!, true);
+        }
+        for (; to < frame.reach; to++) this.feed(call, state, order[to]!, false);
       } else {
-        if (state === null || fe < to || fs < from || (fs > from && !call.invertible)) {
+        if (state === null || fs !== from) {
           state = this.newAggregate(call);
           from = to = fs;
-        } else if (fs > from) {
-          const leave = fs < to ? fs : to;
-          for (let q = from; q < leave; q++) this.feed(call, state, order[q]!, true);
-          from = fs;
-          if (to < fs) to = fs;
         }
-        for (; to < fe; to++) this.feed(call, state, order[to]!, false);
+        for (; to < frame.frameEnd; to++) this.feed(call, state, order[to]!, false);
       }
-      const r = this.result.reset();
-      state.value(r);
+      state.value(r.reset());
       this.store(call, order[p]!);
     }
   }
 
   /**
-   * min() or max() over frames whose ends only move forward, with a monotonic queue: the positions
-   * of the frame that may still become the best, best first. A new value drops from the tail those
-   * strictly worse than it; equal values stay in order, so the earliest is reported, as the aggregate
-   * keeps the first of equal values.
+   * min() or max() over a frame whose start moves, with a monotonic queue: the positions of the frame
+   * that may still become the best, best first. SQLite keeps such a frame's values in an index where
+   * the most recent of equal values comes first, so a new value drops from the tail those worse than
+   * or equal to it, and the result is the best value's latest row in the frame.
    */
   private runExtreme(call: WindowCall, work: PartitionWork, order: number[]): void {
     const frame = call.frame;
@@ -370,7 +387,7 @@ export class WindowPlan implements WindowHost {
     let to = work.start;
     for (let p = work.start; p < work.end; p++) {
       frame.compute(work, p);
-      for (; to < frame.frameEnd; to++) {
+      for (; to < frame.reach; to++) {
         const at = order[to]! * width;
         if (call.filter >= 0 && values[at + call.filter] !== 1) continue;
         const t = types[at + column] as ValueType;
@@ -378,7 +395,7 @@ export class WindowPlan implements WindowHost {
         const v = values[at + column]!;
         while (tail > head) {
           const back = order[queue[tail - 1]!]! * width + column;
-          if (sign * compareValues(types[back] as ValueType, values[back]!, t, v, collation) <= 0) break;
+          if (sign * compareValues(types[back] as ValueType, values[back]!, t, v, collation) < 0) break;
           tail--;
         }
         queue[tail++] = to;
@@ -448,7 +465,7 @@ class FrameRows {
   private bEnd = 0;
 
   set(start: number, end: number, exclude: number, position: number, p: Partition): void {
-    if (exclude === EXCLUDE_NONE) {
+    if (exclude === EXCLUDE_NONE || exclude === EXCLUDE_NO_OTHERS) {
       this.aStart = start;
       this.aEnd = end;
       this.keep = -1;

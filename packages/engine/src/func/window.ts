@@ -49,6 +49,11 @@ export interface WindowFunction {
   readonly maxArgs: number;
   /** Whether the result depends on the frame (otherwise only on the partition and peers). */
   readonly usesFrame: boolean;
+  /**
+   * The frame SQLite gives the function's window whatever the OVER clause says (units, start, end),
+   * which decides which windows SQLite treats as the same; null when the OVER clause's frame stays.
+   */
+  readonly sqliteFrame: readonly [units: string, start: string, end: string] | null;
   /** Writes the result for the current row of `rows`. */
   compute(rows: WindowRows, result: Result): void;
 }
@@ -91,6 +96,7 @@ function shifted(name: string, back: boolean): WindowFunction {
     minArgs: 1,
     maxArgs: 3,
     usesFrame: false,
+    sqliteFrame: back ? ROWS_TO_CURRENT : ['ROWS', 'UNBOUNDED PRECEDING', 'UNBOUNDED FOLLOWING'],
     compute(rows, result) {
       const at = rows.position;
       let target = back ? at - 1 : at + 1;
@@ -107,23 +113,35 @@ function shifted(name: string, back: boolean): WindowFunction {
   };
 }
 
+const ROWS_TO_CURRENT = ['ROWS', 'UNBOUNDED PRECEDING', 'CURRENT ROW'] as const;
+const RANGE_TO_CURRENT = ['RANGE', 'UNBOUNDED PRECEDING', 'CURRENT ROW'] as const;
+
 const builtins: WindowFunction[] = [
-  { name: 'row_number', minArgs: 0, maxArgs: 0, usesFrame: false, compute: (rows, r) => r.int(rows.position + 1) },
-  { name: 'rank', minArgs: 0, maxArgs: 0, usesFrame: false, compute: (rows, r) => r.int(rows.peerStart + 1) },
-  { name: 'dense_rank', minArgs: 0, maxArgs: 0, usesFrame: false, compute: (rows, r) => r.int(rows.peerGroup + 1) },
+  { name: 'row_number', minArgs: 0, maxArgs: 0, usesFrame: false, sqliteFrame: ROWS_TO_CURRENT, compute: (rows, r) => r.int(rows.position + 1) },
+  { name: 'rank', minArgs: 0, maxArgs: 0, usesFrame: false, sqliteFrame: RANGE_TO_CURRENT, compute: (rows, r) => r.int(rows.peerStart + 1) },
+  { name: 'dense_rank', minArgs: 0, maxArgs: 0, usesFrame: false, sqliteFrame: RANGE_TO_CURRENT, compute: (rows, r) => r.int(rows.peerGroup + 1) },
   {
     name: 'percent_rank',
     minArgs: 0,
     maxArgs: 0,
     usesFrame: false,
+    sqliteFrame: ['GROUPS', 'CURRENT ROW', 'UNBOUNDED FOLLOWING'],
     compute: (rows, r) => r.real(rows.size > 1 ? rows.peerStart / (rows.size - 1) : 0),
   },
-  { name: 'cume_dist', minArgs: 0, maxArgs: 0, usesFrame: false, compute: (rows, r) => r.real(rows.peerEnd / rows.size) },
+  {
+    name: 'cume_dist',
+    minArgs: 0,
+    maxArgs: 0,
+    usesFrame: false,
+    sqliteFrame: ['GROUPS', 'FOLLOWING', 'UNBOUNDED FOLLOWING'],
+    compute: (rows, r) => r.real(rows.peerEnd / rows.size),
+  },
   {
     name: 'ntile',
     minArgs: 1,
     maxArgs: 1,
     usesFrame: false,
+    sqliteFrame: ['ROWS', 'CURRENT ROW', 'UNBOUNDED FOLLOWING'],
     compute(rows, r) {
       const n = toInt(rows.type(0, 0), rows.value(0, 0));
       if (n <= 0) return r.error('argument of ntile must be a positive integer');
@@ -137,6 +155,7 @@ const builtins: WindowFunction[] = [
     minArgs: 1,
     maxArgs: 1,
     usesFrame: true,
+    sqliteFrame: null,
     compute: (rows, r) => (rows.frameSize() > 0 ? deliver(rows, 0, rows.frameRow(0), r) : r.null()),
   },
   {
@@ -144,6 +163,7 @@ const builtins: WindowFunction[] = [
     minArgs: 1,
     maxArgs: 1,
     usesFrame: true,
+    sqliteFrame: null,
     compute(rows, r) {
       const size = rows.frameSize();
       if (size === 0) return r.null();
@@ -155,6 +175,7 @@ const builtins: WindowFunction[] = [
     minArgs: 2,
     maxArgs: 2,
     usesFrame: true,
+    sqliteFrame: null,
     compute(rows, r) {
       const size = rows.frameSize();
       if (size === 0) return r.null();
