@@ -171,11 +171,14 @@ export class WindowPlan implements WindowHost {
     const plan = compileFrame(window.frame, window.orderBy, this.argContext);
     const fixed = builtin?.sqliteFrame;
     const sorting = this.sorting(window, fixed ? frameSignature(fixed[0], fixed[1], null, fixed[2], null, EXCLUDE_NONE) : plan.signature);
+    const lower = name.toLowerCase();
+    const sliding = plan.start.type !== 'UNBOUNDED PRECEDING';
+    const extreme = create && !override && argc === 1 && sliding && (lower === 'min' || lower === 'max') ? (lower === 'max' ? MAX : MIN) : null;
     const call: WindowCall = {
       builtin: builtin ?? null,
       create,
       invertible,
-      extreme: override || argc !== 1 || builtin || plan.start.type === 'UNBOUNDED PRECEDING' ? null : name.toLowerCase() === 'min' ? MIN : name.toLowerCase() === 'max' ? MAX : null,
+      extreme,
       ctx: { ...functions, collation: args[0]?.collation ?? BINARY },
       args: args.map((a) => this.addInput(a.fn)),
       filter: filter ? this.addInput(() => produce(ValueType.Integer, truth(filter) === true ? 1 : 0)) : -1,
