@@ -16,6 +16,7 @@ import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, FunctionCall } from '../sql/ast.js';
 import { lookupFunction } from '../func/registry.js';
+import { windowFunction } from '../func/window.js';
 import type { FunctionContext, FunctionDescriptor, ScalarFunction } from '../func/types.js';
 import { Affinity, affinityOfType, castValue, convertedType } from '../value/affinity.js';
 import { CapturingResult, SlotArgs } from '../value/args.js';
@@ -102,6 +103,12 @@ export interface AggregateHost {
 
 export type AggregateDescriptor = Extract<FunctionDescriptor, { kind: 'aggregate' }>;
 
+/** Compiles the window function calls (`… OVER …`) of a SELECT (exec/window.ts). */
+export interface WindowHost {
+  /** An evaluator of the call's result for the row being output. */
+  call(expr: FunctionCall): Compiled;
+}
+
 /** What compilation needs besides the expression. */
 export interface CompileContext {
   scope: Scope | null;
@@ -109,6 +116,8 @@ export interface CompileContext {
   functions: FunctionContext;
   /** Where aggregate calls go; null where aggregates are not allowed (WHERE, ON, inside another aggregate). */
   aggregates?: AggregateHost | null;
+  /** Where window function calls go; null or absent where they are not allowed. */
+  windows?: WindowHost | null;
   /** The statement's compile environment, where subqueries may appear. */
   env?: CompileEnv;
   /**
@@ -749,9 +758,13 @@ function like(expr: Extract<Expr, { kind: 'like' }>, cx: CompileContext): Compil
 
 function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileContext): Compiled {
   const name = expr.name.name;
-  if (expr.over) throw notSupported('window functions');
+  if (expr.over) {
+    if (!cx.windows) throw new SqliteError('SQLITE_ERROR', `misuse of window function ${name}()`);
+    return cx.windows.call(expr);
+  }
   const argc = expr.star ? 0 : expr.args.length;
   const descriptor = cx.functions.overrides?.find(name, argc) ?? lookupFunction(name, argc);
+  if (!descriptor && windowFunction(name)) throw new SqliteError('SQLITE_ERROR', `misuse of window function ${name}()`);
   if (descriptor?.kind === 'aggregate') {
     if (!cx.aggregates) throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);
     return cx.aggregates.call(expr, descriptor);

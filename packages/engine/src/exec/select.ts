@@ -36,6 +36,7 @@ import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
 import { minMaxFromEnd } from './minmax-plan.js';
+import { WindowPlan, WindowStream, containsWindow, hasWindows } from './window.js';
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -79,7 +80,6 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   if (select.with || select.compounds.length > 0) throw notSupported('WITH and compound SELECT');
   const core = select.first;
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
-  if (core.windows.length > 0) throw notSupported('windows');
 
   const planStart = planMark();
   const sources: RowSource[] = [];
@@ -138,13 +138,16 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
 
   const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy, env.functions);
   const plan = aggregated ? new AggregatePlan(cx) : null;
-  const outCx = plan ? plan.outputContext() : cx;
+  const groupOutCx = plan ? plan.outputContext() : cx;
+  // Window functions run over the rows (or groups) that pass WHERE and HAVING, before DISTINCT and ORDER BY.
+  const windows = hasWindows(core, select.orderBy) ? new WindowPlan(groupOutCx, core.windows) : null;
+  const outCx = windows ? windows.outputContext() : groupOutCx;
   const names: string[] = [];
   const meta: ColumnMeta[] = [];
   const outputs: Compiled[] = [];
   const outputExprs: (Expr | null)[] = [];
   const rowColumns: (Compiled | null)[] = [];
-  for (const column of core.columns) addResultColumn(column, scope, env.sql, outCx, plan, names, meta, outputs, outputExprs, rowColumns);
+  for (const column of core.columns) addResultColumn(column, scope, env.sql, outCx, plan, windows, names, meta, outputs, outputExprs, rowColumns);
 
   let stream: RowStream = join;
   if (plan) {
@@ -152,9 +155,10 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
     const tooLarge: SqliteError[] = [];
     const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
     if (tooLarge.length > 0) throw tooLarge[0]!;
-    const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
+    const having = core.having ? compileExpr(core.having, withAliases(groupOutCx)).fn : null;
     stream = new GroupStream(plan, () => join.next(), keys, having);
   }
+  if (windows) stream = new WindowStream(windows, stream);
 
   const tooLarge: SqliteError[] = [];
   const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx, tooLarge));
@@ -168,7 +172,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const outermost = levels[0]?.source;
   const outerPlan = outermost instanceof TableSource ? planTables[sources.indexOf(outermost)]! : null;
   let sortKeys = keys;
-  if (outerPlan?.seekable && !plan && keys.length > 0 && !outerJoined) {
+  if (outerPlan?.seekable && !plan && !windows && keys.length > 0 && !outerJoined) {
     const terms = orderTerms(select.orderBy, keys, names, outputExprs, scope, outerPlan.index);
     if (deliverOrder(outermost as TableSource, outerPlan.indexes, terms, (index) => limit !== null || covers(outerPlan, index))) sortKeys = [];
   }
@@ -204,6 +208,7 @@ class AliasScope implements Scope {
     const name = ref.column.name.toLowerCase();
     const expr = this.aliases.get(name);
     if (!expr || this.expanding.has(name)) return undefined;
+    if (containsWindow(expr)) throw new SqliteError('SQLITE_ERROR', `misuse of aliased window function ${ref.column.name}`);
     this.expanding.add(name);
     try {
       return compileExpr(expr, { ...this.context, scope: this });
@@ -224,6 +229,10 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     }
     if (n > outputExprs.length) return compileExpr({ kind: 'null', start: 0, end: 0 }, cx);
     const expr = outputExprs[n - 1];
+    // SQLite reports an aggregate in a window function named this way before the window function.
+    if (expr && containsWindow(expr) && containsAggregate(expr, cx.functions)) {
+      throw new SqliteError('SQLITE_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
+    }
     const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
@@ -255,6 +264,7 @@ function addResultColumn(
   sql: string,
   cx: CompileContext,
   plan: AggregatePlan | null,
+  windows: WindowPlan | null,
   names: string[],
   meta: ColumnMeta[],
   outputs: Compiled[],
@@ -274,7 +284,8 @@ function addResultColumn(
   expandStar(scope, column.kind === 'tableStar' ? column.table.name : null, (name, described, compiled, expr) => {
     names.push(name);
     meta.push(metaOf(name, described));
-    outputs.push(plan ? plan.capture(compiled) : compiled);
+    const grouped = plan ? plan.capture(compiled) : compiled;
+    outputs.push(windows ? windows.capture(grouped) : grouped);
     outputExprs.push(expr);
     rowColumns.push(compiled);
   });

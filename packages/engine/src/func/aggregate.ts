@@ -144,7 +144,12 @@ class Summation implements Aggregate {
     if (t === ValueType.Null) return;
     this.count--;
     if (!this.approx && t === ValueType.Integer) {
-      const big = BigInt(this.exact) - BigInt(v as Int64);
+      const s = this.exact;
+      if (typeof s === 'number' && typeof v === 'number' && Number.isSafeInteger(s - v)) {
+        this.exact = s - v;
+        return;
+      }
+      const big = BigInt(s) - BigInt(v as Int64);
       this.exact = big >= -9007199254740991n && big <= 9007199254740991n ? Number(big) : BigInt.asIntN(64, big);
     } else if (t === ValueType.Integer) {
       const neg = -BigInt(v as Int64);

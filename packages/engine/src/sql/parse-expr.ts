@@ -510,6 +510,11 @@ function parseFrame(p: Parser): FrameSpec {
       exclude = 'TIES';
     }
   }
+  // SQLite's grammar action rejects a frame that would end before it starts.
+  const end = to?.type ?? 'CURRENT ROW';
+  if ((from.type === 'CURRENT ROW' && end === 'PRECEDING') || (from.type === 'FOLLOWING' && (end === 'PRECEDING' || end === 'CURRENT ROW'))) {
+    p.deferError(new SqlSyntaxError('unsupported frame specification', start));
+  }
   return { units, from, to, exclude, start, end: p.lastEnd };
 }
 

@@ -44,6 +44,10 @@ export function forEachChild(expr: Expr, visit: (child: Expr) => void): void {
       expr.args.forEach(visit);
       for (const term of expr.orderBy) visit(term.expr);
       if (expr.filter) visit(expr.filter);
+      if (expr.over?.kind === 'window') {
+        expr.over.partitionBy.forEach(visit);
+        for (const term of expr.over.orderBy) visit(term.expr);
+      }
       return;
     case 'row':
       expr.items.forEach(visit);

@@ -297,6 +297,70 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
   return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
 }
 
+// ---- window functions ---------------------------------------------------------------------------
+
+/**
+ * A window function call in a result column. Over one table (not grouped) the window's ORDER BY
+ * mostly ends with the rowid, which makes the order within each partition total, so every function
+ * and ROWS frames are deterministic. Elsewhere peers' order is left to the engine (joins may be planned in
+ * different orders), so only functions that depend on peers as a whole appear: the rank family and
+ * count(), with RANGE or GROUPS frames.
+ */
+function windowCall(cx: Cx): SqlNode {
+  const prng = cx.prng;
+  const table = cx.mode === 'row' && cx.scope.length === 1 && cx.scope[0]!.rowid ? cx.scope[0]! : null;
+  const exact = table !== null && prng.chance(0.7) ? table : null;
+  const arg = (): SqlNode => expr(cx, prng.range(0, 2));
+  const small = (lo: number, hi: number): SqlNode => literal(int(BigInt(prng.range(lo, hi))));
+  /** An aggregate call, with FILTER now and then. */
+  const aggregate = (fn: SqlNode): SqlNode => (prng.chance(0.2) ? seq(fn, ' FILTER (WHERE ', expr(cx, 1), ')') : fn);
+  const peerwise: (() => SqlNode)[] = [
+    () => call(prng.pick(['rank', 'dense_rank', 'percent_rank', 'cume_dist']), []),
+    () => aggregate(exprNode(['count(*)'], [])),
+    () => aggregate(call('count', [arg()])),
+  ];
+  const ordered: (() => SqlNode)[] = [
+    () => call('row_number', []),
+    () => call('ntile', [small(1, 4)]),
+    () => call(prng.pick(['lag', 'lead']), prng.chance(0.5) ? [arg()] : [arg(), small(0, 3), arg()]),
+    () => call(prng.pick(['first_value', 'last_value']), [arg()]),
+    () => call('nth_value', [arg(), small(1, 3)]),
+    () => aggregate(call(prng.pick(['sum', 'total', 'avg', 'min', 'max']), [arg()])),
+  ];
+  const fn = prng.pick(exact ? [...peerwise, ...ordered] : peerwise)();
+  return { ...seq(fn, ' OVER (', windowSpec(cx, exact), ')'), expr: true, feature: 'window' };
+}
+
+/** `PARTITION BY … ORDER BY … frame`; `exact` is the table whose rowid ends the ORDER BY, if any. */
+function windowSpec(cx: Cx, exact: Source | null): SqlNode {
+  const prng = cx.prng;
+  const partition: SqlNode[] = [];
+  for (let n = prng.chance(0.5) ? prng.range(1, 2) : 0; n > 0; n--) partition.push(expr(cx, 1));
+  const terms: SqlNode[] = [];
+  for (let n = prng.chance(0.75) ? prng.range(1, 2) : 0; n > 0; n--) {
+    const direction = prng.chance(0.3) ? prng.pick([' DESC', ' ASC', ' DESC NULLS FIRST', ' NULLS LAST']) : '';
+    terms.push(seq(expr(cx, 1), direction));
+  }
+  if (exact) terms.push(leaf(`${exact.alias}.rowid`));
+  const frame = terms.length > 0 && prng.chance(0.6) ? leaf(frameClause(cx, exact !== null, terms.length === 1)) : null;
+  return seq(list('PARTITION BY ', partition, ', ', ' '), list('ORDER BY ', terms, ', ', ' '), frame);
+}
+
+/** A frame clause; ROWS only when the order is total, offsets with RANGE only over one ORDER BY term. */
+function frameClause(cx: Cx, total: boolean, oneTerm: boolean): string {
+  const prng = cx.prng;
+  const units = prng.pick(total ? ['ROWS', 'RANGE', 'GROUPS'] : ['RANGE', 'GROUPS']);
+  const offsets = units !== 'RANGE' || oneTerm;
+  const bound = (end: boolean): string => {
+    const r = prng.float();
+    if (offsets && r < 0.5) return `${prng.pick(['0', '1', '1', '2', '3', '1.5'])} ${prng.pick(['PRECEDING', 'FOLLOWING'])}`;
+    if (r < 0.75) return 'CURRENT ROW';
+    return end ? 'UNBOUNDED FOLLOWING' : 'UNBOUNDED PRECEDING';
+  };
+  const exclude = prng.chance(0.2) ? ` EXCLUDE ${prng.pick(['NO OTHERS', 'CURRENT ROW', 'GROUP', 'TIES'])}` : '';
+  return `${units} BETWEEN ${bound(false)} AND ${bound(true)}${exclude}`;
+}
+
 // ---- SELECT -------------------------------------------------------------------------------------
 
 function relationsOf(scenario: Scenario): Relation[] {
@@ -412,7 +476,7 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
       w += starWidth;
       continue;
     }
-    const e = expr(cx, prng.range(0, 3));
+    const e = has(cx, 'window') && prng.chance(0.2) ? windowCall(cx) : expr(cx, prng.range(0, 3));
     if (prng.chance(0.25)) {
       const alias = `r${aliases.length + 1}`;
       aliases.push(alias);
