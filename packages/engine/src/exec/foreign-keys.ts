@@ -555,12 +555,12 @@ export function dropTableDelete(env: CompileEnv, table: TableInfo): ((bt: Btree,
   const referenced = env.catalog.referencing(table).length > 0;
   if (!referenced && !state.deferAll && !table.foreignKeys.some((fk) => fk.deferred)) return null;
   const keys = rowForeignKeys(env, table, 'DELETE', { ignoreErrors: true });
-  if (!keys) return null;
+  if (!keys && !referenced) return null;
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   return (bt, effects) => {
     // Only a parent's rows, or a child's with deferred violations outstanding, matter.
     if (!referenced && state.deferred === 0 && state.deferredImmediate === 0) return;
-    keys.start(bt, effects);
+    keys?.start(bt, effects);
     const rowids: Int64[] = [];
     const cursor = treeOf(bt, table).cursor(table.root);
     try {
@@ -573,10 +573,10 @@ export function dropTableDelete(env: CompileEnv, table: TableInfo): ((bt: Btree,
     try {
       for (const rowid of rowids) {
         if (!writer.read(rowid, row)) continue;
-        keys.removing(row);
+        keys?.removing(row);
         writer.delete(row);
         effects.changes++;
-        keys.act(row, null);
+        keys?.act(row, null);
       }
     } finally {
       writer.close();
