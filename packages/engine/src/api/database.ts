@@ -36,6 +36,7 @@ import { type PragmaHost, pragmaReturnsRows } from '../exec/pragma.js';
 import { ConnectionFunctions, type FunctionOptions } from './user-functions.js';
 import { ConstraintError } from '../exec/rowwrite.js';
 import { TriggerState } from '../exec/trigger.js';
+import { ForeignKeyState } from '../exec/foreign-keys.js';
 import { registerTemp } from '../exec/schemas.js';
 import { TempDatabase } from './temp-database.js';
 
@@ -115,7 +116,8 @@ export class Database {
   /** Counts `function` calls, so that prepared statements compile again to see new definitions. */
   functionsVersion = 0;
   /** Settings PRAGMA reads and writes. */
-  private foreignKeys = false;
+  /** PRAGMA foreign_keys and defer_foreign_keys, and the outstanding violations. */
+  private readonly fkState = new ForeignKeyState();
   private busyTimeout = 0;
   private cacheSize: number;
   private synchronousLevel: number;
@@ -296,6 +298,7 @@ export class Database {
         break;
       case 'commit':
         if (this.tx === 'none') throw new SqliteError('SQLITE_ERROR', 'cannot commit - no transaction is active');
+        this.fkState.checkCommit();
         this.commitTransaction();
         break;
       case 'rollback':
@@ -308,6 +311,7 @@ export class Database {
             this.catalog = null;
           }
           this.savepoints.truncate(depth + 1);
+          this.fkState.rollbackTo(depth);
           break;
         }
         if (this.tx === 'none') throw new SqliteError('SQLITE_ERROR', 'cannot rollback - no transaction is active');
@@ -327,12 +331,15 @@ export class Database {
           this.temp.openSavepoint();
         }
         this.savepoints.push(stmt.name.name);
+        this.fkState.openSavepoint();
         break;
       case 'release': {
         const depth = this.savepoints.find(stmt.name.name);
         if (depth === 0 && this.savepoints.startedTransaction) {
+          this.fkState.checkCommit();
           this.commitTransaction();
         } else {
+          this.fkState.release(depth);
           if (this.tx === 'write') {
             bt.releaseSavepoint(depth);
             this.temp.releaseSavepoint(depth);
@@ -389,11 +396,14 @@ export class Database {
         this.catalog = null;
         bt.rollbackToSavepoint(depth);
         this.temp.rollbackToSavepoint(depth);
+        this.fkState.statementUndone();
       }
       bt.releaseSavepoint(depth);
       this.temp.releaseSavepoint(depth);
     }
     this.end(access === 'read', failed);
+    // In autocommit mode, whatever the statement was, its transaction ended.
+    if (this.tx === 'none') this.fkState.transactionEnded();
   }
 
   /** Opens a read or write transaction: one of its own in autocommit mode, else the explicit one. */
@@ -473,10 +483,16 @@ export class Database {
         return db.tx === 'write';
       },
       get foreignKeys() {
-        return db.foreignKeys;
+        return db.fkState.enabled;
       },
       set foreignKeys(on: boolean) {
-        db.foreignKeys = on;
+        db.fkState.enabled = on;
+      },
+      get deferForeignKeys() {
+        return db.fkState.deferAll;
+      },
+      set deferForeignKeys(on: boolean) {
+        db.fkState.deferAll = on;
       },
       get recursiveTriggers() {
         return db.triggerState.recursive;
@@ -557,6 +573,11 @@ export class Database {
     return bt;
   }
 
+  /** The connection's foreign key state, for compiling and running statements. */
+  get foreignKeyState(): ForeignKeyState {
+    return this.fkState;
+  }
+
   /** The connection's trigger state, for compiling statements. */
   get triggerStateOf(): TriggerState {
     return this.triggerState;
@@ -601,6 +622,7 @@ export class Database {
   private endTransaction(): void {
     this.tx = 'none';
     this.savepoints.clear();
+    this.fkState.transactionEnded();
   }
 }
 
@@ -617,6 +639,8 @@ export class Statement {
   /** The catalog `program` was compiled against. */
   private programCatalog: Catalog | null = null;
   private programFunctions = -1;
+  /** The foreign key settings' version `program` was compiled under. */
+  private programKeys = -1;
   private rawMode = false;
   private pluckMode = false;
   private safeInts = false;
@@ -717,7 +741,7 @@ export class Statement {
     let failed = true;
     try {
       const program = this.compiled(params);
-      program.open(db.btree, { changes: 0, lastInsertRowid: 0 });
+      this.openProgram(program, { changes: 0, lastInsertRowid: 0 });
       try {
         while (program.step()) yield this.rowOf(program);
       } finally {
@@ -740,7 +764,7 @@ export class Statement {
     let failed = true;
     try {
       const program = this.compiled(params);
-      program.open(db.btree, effects ?? { changes: 0, lastInsertRowid: 0 });
+      this.openProgram(program, effects ?? { changes: 0, lastInsertRowid: 0 });
       try {
         body(program);
       } finally {
@@ -753,6 +777,22 @@ export class Statement {
     } finally {
       db.leave(this.access, failed);
     }
+  }
+
+  /**
+   * Starts `program`. A writing statement does its work here; then its violations of immediate foreign
+   * keys (and, in autocommit mode, of deferred ones) fail it.
+   */
+  private openProgram(program: Program, effects: Effects): void {
+    const db = this.db;
+    if (this.access !== 'write') {
+      program.open(db.btree, effects);
+      return;
+    }
+    const keys = db.foreignKeyState;
+    keys.beginStatement();
+    program.open(db.btree, effects);
+    keys.endStatement(!db.inTransaction);
   }
 
   /** The program for the current schema (compiled again when it changed), with `params` bound. */
@@ -772,7 +812,8 @@ export class Statement {
   private current(): Program {
     const db = this.db;
     const catalog = this.access === 'own' ? db.within(true, () => db.currentCatalog()) : db.currentCatalog();
-    if (!this.program || this.programCatalog !== catalog || this.programFunctions !== db.functionsVersion) {
+    const keys = db.foreignKeyState;
+    if (!this.program || this.programCatalog !== catalog || this.programFunctions !== db.functionsVersion || this.programKeys !== keys.version) {
       this.bindings.reset(this.parameters.length);
       this.program = compileStatement(this.ast, {
         sql: this.source,
@@ -781,7 +822,9 @@ export class Statement {
         functions: db.functionContext,
         connection: db.pragmaHost,
         triggerState: db.triggerStateOf,
+        foreignKeys: keys,
       });
+      this.programKeys = keys.version;
       this.programCatalog = catalog;
       this.programFunctions = db.functionsVersion;
     }

@@ -22,6 +22,7 @@ import { compileCreateTableAs } from './create-as.js';
 import { checkStrictColumns } from './strict.js';
 import { IndexWriter } from './rowwrite.js';
 import { dropTriggersOf } from './trigger-ddl.js';
+import { dropTableDelete } from './foreign-keys.js';
 import { createdSchema, isKnownSchema, tempTree, treeOf } from './schemas.js';
 
 function checkSchema(schema: Identifier | null): void {
@@ -200,7 +201,9 @@ export function compileDrop(stmt: DropStmt, env: CompileEnv): Program {
     }
     if (isReserved(table.name)) throw new SqliteError('SQLITE_ERROR', `table ${table.name} may not be dropped`);
     const catalog = env.catalog;
-    return writeProgram((bt) => {
+    const implicitDelete = dropTableDelete(env, table);
+    return writeProgram((bt, effects) => {
+      implicitDelete?.(bt, effects);
       dropTriggersOf(bt, catalog, table);
       dropTable(treeOf(bt, table), table);
       if (table.autoincrement) forgetSequence(bt, catalog, table.name);

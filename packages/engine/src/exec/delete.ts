@@ -16,6 +16,7 @@ import { TableWriter } from './rowwrite.js';
 import { RowidScan, targetTable, viewTarget } from './scan.js';
 import { effectiveConflict, rowTriggers } from './trigger.js';
 import { compileViewDelete } from './instead-of.js';
+import { rowForeignKeys } from './foreign-keys.js';
 
 export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
   if (stmt.with) env = withClauseEnv(stmt.with, env);
@@ -34,7 +35,9 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
   const triggers = rowTriggers(env, table, 'DELETE', effectiveConflict(env, null));
   const before = triggers && triggers.before.length > 0 ? triggers : null;
   const after = triggers && triggers.after.length > 0 ? triggers : null;
+  const keys = rowForeignKeys(env, table, 'DELETE');
   const run = (bt: Btree, effects: Effects): void => {
+    keys?.start(bt, effects);
     const rowids = rows.collect(bt);
     const row = new RowImage(table.columns.length);
     // With BEFORE triggers, which may change or delete the row, it is read again after them.
@@ -45,8 +48,11 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
         if (!writer.read(rowid, row)) continue;
         if (before && (!before.fireBefore(row, null, bt, effects) || !writer.read(rowid, current))) continue;
         returning?.capture(row);
+        // SQLite checks and acts on the row as it was before the BEFORE triggers.
+        keys?.removing(row);
         writer.delete(current);
         effects.changes++;
+        keys?.act(row, null);
         after?.fireAfter(row, null, bt, effects);
       }
     } finally {

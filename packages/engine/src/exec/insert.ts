@@ -28,6 +28,7 @@ import { TableWriter } from './rowwrite.js';
 import { type RowTriggers, effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
 import { compileViewInsert } from './instead-of.js';
 import { isKnownSchema } from './schemas.js';
+import { mayReplace, replaceWithForeignKeys, rowForeignKeys } from './foreign-keys.js';
 
 /** Rows to insert, each `width` values wide, delivered one at a time into `types`/`values`. */
 export interface RowSource {
@@ -66,17 +67,31 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const or = effectiveConflict(env, stmt.or);
   const triggers = rowTriggers(env, table, 'INSERT', or);
   const replace = replaceDeletes(env, table, or);
-  writer.replaceHook = replace;
+  const victims = mayReplace(table, or) ? rowForeignKeys(env, table, 'DELETE') : null;
+  writer.replaceHook = replaceWithForeignKeys(replace, victims);
+  // SQLite checks no parent side of immediate constraints for one row that fires and deletes nothing.
+  const keys = rowForeignKeys(env, table, 'INSERT', { singleRow: !env.trigger && !firing && !victims && isSingleRow(stmt) });
+  writer.writeCheck = keys;
   const run = (bt: Btree, effects: Effects): void => {
     if (replace) {
       replace.bt = bt;
       replace.effects = effects;
     }
+    victims?.start(bt, effects);
+    keys?.start(bt, effects);
     autoincrement?.begin(bt);
     insertRows(bt, effects, { table, targets, source, writer, autoincrement, returning, upsert, or, triggers });
     autoincrement?.end(bt);
   };
   return returning ? returning.program(run) : writeProgram(run);
+}
+
+/** Whether the statement inserts one row: DEFAULT VALUES, or a VALUES of one row. */
+function isSingleRow(stmt: InsertStmt): boolean {
+  const select = stmt.select;
+  if (!select) return true;
+  const core = select.first;
+  return core.kind === 'values' && core.rows.length === 1 && select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit && !select.with;
 }
 
 /** The table column `name` names, or the rowid. */

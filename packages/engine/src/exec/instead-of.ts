@@ -62,6 +62,7 @@ function viewTarget(view: ViewInfo, env: CompileEnv): ViewTarget {
     autoincrement: false,
     checks: [],
     indexes: [],
+    foreignKeys: [],
   };
   return { table, query };
 }

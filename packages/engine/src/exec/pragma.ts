@@ -21,6 +21,7 @@ import { readSchema } from '../schema/schema.js';
 import type { CreateTableStmt, PragmaStmt } from '../sql/ast.js';
 import { parse } from '../sql/index.js';
 import type { ColumnMeta, CompileEnv, Effects, Program } from './program.js';
+import { FOREIGN_KEY_CHECK_COLUMNS, FOREIGN_KEY_LIST_COLUMNS, foreignKeyCheck, foreignKeyList } from './fk-pragmas.js';
 
 /** What a pragma needs from its connection. */
 export interface PragmaHost {
@@ -34,6 +35,8 @@ export interface PragmaHost {
   /** Whether the explicit transaction has begun writing. */
   readonly writing: boolean;
   foreignKeys: boolean;
+  /** PRAGMA defer_foreign_keys. */
+  deferForeignKeys: boolean;
   /** PRAGMA recursive_triggers: whether a trigger may fire itself (off by default, as in stock SQLite). */
   recursiveTriggers: boolean;
   /** SQLite's level: 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA (above 2 runs as FULL). */
@@ -354,6 +357,15 @@ const PRAGMAS: Record<string, PragmaDef> = {
       return [];
     },
   },
+  defer_foreign_keys: {
+    columns: ['defer_foreign_keys'],
+    rowsWithValue: false,
+    run(host, value) {
+      if (value === null) return [row(int(host.deferForeignKeys ? 1 : 0))];
+      host.deferForeignKeys = booleanValue(value);
+      return [];
+    },
+  },
   recursive_triggers: {
     columns: ['recursive_triggers'],
     rowsWithValue: false,
@@ -369,6 +381,19 @@ const PRAGMAS: Record<string, PragmaDef> = {
     run(host, value) {
       if (value !== null) host.busyTimeout = Math.max(0, atoi32(value));
       return [row(int(host.busyTimeout))];
+    },
+  },
+  foreign_key_list: {
+    columns: FOREIGN_KEY_LIST_COLUMNS,
+    rowsWithValue: true,
+    run: (host, value, schema) => (value === null ? [] : host.read(() => foreignKeyList(host.catalog(), value, schema || undefined))),
+  },
+  foreign_key_check: {
+    columns: FOREIGN_KEY_CHECK_COLUMNS,
+    rowsWithValue: true,
+    run(host, value, schema) {
+      const temp = schema === 'temp';
+      return host.read(() => (temp && !host.tempBtree ? [] : foreignKeyCheck(host.catalog(), host.btree, value, temp ? 'temp' : 'main')));
     },
   },
   table_info: tableInfo(false),
@@ -399,7 +424,7 @@ const PRAGMAS: Record<string, PragmaDef> = {
 };
 
 /** Pragmas that answer for the (empty) temp schema instead of failing on it. */
-const TEMP_AWARE = new Set<PragmaDef>([PRAGMAS.table_info!, PRAGMAS.table_xinfo!, TABLE_LIST, INDEX_LIST, PRAGMAS.index_info!, PRAGMAS.index_xinfo!]);
+const TEMP_AWARE = new Set<PragmaDef>([PRAGMAS.foreign_key_list!, PRAGMAS.foreign_key_check!, PRAGMAS.table_info!, PRAGMAS.table_xinfo!, TABLE_LIST, INDEX_LIST, PRAGMAS.index_info!, PRAGMAS.index_xinfo!]);
 
 function headerIntNamed(name: string, field: number): PragmaDef {
   return { columns: [name], rowsWithValue: true, run: (host) => headerInt(field).run(host, null, 'main') };

@@ -27,6 +27,7 @@ import { type PragmaHost, compilePragma } from './pragma.js';
 import { compileUpdate } from './update.js';
 import { explainQueryPlan } from './explain.js';
 import type { TriggerContext, TriggerState } from './trigger.js';
+import type { ForeignKeyState } from './foreign-keys.js';
 import { compileCreateTrigger, compileDropTrigger } from './trigger-ddl.js';
 import { compileAlterTable } from './alter.js';
 import { compileAnalyze } from './analyze.js';
@@ -80,6 +81,8 @@ export interface CompileEnv {
   triggerState?: TriggerState;
   /** Set while a trigger's WHEN and body are compiled: OLD and NEW, the conflict override (trigger.ts). */
   trigger?: TriggerContext;
+  /** The connection's foreign key settings and counters (foreign-keys.ts); without it none are enforced. */
+  foreignKeys?: ForeignKeyState;
 }
 
 /** Compiles a parsed statement (other than transaction control, which the connection handles). */

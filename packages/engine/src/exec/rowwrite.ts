@@ -167,7 +167,17 @@ export class IndexWriter {
 export interface ReplaceHook {
   readonly active: boolean;
   before(victim: RowImage): void;
+  /** Right before the deletion, once the BEFORE triggers ran (foreign key checks). */
+  deleting?(victim: RowImage): void;
   after(victim: RowImage): void;
+}
+
+/**
+ * Checks made when a row has passed its constraints, before anything of it is written (foreign keys,
+ * foreign-keys.ts): `old` is the version an UPDATE replaces, null for an INSERT.
+ */
+export interface WriteCheck {
+  beforeWrite(row: RowImage, old: RowImage | null): void;
 }
 
 /** Writes rows of one table, maintaining its indexes and enforcing its constraints. */
@@ -195,6 +205,8 @@ export class TableWriter {
   upsertClause = -1;
   /** …and the rowid of the row the new one conflicted with. */
   upsertRowid: Int64 = 0;
+  /** Foreign key checks of each row written; null when none applies. */
+  writeCheck: WriteCheck | null = null;
 
   constructor(
     readonly table: TableInfo,
@@ -350,6 +362,7 @@ export class TableWriter {
       }
       this.deleteConflicting(other);
     }
+    this.writeCheck?.beforeWrite(row, old);
     if (old) {
       for (let k = 0; k < indexes.length; k++) {
         const index = indexes[k]!;
@@ -389,6 +402,7 @@ export class TableWriter {
     hook.before(this.victim);
     // The BEFORE triggers may have changed or deleted the row.
     if (!this.read(rowid, this.victim)) return;
+    hook.deleting?.(this.victim);
     this.delete(this.victim);
     hook.after(this.victim);
   }

@@ -147,6 +147,7 @@ export class TriggerProgram {
       functions: this.env.functions,
       connection: this.env.connection,
       triggerState: this.env.triggerState,
+      foreignKeys: this.env.foreignKeys,
       trigger: { scope, orconf: this.orconf, cache: this.cache },
     };
     let when: Evaluator | null = null;
@@ -168,7 +169,7 @@ export class TriggerProgram {
   fire(old: RowImage | null, row: RowImage | null, bt: Btree, effects: Effects): boolean {
     const state = this.state;
     const active = state.active;
-    if (!state.recursive && active.includes(this.info)) return true;
+    if (!state.recursive && !this.info.foreignKeyAction && active.includes(this.info)) return true;
     if (active.length >= MAX_TRIGGER_DEPTH) throw new SqliteError('SQLITE_ERROR', 'too many levels of trigger recursion');
     const counters = state.counters;
     const savedChanges = counters.changes;

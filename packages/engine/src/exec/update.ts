@@ -21,6 +21,7 @@ import { TableWriter } from './rowwrite.js';
 import { RowidScan, targetTable, viewTarget } from './scan.js';
 import { effectiveConflict, replaceDeletes, rowTriggers } from './trigger.js';
 import { compileViewUpdate } from './instead-of.js';
+import { mayReplace, replaceWithForeignKeys, rowForeignKeys } from './foreign-keys.js';
 
 export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   if (stmt.with) env = withClauseEnv(stmt.with, env);
@@ -56,7 +57,10 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   const before = triggers && triggers.before.length > 0 ? triggers : null;
   const after = triggers && triggers.after.length > 0 ? triggers : null;
   const replace = replaceDeletes(env, table, or);
-  writer.replaceHook = replace;
+  const victims = mayReplace(table, or) ? rowForeignKeys(env, table, 'DELETE') : null;
+  writer.replaceHook = replaceWithForeignKeys(replace, victims);
+  const keys = rowForeignKeys(env, table, 'UPDATE', { targets: assignments.targets });
+  writer.writeCheck = keys;
   // With BEFORE triggers, which may change the row, the columns not set are read again after them.
   const set = new Uint8Array(table.columns.length);
   for (const i of assignments.targets) if (i >= 0) set[i] = 1;
@@ -65,6 +69,8 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
       replace.bt = bt;
       replace.effects = effects;
     }
+    victims?.start(bt, effects);
+    keys?.start(bt, effects);
     const rowids = rows.collect(bt);
     const old = new RowImage(table.columns.length);
     const row = new RowImage(table.columns.length);
@@ -87,6 +93,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
         }
         if (writer.write(row, current, or)) {
           effects.changes++;
+          keys?.act(old, row);
           returning?.capture(row);
           after?.fireAfter(old, row, bt, effects);
         }

@@ -17,6 +17,7 @@ import { parse } from '../sql/index.js';
 import { Affinity, affinityOfType } from '../value/affinity.js';
 import { type IndexInfo, constraintIndexes, createdIndex } from './indexes.js';
 import { type TypedValue, missingColumnValue } from './defaults.js';
+import { type ForeignKeyInfo, foreignKeysOf } from './foreign-keys.js';
 
 export type { IndexColumn, IndexInfo, IndexOrigin } from './indexes.js';
 export { IndexSource } from './indexes.js';
@@ -57,6 +58,8 @@ export interface TableInfo {
   checks: CheckInfo[];
   /** Indexes in creation order: the constraints' automatic ones, then CREATE INDEX ones. */
   indexes: IndexInfo[];
+  /** Its foreign keys (as the child table), newest first (plan/foreign-keys.ts). */
+  foreignKeys: ForeignKeyInfo[];
   /** Set for a table of the temp schema (whose B-trees are in the temp database). */
   temp?: boolean;
 }
@@ -97,6 +100,8 @@ export interface TriggerInfo {
   sql: string;
   /** Set for a trigger of the temp schema. */
   temp?: boolean;
+  /** Set for the action of a foreign key (exec/fk-actions.ts), which always fires, even within itself. */
+  foreignKeyAction?: boolean;
 }
 
 /** Looks a collation up by name (case-insensitive); SQLite's three built-ins. */
@@ -131,6 +136,8 @@ export class Catalog {
   private readonly triggers = new Map<string, TriggerInfo>();
   /** Per lower-case table name: its triggers, the most recently created first (SQLite's firing order). */
   private readonly tableTriggers = new Map<string, TriggerInfo[]>();
+  /** Per lower-case parent table name: the foreign keys referring to it; built when first asked for. */
+  private parents: Map<string, ForeignKeyInfo[]> | null = null;
 
   private constructor(cookie: number) {
     this.cookie = cookie;
@@ -251,6 +258,34 @@ export class Catalog {
     return fromTemp ? [...fromTemp, ...own] : own;
   }
 
+  /**
+   * The foreign keys of `table`'s schema that name it as their parent, in SQLite's order: the newest
+   * table's first, each table's newest first.
+   */
+  referencing(table: { name: string; temp?: boolean }): readonly ForeignKeyInfo[] {
+    const schema = table.temp ? this.temp : this;
+    if (!schema) return NO_KEYS;
+    if (!schema.parents) {
+      const parents = new Map<string, ForeignKeyInfo[]>();
+      for (const child of [...schema.tables.values()].reverse()) {
+        for (const fk of child.foreignKeys) {
+          const key = fk.parent.toLowerCase();
+          const list = parents.get(key) ?? [];
+          list.push(fk);
+          parents.set(key, list);
+        }
+      }
+      schema.parents = parents;
+    }
+    return schema.parents.get(table.name.toLowerCase()) ?? NO_KEYS;
+  }
+
+  /** The tables of one schema (main, or temp with `temp`), in schema order. */
+  tablesOf(temp: boolean): TableInfo[] {
+    const schema = temp ? this.temp : this;
+    return schema ? [...schema.tables.values()] : [];
+  }
+
   /** Every index of every table, in schema order (main's, then temp's). */
   allIndexes(): IndexInfo[] {
     return [...this.indexes.values(), ...(this.temp ? this.temp.indexes.values() : [])];
@@ -317,6 +352,7 @@ export class Catalog {
 }
 
 const NO_TRIGGERS: readonly TriggerInfo[] = [];
+const NO_KEYS: readonly ForeignKeyInfo[] = [];
 
 const SCHEMA_TABLE_SQL = 'CREATE TABLE sqlite_schema(type text, name text, tbl_name text, rootpage int, sql text)';
 
@@ -363,6 +399,7 @@ export function tableInfo(stmt: CreateTableStmt, sql: string, root: number): Tab
     ...rowidKeyOptions(stmt, rowidAlias),
     checks: checksOf(stmt, sql),
     indexes: stmt.withoutRowid ? [] : constraintIndexes(stmt, { name, columns, rowidAlias }, collationByName),
+    foreignKeys: foreignKeysOf(stmt, columns),
   };
 }
 
