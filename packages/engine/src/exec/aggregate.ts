@@ -92,6 +92,20 @@ const misuseNested: AggregateHost = {
   },
 };
 
+/**
+ * The aggregate host of a non-aggregate query's ORDER BY: SQLite accepts the call while resolving
+ * names and fails later, when generating code, so the error is only recorded here (the caller throws
+ * it once every clause whose resolution errors come first has compiled).
+ */
+export function misuseInOrderBy(errors: SqliteError[]): AggregateHost {
+  return {
+    call(expr) {
+      errors.push(new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${expr.name.name}()`));
+      return { fn: () => produce(ValueType.Null, null), affinity: Affinity.None, collation: BINARY, explicitCollation: false };
+    },
+  };
+}
+
 /** The aggregate host of GROUP BY terms, where aggregates are not allowed. */
 export const noAggregatesInGroupBy: AggregateHost = {
   call() {

@@ -25,7 +25,7 @@ import type { ColumnTraits, QueryProgram } from './nested.js';
 import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
-import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
+import { AggregatePlan, GroupStream, containsAggregate, misuseInOrderBy, noAggregatesInGroupBy } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
 import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
@@ -134,7 +134,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 
-  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy, env.functions);
+  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, env.functions);
   const plan = aggregated ? new AggregatePlan(cx) : null;
   const outCx = plan ? plan.outputContext() : cx;
   const names: string[] = [];
@@ -155,12 +155,15 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   }
 
   const tooLarge: SqliteError[] = [];
-  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx, tooLarge));
+  const misused: SqliteError[] = [];
+  const orderCx = plan ? outCx : { ...outCx, aggregates: misuseInOrderBy(misused) };
+  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, orderCx, tooLarge));
   // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
   if (tooLarge.length > 0) throw tooLarge[0]!;
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
+  if (misused.length > 0) throw misused[0]!;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
   // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
   const outermost = levels[0]?.source;
@@ -228,11 +231,13 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
   return compileExpr(term, cx);
 }
 
-/** Whether the result columns, HAVING or ORDER BY call an aggregate function (outside subqueries). */
-function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: FunctionContext): boolean {
+/**
+ * Whether the result columns or HAVING call an aggregate function (outside subqueries). An aggregate
+ * in ORDER BY alone does not make the query an aggregate one: SQLite rejects it.
+ */
+function hasAggregate(core: SimpleSelect, functions: FunctionContext): boolean {
   for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr, functions)) return true;
-  if (core.having && containsAggregate(core.having, functions)) return true;
-  return orderBy.some((term) => containsAggregate(term.expr, functions));
+  return core.having !== null && containsAggregate(core.having, functions);
 }
 
 /** Whether ORDER BY spells the GROUP BY terms in order (then the groups come sorted). */

@@ -1,0 +1,40 @@
+/**
+ * Regression tests for differences the differential generator (test/diff) found once its aggregate,
+ * GROUP BY, subquery, compound, CTE, index and write features were turned on. Each query must give
+ * SQLite's column names, rows and storage classes, or its error message.
+ */
+import { afterAll } from 'vitest';
+import { QueryPair, checkQueries } from './support/query-oracle.js';
+
+const SETUP = `
+  CREATE TABLE t(x, y);
+  INSERT INTO t VALUES (1, 'a'), (2, 'B'), (2, NULL);
+`;
+
+const pair = new QueryPair(SETUP);
+afterAll(() => pair.close());
+
+function check(group: string, queries: string[]): void {
+  checkQueries(pair, group, queries);
+}
+
+check('an aggregate in ORDER BY alone does not make an aggregate query', [
+  'SELECT x FROM t ORDER BY min(x)',
+  'SELECT NULL FROM t ORDER BY 1, abs(count(*))',
+  'SELECT x AS z FROM t ORDER BY z, sum(x) + 1',
+  'SELECT (SELECT x FROM t ORDER BY count(*))',
+  'SELECT count(*) FROM t ORDER BY min(x)',
+  'SELECT x FROM t GROUP BY x ORDER BY count(*), 1',
+  'SELECT x FROM t GROUP BY x HAVING x ORDER BY min(y), 1',
+]);
+
+check('an aggregate where none is allowed: misuse of aggregate function', [
+  'SELECT x FROM t WHERE count(*) > 1',
+  'SELECT x FROM t WHERE count(*) ORDER BY min(x)',
+  'SELECT x FROM t ORDER BY min(x) LIMIT count(*)',
+  'SELECT 1 FROM t JOIN t AS u ON count(*)',
+  'SELECT 1 LIMIT count(*)',
+  'UPDATE t SET x = count(*)',
+  'DELETE FROM t WHERE max(x)',
+  'INSERT INTO t VALUES (count(*), 1)',
+]);
