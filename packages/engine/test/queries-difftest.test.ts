@@ -26,6 +26,21 @@ check('an aggregate in ORDER BY alone does not make an aggregate query', [
   'SELECT count(*) FROM t ORDER BY min(x)',
   'SELECT x FROM t GROUP BY x ORDER BY count(*), 1',
   'SELECT x FROM t GROUP BY x HAVING x ORDER BY min(y), 1',
+  // Rejected when generating code: argument errors come first, and the last misuse is the one named.
+  'SELECT x FROM t ORDER BY min(x), max(x)',
+  "SELECT x FROM t ORDER BY (avg(NULL) LIKE min(DISTINCT NULL))",
+  'SELECT x FROM t ORDER BY min(x), nosuch',
+  'SELECT x FROM t ORDER BY min(nosuch)',
+  'SELECT x FROM t ORDER BY min(count(*))',
+  'SELECT x FROM t ORDER BY min(x) LIMIT nosuch',
+]);
+
+check('an aggregate in WHERE or ON of an aggregate query: misuse of aggregate', [
+  'SELECT count(*) FROM t WHERE min(x) AND max(x)',
+  'SELECT count(*) FROM t JOIN t AS u ON count(*)',
+  'SELECT count(*) FROM t WHERE min(x) ORDER BY max(x)',
+  'SELECT count(*) FROM t WHERE min(x) AND nosuch',
+  'SELECT sum(x) FROM t WHERE min(x) LIMIT count(*)',
 ]);
 
 check('an aggregate where none is allowed: misuse of aggregate function', [

@@ -93,13 +93,17 @@ const misuseNested: AggregateHost = {
 };
 
 /**
- * The aggregate host of a non-aggregate query's ORDER BY: SQLite accepts the call while resolving
- * names and fails later, when generating code, so the error is only recorded here (the caller throws
- * it once every clause whose resolution errors come first has compiled).
+ * The aggregate host of clauses where SQLite accepts an aggregate call while resolving names but
+ * rejects it when generating code: ORDER BY of a non-aggregate query, WHERE and ON of an aggregate
+ * one. The call's arguments are compiled (their own errors come first, as SQLite resolves them) and
+ * the misuse is only recorded: the caller throws the last one recorded (SQLite keeps the last message)
+ * once every clause has compiled.
  */
-export function misuseInOrderBy(errors: SqliteError[]): AggregateHost {
+export function misuseAtCodegen(errors: SqliteError[], argContext: CompileContext): AggregateHost {
+  const args: CompileContext = { ...argContext, aggregates: null };
   return {
     call(expr) {
+      for (const arg of expr.args) compileExpr(arg, args);
       errors.push(new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${expr.name.name}()`));
       return { fn: () => produce(ValueType.Null, null), affinity: Affinity.None, collation: BINARY, explicitCollation: false };
     },

@@ -25,7 +25,7 @@ import type { ColumnTraits, QueryProgram } from './nested.js';
 import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
-import { AggregatePlan, GroupStream, containsAggregate, misuseInOrderBy, noAggregatesInGroupBy } from './aggregate.js';
+import { AggregatePlan, GroupStream, containsAggregate, misuseAtCodegen, noAggregatesInGroupBy } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
 import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
@@ -83,7 +83,11 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const planStart = planMark();
   const sources: RowSource[] = [];
   const scope = new FromScope(sources, outer);
+  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, env.functions);
+  // Aggregate calls SQLite accepts while resolving names and rejects when generating code.
+  const misused: SqliteError[] = [];
   const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env, aggregates: null };
+  if (aggregated) cx.aggregates = misuseAtCodegen(misused, cx);
   // WHERE, GROUP BY and HAVING may name a result column by its alias, when no table column has that name.
   const aliases = new Map<string, Expr>();
   for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
@@ -134,7 +138,6 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 
-  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, env.functions);
   const plan = aggregated ? new AggregatePlan(cx) : null;
   const outCx = plan ? plan.outputContext() : cx;
   const names: string[] = [];
@@ -155,15 +158,14 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   }
 
   const tooLarge: SqliteError[] = [];
-  const misused: SqliteError[] = [];
-  const orderCx = plan ? outCx : { ...outCx, aggregates: misuseInOrderBy(misused) };
+  const orderCx = plan ? outCx : { ...outCx, aggregates: misuseAtCodegen(misused, outCx) };
   const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, orderCx, tooLarge));
   // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
   if (tooLarge.length > 0) throw tooLarge[0]!;
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
   const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
-  if (misused.length > 0) throw misused[0]!;
+  if (misused.length > 0) throw misused[misused.length - 1]!;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
   // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
   const outermost = levels[0]?.source;
