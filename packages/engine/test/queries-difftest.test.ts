@@ -53,3 +53,18 @@ check('an aggregate where none is allowed: misuse of aggregate function', [
   'DELETE FROM t WHERE max(x)',
   'INSERT INTO t VALUES (count(*), 1)',
 ]);
+
+check('errors come in the order SQLite resolves the clauses: LIMIT, ..., ORDER BY, GROUP BY', [
+  'SELECT y FROM t GROUP BY 0, NULL ORDER BY 0 COLLATE NOCASE',
+  'SELECT x FROM t GROUP BY 2 ORDER BY 2',
+  'SELECT x FROM t GROUP BY 0 ORDER BY nosuch',
+  'SELECT x FROM t GROUP BY nosuch ORDER BY 0',
+  'SELECT x FROM t GROUP BY 0 ORDER BY x',
+  'SELECT x FROM t GROUP BY 70000 ORDER BY 0',
+  'SELECT x FROM t GROUP BY 2 HAVING nosuch ORDER BY 2',
+  'SELECT nosuch FROM t LIMIT nosuch2',
+  'SELECT x FROM t GROUP BY count(*), 5',
+  'SELECT x FROM t GROUP BY count(*) ORDER BY 5',
+  'SELECT count(*) FROM t GROUP BY 1',
+  'SELECT x FROM t GROUP BY min(count(*))',
+]);

@@ -25,7 +25,7 @@ import type { ColumnTraits, QueryProgram } from './nested.js';
 import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import type { FunctionContext } from '../func/types.js';
-import { AggregatePlan, GroupStream, containsAggregate, misuseAtCodegen, noAggregatesInGroupBy } from './aggregate.js';
+import { AggregatePlan, GroupStream, containsAggregate, aggregatesInGroupBy, misuseAtCodegen } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
 import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
@@ -81,6 +81,10 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   if (core.windows.length > 0) throw notSupported('windows');
 
   const planStart = planMark();
+  // SQLite resolves LIMIT and OFFSET first: their errors come before any other clause's.
+  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
+  const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
+  const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const sources: RowSource[] = [];
   const scope = new FromScope(sources, outer);
   const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, env.functions);
@@ -148,13 +152,22 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   for (const column of core.columns) addResultColumn(column, scope, env.sql, outCx, plan, names, meta, outputs, outputExprs, rowColumns);
 
   let stream: RowStream = join;
+  // SQLite resolves GROUP BY after ORDER BY: an error of GROUP BY's waits for ORDER BY's.
+  let groupByError: unknown = null;
   if (plan) {
-    const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
-    const tooLarge: SqliteError[] = [];
-    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
-    if (tooLarge.length > 0) throw tooLarge[0]!;
     const having = core.having ? compileExpr(core.having, withAliases(outCx)).fn : null;
-    stream = new GroupStream(plan, () => join.next(), keys, having);
+    const tooLarge: SqliteError[] = [];
+    const aggregateKeys: SqliteError[] = [];
+    const groupCx: CompileContext = withAliases({ ...cx, aggregates: aggregatesInGroupBy(aggregateKeys, cx) });
+    try {
+      const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
+      if (tooLarge.length > 0) throw tooLarge[0]!;
+      if (aggregateKeys.length > 0) throw aggregateKeys[0]!;
+      stream = new GroupStream(plan, () => join.next(), keys, having);
+    } catch (err) {
+      if (!(err instanceof SqliteError)) throw err;
+      groupByError = err;
+    }
   }
 
   const tooLarge: SqliteError[] = [];
@@ -162,9 +175,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, orderCx, tooLarge));
   // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
   if (tooLarge.length > 0) throw tooLarge[0]!;
-  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
-  const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
-  const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
+  if (groupByError) throw groupByError;
   if (misused.length > 0) throw misused[misused.length - 1]!;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
   // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
