@@ -160,7 +160,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
     const aggregateKeys: SqliteError[] = [];
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: aggregatesInGroupBy(aggregateKeys, cx) });
     try {
-      const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
+      const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, withAliases(cx), tooLarge));
       if (tooLarge.length > 0) throw tooLarge[0]!;
       if (aggregateKeys.length > 0) throw aggregateKeys[0]!;
       stream = new GroupStream(plan, () => join.next(), keys, having);
@@ -227,8 +227,12 @@ class AliasScope implements Scope {
   }
 }
 
-/** A GROUP BY term: a result column number, or an expression over the input rows. */
-function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, tooLarge: SqliteError[]): Compiled {
+/**
+ * A GROUP BY term: a result column number, or an expression over the input rows. A number under
+ * COLLATE is compiled in `collatedCx`: SQLite's check for aggregates in GROUP BY misses the copy of
+ * the result column it stands for, which then fails only when code is generated.
+ */
+function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, collatedCx: CompileContext, tooLarge: SqliteError[]): Compiled {
   const n = columnNumber(term);
   if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
@@ -238,7 +242,7 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     }
     if (n > outputExprs.length) return compileExpr({ kind: 'null', start: 0, end: 0 }, cx);
     const expr = outputExprs[n - 1];
-    const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
+    const compiled = expr ? compileExpr(expr, term.kind === 'collate' ? collatedCx : cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
   return compileExpr(term, cx);
