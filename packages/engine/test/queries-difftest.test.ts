@@ -3,7 +3,7 @@
  * GROUP BY, subquery, compound, CTE, index and write features were turned on. Each query must give
  * SQLite's column names, rows and storage classes, or its error message.
  */
-import { afterAll } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { QueryPair, checkQueries } from './support/query-oracle.js';
 
 const SETUP = `
@@ -71,3 +71,25 @@ check('errors come in the order SQLite resolves the clauses: LIMIT, ..., ORDER B
   'SELECT NULL, count(NULL) FROM t GROUP BY (2 COLLATE BINARY)',
   'SELECT NULL, count(NULL) FROM t GROUP BY 2 COLLATE NOCASE ORDER BY 7',
 ]);
+
+check('integer text cut at a NUL is read as a REAL (then an INTEGER only when whole and below 2^51)', [
+  "SELECT sum('-9007199254740992' || x'00'), sum('12345678901234567' || x'00'), sum('1234567890123456' || x'00'), sum('12' || x'0001')",
+  "SELECT sum('9223372036854775807' || x'00'), sum('99999999999999999999' || x'00'), sum('-0' || x'00'), abs('-9007199254740993' || x'00')",
+  "SELECT CAST('12345678901234567' || x'00' AS NUMERIC), CAST('9223372036854775807' || x'00' AS INTEGER)",
+  "SELECT 12345678901234568 = CAST('12345678901234567' || x'00' AS NUMERIC), '12' || x'00' = 12",
+]);
+
+describe('NUMERIC affinity on integer text cut at a NUL', () => {
+  it('stores what SQLite stores', () => {
+    const setup = `CREATE TABLE n(x NUMERIC, i INTEGER, r REAL);
+      INSERT INTO n VALUES ('-9007199254740993' || x'00', '12345678901234567' || x'00', '12' || x'00');
+      INSERT INTO n VALUES ('9223372036854775807' || x'00', '0' || x'00', '99999999999999999999' || x'00');`;
+    const local = new QueryPair(setup);
+    try {
+      const [h, o] = local.run('SELECT x, typeof(x), i, typeof(i), r, typeof(r) FROM n ORDER BY rowid');
+      expect(h).toEqual(o);
+    } finally {
+      local.close();
+    }
+  });
+});
