@@ -34,7 +34,7 @@ export const BASE_FEATURES = [
 export const PENDING_FEATURES = [
   'aggregate', // count, sum, total, avg, min, max in an aggregate query
   'groupby', // GROUP BY and HAVING
-  'group_concat', // order-sensitive aggregate: only meaningful where scan order is fixed
+  'group_concat', // order-sensitive: plain over one unindexed table, else with ORDER BY its argument (gen.ts)
   'subquery', // scalar, IN and EXISTS subqueries, correlated too
   'compound', // UNION [ALL], INTERSECT, EXCEPT
   'cte', // WITH, recursive too

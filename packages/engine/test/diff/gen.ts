@@ -20,6 +20,8 @@ interface Source {
   columns: string[];
   /** Whether it has a rowid (tables do, CTEs do not). */
   rowid: boolean;
+  /** Whether the scenario indexes it (then a plan may read it in index order). */
+  indexed?: boolean;
 }
 
 /** A table-like thing a FROM clause can name. */
@@ -27,6 +29,7 @@ interface Relation {
   name: string;
   columns: string[];
   rowid: boolean;
+  indexed?: boolean;
 }
 
 interface Cx {
@@ -41,6 +44,12 @@ interface Cx {
   aliases: { n: number };
   /** Only qualified column references (ON clauses without `bare_column_in_on`, FOUND.md). */
   qualified?: boolean;
+  /**
+   * Whether rows reach this query's aggregates in an order both engines share: one table without
+   * indexes, scanned in rowid order (no join, no GROUP BY). Elsewhere order-sensitive aggregates
+   * carry their own ORDER BY.
+   */
+  fixedScan?: boolean;
 }
 
 const has = (cx: Cx, f: Feature): boolean => cx.features.has(f);
@@ -254,7 +263,11 @@ function aggregateCall(cx: Cx): SqlNode {
   if (has(cx, 'group_concat')) names.push('group_concat');
   const name = prng.pick(names);
   if (name === 'count' && prng.chance(0.4)) return exprNode(['count(*)'], [], 'aggregate');
-  if (name === 'group_concat') return call(name, prng.chance(0.5) ? [arg()] : [arg(), leaf(textLiteral(prng.pick(['-', '', ', '])), { expr: true })], 'group_concat');
+  if (name === 'group_concat') {
+    const args = prng.chance(0.5) ? [arg()] : [arg(), leaf(textLiteral(prng.pick(['-', '', ', '])), { expr: true })];
+    if (cx.fixedScan && prng.chance(0.7)) return call(name, args, 'group_concat');
+    return { ...call(name, args, 'group_concat'), tag: 'sortedArgs' };
+  }
   if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [arg()], 'aggregate');
   return call(name, [arg()], 'aggregate');
 }
@@ -276,6 +289,7 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
     subqueryDepth: cx.subqueryDepth + 1,
     mode: 'row',
     keys: [],
+    fixedScan: false,
   };
   const where = prng.chance(0.7) ? seq(' WHERE ', expr(inner, Math.min(d, 2))) : null;
   if (where) where.optional = true;
@@ -300,7 +314,12 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
 // ---- SELECT -------------------------------------------------------------------------------------
 
 function relationsOf(scenario: Scenario): Relation[] {
-  return scenario.tables.map((t: TableSpec) => ({ name: t.name, columns: t.columns.map((c) => c.name), rowid: true }));
+  return scenario.tables.map((t: TableSpec) => ({
+    name: t.name,
+    columns: t.columns.map((c) => c.name),
+    rowid: true,
+    indexed: scenario.indexes.some((ix) => ix.table === t.name),
+  }));
 }
 
 function baseCx(prng: Prng, features: FeatureSet, scenario: Scenario): Cx {
@@ -345,7 +364,7 @@ function fromClause(cx: Cx): SqlNode | null {
     const relation = prng.pick(cx.relations);
     const taken = cx.scope.some((s) => s.alias === relation.name);
     const alias = taken || prng.chance(0.3) ? `q${++cx.aliases.n}` : relation.name;
-    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid });
+    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid, indexed: relation.indexed });
     const named = alias === relation.name ? relation.name : `${relation.name} AS ${alias}`;
     if (i === 0) {
       items.push(leaf(named));
@@ -399,6 +418,7 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
     groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby' };
   }
   if (grouped) cx.mode = 'group';
+  cx.fixedScan = groupBy === null && cx.scope.length === 1 && cx.scope[0]!.rowid && !cx.scope[0]!.indexed;
   if (groupBy && prng.chance(0.4)) having = { ...seq(' HAVING ', expr(cx, 2)), optional: true, feature: 'groupby' };
   const columns: SqlNode[] = [];
   const aliases: string[] = [];
