@@ -79,17 +79,33 @@ check('integer text cut at a NUL is read as a REAL (then an INTEGER only when wh
   "SELECT 12345678901234568 = CAST('12345678901234567' || x'00' AS NUMERIC), '12' || x'00' = 12",
 ]);
 
-describe('NUMERIC affinity on integer text cut at a NUL', () => {
-  it('stores what SQLite stores', () => {
-    const setup = `CREATE TABLE n(x NUMERIC, i INTEGER, r REAL);
-      INSERT INTO n VALUES ('-9007199254740993' || x'00', '12345678901234567' || x'00', '12' || x'00');
-      INSERT INTO n VALUES ('9223372036854775807' || x'00', '0' || x'00', '99999999999999999999' || x'00');`;
-    const local = new QueryPair(setup);
-    try {
-      const [h, o] = local.run('SELECT x, typeof(x), i, typeof(i), r, typeof(r) FROM n ORDER BY rowid');
-      expect(h).toEqual(o);
-    } finally {
-      local.close();
-    }
+/** Runs `setup` (writes included) on fresh databases; `query` must then read the same on both. */
+function afterWrites(group: string, setup: string, query: string): void {
+  describe(group, () => {
+    it(query, () => {
+      const local = new QueryPair(setup);
+      try {
+        const [h, o] = local.run(query);
+        expect(h).toEqual(o);
+      } finally {
+        local.close();
+      }
+    });
   });
-});
+}
+
+afterWrites(
+  'NUMERIC affinity on integer text cut at a NUL stores what SQLite stores',
+  `CREATE TABLE n(x NUMERIC, i INTEGER, r REAL);
+   INSERT INTO n VALUES ('-9007199254740993' || x'00', '12345678901234567' || x'00', '12' || x'00');
+   INSERT INTO n VALUES ('9223372036854775807' || x'00', '0' || x'00', '99999999999999999999' || x'00');`,
+  'SELECT x, typeof(x), i, typeof(i), r, typeof(r) FROM n ORDER BY rowid',
+);
+
+afterWrites(
+  'a multi-row VALUES with subqueries is evaluated before its first row is inserted',
+  `CREATE TABLE v(d, x);
+   INSERT INTO v VALUES (NULL, NULL), ((SELECT 0 FROM v ORDER BY rowid LIMIT 1), NULL);
+   INSERT INTO v(d) VALUES (1), ((SELECT count(*) FROM v)), (EXISTS (SELECT 1 FROM v WHERE d = 1)), (1 IN (SELECT d FROM v));`,
+  'SELECT rowid, d, x FROM v ORDER BY rowid',
+);
