@@ -109,3 +109,10 @@ afterWrites(
    INSERT INTO v(d) VALUES (1), ((SELECT count(*) FROM v)), (EXISTS (SELECT 1 FROM v WHERE d = 1)), (1 IN (SELECT d FROM v));`,
   'SELECT rowid, d, x FROM v ORDER BY rowid',
 );
+
+check('x IN ((SELECT …)): a list of one subquery is the subquery form', [
+  'SELECT NULL NOT IN ((SELECT NULL FROM t WHERE NULL)) FROM t',
+  'SELECT 2 IN ((SELECT x FROM t)), 2 IN (((SELECT x FROM t))), 2 IN ((SELECT x FROM t), 5)',
+  'SELECT 2 IN ((SELECT x, y FROM t))',
+  'SELECT x FROM t WHERE x IN ((SELECT x FROM t WHERE x > 1))',
+]);
