@@ -116,3 +116,30 @@ check('x IN ((SELECT …)): a list of one subquery is the subquery form', [
   'SELECT 2 IN ((SELECT x, y FROM t))',
   'SELECT x FROM t WHERE x IN ((SELECT x FROM t WHERE x > 1))',
 ]);
+
+describe('column names of queries read as tables', () => {
+  const named = new QueryPair('CREATE TABLE t2(e, k); CREATE TABLE t4(e, x);');
+  afterAll(() => named.close());
+  const names = (sql: string): [unknown, unknown] => [named.hearth.prepare(sql).columns().map((c) => c.name), named.sqlite.prepare(sql).columns().map((c) => c.name)];
+  for (const sql of [
+    // A compound with a COLLATE in ORDER BY and an operator other than UNION ALL runs as a subquery.
+    'SELECT t2._rowid_ FROM t2 UNION SELECT 1 ORDER BY 1 COLLATE BINARY',
+    'SELECT NULL, NULL, NULL AS r1 FROM t2 EXCEPT SELECT NULL, NULL, NULL ORDER BY 2 COLLATE RTRIM',
+    'SELECT e, e, t2.e, e+1, e+1 FROM t2 UNION SELECT 1, 2, 3, 4, 5 ORDER BY 1 COLLATE BINARY',
+    'SELECT e AS a, e AS a, e AS A FROM t2 INTERSECT SELECT 1, 2, 3 ORDER BY 1 COLLATE BINARY',
+    'SELECT * FROM t2, t4 UNION SELECT 1, 2, 3, 4 ORDER BY 1 COLLATE BINARY',
+    'SELECT TRUE, FALSE UNION SELECT 1, 2 ORDER BY (1 COLLATE BINARY)',
+    'SELECT TRUE, FALSE UNION SELECT 1, 2 ORDER BY 1',
+    'SELECT t2._rowid_, e, e FROM t2 UNION ALL SELECT 1, 2, 3 ORDER BY 1 COLLATE NOCASE',
+    // Subqueries and CTEs are named before names resolve.
+    "SELECT * FROM (SELECT e, e, t2.e, e+1, e+1, TRUE, t2._rowid_, 'a:1', e AS 'e:1' FROM t2)",
+    'SELECT * FROM (SELECT E, likely(e), e COLLATE NOCASE, t2.oid, FALSE AS x, 1 AS true FROM t2)',
+    'SELECT * FROM (SELECT 1, *, 2, *, 3, e FROM t2)',
+    'WITH c AS (SELECT E, TRUE, t2.rowid FROM t2) SELECT * FROM c',
+  ]) {
+    it(sql, () => {
+      const [h, o] = names(sql);
+      expect(h).toEqual(o);
+    });
+  }
+});

@@ -29,6 +29,8 @@ import { collectRows } from './source.js';
 import { compileQueryExpression } from './subquery.js';
 import { columnNumber, ordinal, termOutOfRange } from './fold.js';
 import { compoundPlan, explaining, line, notePlan } from './explain.js';
+import { derivedNames } from './derived-names.js';
+import { someExpr } from '../sql/walk.js';
 
 /** Compiles a statement's query: it owns the runtime its nested queries share. */
 export function compileTopQuery(select: Select, env: CompileEnv): Program {
@@ -93,9 +95,19 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
   const keys = select.orderBy.map((term, i) => compoundSortKey(term, i, cores, arms, collations));
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileLimit(select.limit, constant) : null;
-  const program = new CompoundProgram(arms, select.compounds, collations, keys, limit);
+  const names = runsAsSubquery(select) ? derivedNames(select.first, arms[0]!.columns, true) : null;
+  const program = new CompoundProgram(arms, select.compounds, collations, keys, limit, names);
   if (explaining()) notePlan(program, compoundPlan(arms, select.compounds.map((c) => c.op), keys.length > 0));
   return program;
+}
+
+/**
+ * Whether SQLite runs the compound as `SELECT * FROM (compound) ORDER BY …`, which names its columns
+ * as a subquery's: when an ORDER BY term has a COLLATE and some operator is not UNION ALL.
+ */
+function runsAsSubquery(select: Select): boolean {
+  if (select.compounds.every((part) => part.op === 'UNION ALL')) return false;
+  return select.orderBy.some((term) => someExpr(term.expr, (e) => e.kind === 'collate'));
 }
 
 /** The environment inside a WITH clause: its CTEs visible, innermost first. */
@@ -285,8 +297,10 @@ class CompoundProgram extends RowsProgram {
     private readonly collations: Collation[],
     private readonly keys: OrderKey[],
     limit: CompiledLimit | null,
+    names: string[] | null,
   ) {
-    super(arms[0]!.columns, arms[0]!.meta, compoundTraits(arms, collations), limit);
+    const meta = names ? arms[0]!.meta.map((m, i) => ({ ...m, name: names[i]! })) : arms[0]!.meta;
+    super(names ?? arms[0]!.columns, meta, compoundTraits(arms, collations), limit);
     const last = arms[arms.length - 1]!;
     this.operandTraits = last.operandTraits ?? last.traits;
   }
