@@ -143,3 +143,16 @@ describe('column names of queries read as tables', () => {
     });
   }
 });
+
+check('INTERSECT and EXCEPT skip their right operand when the left one is empty', [
+  'SELECT 1 WHERE 0 INTERSECT SELECT abs(-9223372036854775808)',
+  'SELECT 1 EXCEPT SELECT 1 EXCEPT SELECT abs(-9223372036854775808)',
+  'SELECT 1 INTERSECT SELECT 2 INTERSECT SELECT abs(-9223372036854775808) ORDER BY 1',
+  'SELECT 1 EXCEPT SELECT 1 UNION SELECT abs(-9223372036854775808)',
+  'SELECT 1 INTERSECT SELECT 1 INTERSECT SELECT abs(-9223372036854775808)',
+]);
+
+check('NOCASE: after a NUL common to both, the longer in bytes is greater', [
+  "SELECT (x'7f00' || ' ') < (x'7f00' || 'É') COLLATE NOCASE, (x'7f00' || 'É') < (x'7f00' || ' ') COLLATE NOCASE",
+  "SELECT (x'4100' || 'x') = (x'6100' || 'y') COLLATE NOCASE, (x'4100' || 'x') = (x'6100' || 'yz') COLLATE NOCASE",
+]);

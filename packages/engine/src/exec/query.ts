@@ -309,6 +309,8 @@ class CompoundProgram extends RowsProgram {
     const collations = this.collations;
     let rows: TypedRow[] = collectRows(this.arms[0]!, bt);
     this.parts.forEach((part, i) => {
+      // SQLite does not run the right operand of INTERSECT or EXCEPT when the left one has no rows.
+      if (rows.length === 0 && (part.op === 'INTERSECT' || part.op === 'EXCEPT')) return;
       const right = collectRows(this.arms[i + 1]!, bt);
       switch (part.op) {
         case 'UNION ALL':

@@ -456,11 +456,17 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   const first = selectCore(firstCx, compound ? prng.range(1, 3) : null);
   const items: (string | SqlNode | null)[] = [withNode, first.node];
   if (compound) {
-    for (let n = prng.range(1, 2); n > 0; n--) {
-      const op = prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']);
-      const member = selectCore({ ...cx, scope: [], keys: [] }, first.width).node;
+    const ops: string[] = [];
+    for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
+    ops.forEach((op, i) => {
+      // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and gives that
+      // outer SELECT the last member's DISTINCT (FOUND.md): the last member of a compound that is not
+      // all UNION ALL has none.
+      const last = i === ops.length - 1 && ops.some((o) => o !== 'UNION ALL');
+      const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct')) : cx.features;
+      const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
-    }
+    });
   }
   if (has(cx, 'orderby') && prng.chance(0.5)) {
     // A compound's ORDER BY may only name result columns; a core's may use any expression of its scope.
