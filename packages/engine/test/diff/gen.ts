@@ -459,11 +459,11 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const ops: string[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
     ops.forEach((op, i) => {
-      // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and gives that
-      // outer SELECT the last member's DISTINCT (FOUND.md): the last member of a compound that is not
-      // all UNION ALL has none.
+      // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and moves the
+      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): the last member of
+      // a compound that is not all UNION ALL has none.
       const last = i === ops.length - 1 && ops.some((o) => o !== 'UNION ALL');
-      const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct')) : cx.features;
+      const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct' && f !== 'groupby')) : cx.features;
       const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
     });
