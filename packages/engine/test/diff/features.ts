@@ -49,6 +49,7 @@ export const BUG_FLAGS = [
   'short_circuit_error', // abs() under AND/OR (FOUND.md: plan-dependent evaluation errors)
   'invalid_utf8', // BLOB bytes 0x80 and up, which make invalid UTF-8 when read as TEXT (FOUND.md)
   'bare_column_in_on', // unqualified column names in ON (FOUND.md: ON name resolution)
+  'outer_aggregate', // aggregates in a subquery over outer columns only (FOUND.md: outer aggregates)
 ] as const;
 
 export type Feature = (typeof BASE_FEATURES)[number] | (typeof PENDING_FEATURES)[number] | (typeof BUG_FLAGS)[number];

@@ -304,7 +304,10 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
     return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
   }
   if (has(cx, 'aggregate') && prng.chance(0.5)) {
-    const node = seq('(SELECT ', aggregateCall({ ...inner, mode: 'group' }), from, where, ')');
+    // An aggregate whose arguments read only outer columns belongs to the outer query (FOUND.md):
+    // without `outer_aggregate` the arguments read the subquery's own table only.
+    const own = has(cx, 'outer_aggregate') ? inner.scope : inner.scope.slice(0, 1);
+    const node = seq('(SELECT ', aggregateCall({ ...inner, scope: own, mode: 'group' }), from, where, ')');
     return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
   }
   const node = seq('(SELECT ', expr(inner, 1), from, where, ` ORDER BY ${alias}.rowid LIMIT 1)`);
