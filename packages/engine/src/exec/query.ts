@@ -84,6 +84,8 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
     select = { ...select, with: null };
   }
   if (select.compounds.length === 0 && select.first.kind === 'simpleSelect') return compileSelect(select, env, outer);
+  // A bare VALUES list streams its rows (a reader that stops early never evaluates the rest).
+  if (select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit) return compileCore(select.first, env, outer);
   const arms = [select.first, ...select.compounds.map((c) => c.select)].map((core) => compileCore(core, env, outer));
   select.compounds.forEach((part, i) => {
     if (arms[i + 1]!.columns.length !== arms[0]!.columns.length) {
@@ -257,8 +259,8 @@ abstract class RowsProgram implements QueryProgram {
     this.values = new Array<SqlValue>(columns.length).fill(null);
   }
 
-  /** Every result row, in output order. */
-  protected abstract produce(bt: Btree): TypedRow[];
+  /** The result rows in output order: every one, or at least the first `need` when there are that many. */
+  protected abstract produce(bt: Btree, need: number): TypedRow[];
 
   open(bt: Btree): void {
     let count = -1;
@@ -267,7 +269,7 @@ abstract class RowsProgram implements QueryProgram {
       count = limitValue(this.limit.count);
       offset = this.limit.offset && count !== 0 ? Math.max(0, limitValue(this.limit.offset)) : 0;
     }
-    this.rows = count === 0 ? [] : this.produce(bt);
+    this.rows = count === 0 ? [] : this.produce(bt, count < 0 ? Infinity : offset + count);
     this.position = offset;
     this.end = count < 0 ? this.rows.length : Math.min(this.rows.length, offset + count);
   }
@@ -305,13 +307,19 @@ class CompoundProgram extends RowsProgram {
     this.operandTraits = last.operandTraits ?? last.traits;
   }
 
-  protected produce(bt: Btree): TypedRow[] {
+  protected produce(bt: Btree, need: number): TypedRow[] {
     const collations = this.collations;
-    let rows: TypedRow[] = collectRows(this.arms[0]!, bt);
+    // Without ORDER BY, the members of a trailing run of UNION ALL are read only as far as LIMIT needs,
+    // as SQLite reads them (a member past the limit never runs).
+    const appendsFrom = this.parts.length - [...this.parts].reverse().findIndex((part) => part.op !== 'UNION ALL');
+    const firstAppend = this.keys.length > 0 ? Infinity : appendsFrom > this.parts.length ? 0 : appendsFrom;
+    let rows: TypedRow[] = collectRows(this.arms[0]!, bt, firstAppend === 0 ? need : Infinity);
     this.parts.forEach((part, i) => {
       // SQLite does not run the right operand of INTERSECT or EXCEPT when the left one has no rows.
       if (rows.length === 0 && (part.op === 'INTERSECT' || part.op === 'EXCEPT')) return;
-      const right = collectRows(this.arms[i + 1]!, bt);
+      const streaming = i >= firstAppend;
+      if (streaming && rows.length >= need) return;
+      const right = collectRows(this.arms[i + 1]!, bt, streaming ? need - rows.length : Infinity);
       switch (part.op) {
         case 'UNION ALL':
           rows = rows.concat(right);
@@ -372,20 +380,39 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   return program;
 }
 
-class ValuesProgram extends RowsProgram {
-  constructor(names: string[], meta: ColumnMeta[], traits: ColumnTraits[], private readonly rowFns: Evaluator[][]) {
-    super(names, meta, traits, null);
+/** The rows of a VALUES list, each evaluated when it is stepped to (a reader that stops early skips the rest). */
+class ValuesProgram implements QueryProgram {
+  readonly readonly = true;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+  private position = 0;
+
+  constructor(
+    readonly columns: readonly string[],
+    readonly meta: readonly ColumnMeta[],
+    readonly traits: readonly ColumnTraits[],
+    private readonly rowFns: Evaluator[][],
+  ) {
+    this.types = new Uint8Array(columns.length);
+    this.values = new Array<SqlValue>(columns.length).fill(null);
   }
 
-  protected produce(): TypedRow[] {
-    return this.rowFns.map((fns) => {
-      const row: TypedRow = { types: new Uint8Array(fns.length), values: new Array<SqlValue>(fns.length) };
-      for (let i = 0; i < fns.length; i++) {
-        row.values[i] = fns[i]!();
-        row.types[i] = evalType;
-      }
-      return row;
-    });
+  open(): void {
+    this.position = 0;
+  }
+
+  step(): boolean {
+    if (this.position >= this.rowFns.length) return false;
+    const fns = this.rowFns[this.position++]!;
+    for (let i = 0; i < fns.length; i++) {
+      this.values[i] = fns[i]!();
+      this.types[i] = evalType;
+    }
+    return true;
+  }
+
+  close(): void {
+    this.position = this.rowFns.length;
   }
 }
 
