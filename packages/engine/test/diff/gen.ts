@@ -449,9 +449,21 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
     }
     w++;
   }
+  // Without GROUP BY, only an aggregate among the result columns makes the query an aggregate one; an
+  // aggregate in ORDER BY alone is an error SQLite skips when its plan needs no sort (FOUND.md).
+  if (grouped && groupBy === null && !columns.some((c) => usesAggregate(c))) {
+    const alias = columns[0]!.parts[columns[0]!.parts.length - 1]!.match(/ AS r\d+$/)?.[0] ?? '';
+    columns[0] = alias ? { ...seq(aggregateCall(cx), alias), optional: true } : { ...aggregateCall(cx), optional: true };
+  }
   const distinct = has(cx, 'distinct') && prng.chance(0.15) ? leaf('DISTINCT ', { optional: true, tag: 'distinct', feature: 'distinct' }) : null;
   const node = seq('SELECT ', distinct, list('', columns, ', ', '', { tag: 'columns' }), from, where, groupBy, having);
   return { node, width: w, aliases, grouped };
+}
+
+/** Whether `node` calls an aggregate function (outside subqueries). */
+function usesAggregate(node: SqlNode): boolean {
+  const aggregate = (n: SqlNode): boolean => n.feature === 'aggregate' || n.feature === 'group_concat';
+  return aggregate(node) || find(node, aggregate) !== undefined;
 }
 
 /** A random query statement. */
