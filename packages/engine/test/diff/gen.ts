@@ -385,7 +385,7 @@ function fromClause(cx: Cx): SqlNode | null {
   return list(' FROM ', items, '', '');
 }
 
-function orderTerm(cx: Cx, width: number, aliases: string[]): SqlNode {
+function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: boolean): SqlNode {
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
@@ -393,7 +393,7 @@ function orderTerm(cx: Cx, width: number, aliases: string[]): SqlNode {
   else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
   let suffix = '';
-  if (prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (explicitCollate || prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
   if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
   if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
   return { ...seq(term, suffix), optional: true };
@@ -474,6 +474,7 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   const firstCx: Cx = { ...cx, scope: [] };
   const first = selectCore(firstCx, compound ? prng.range(1, 3) : null);
   const items: (string | SqlNode | null)[] = [withNode, first.node];
+  let deduplicating = false;
   if (compound) {
     const ops: string[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
@@ -481,7 +482,8 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
       // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and moves the
       // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): the last member of
       // a compound that is not all UNION ALL has none.
-      const last = i === ops.length - 1 && ops.some((o) => o !== 'UNION ALL');
+      deduplicating = ops.some((o) => o !== 'UNION ALL');
+      const last = i === ops.length - 1 && deduplicating;
       const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct' && f !== 'groupby')) : cx.features;
       const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
@@ -493,7 +495,9 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
     const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
-    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases));
+    // The sort collation of a term without COLLATE on a compound SQLite runs as a subquery depends on
+    // whether it can flatten it back (FOUND.md): such compounds sort by explicit collations only.
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, deduplicating));
     items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
   }
   if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));
