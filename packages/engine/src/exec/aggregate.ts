@@ -96,12 +96,35 @@ const misuseNested: AggregateHost = {
   },
 };
 
-/** The aggregate host of GROUP BY terms, where aggregates are not allowed. */
-export const noAggregatesInGroupBy: AggregateHost = {
-  call() {
-    throw new SqliteError('SQLITE_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
-  },
-};
+/**
+ * An aggregate host that compiles the call's arguments (where aggregates are not allowed; their own
+ * errors come first, as SQLite resolves them) and records `message(name)` instead of throwing: SQLite
+ * accepts the call while resolving names and rejects it afterwards, so the caller throws a recorded
+ * error once the clauses SQLite resolves before have compiled. The call evaluates to NULL meanwhile.
+ */
+function deferredRejection(errors: SqliteError[], argContext: CompileContext, message: (name: string) => string): AggregateHost {
+  const args: CompileContext = { ...argContext, aggregates: null };
+  return {
+    call(expr) {
+      for (const arg of expr.args) compileExpr(arg, args);
+      errors.push(new SqliteError('SQLITE_ERROR', message(expr.name.name)));
+      return { fn: () => produce(ValueType.Null, null), affinity: Affinity.None, collation: BINARY, explicitCollation: false };
+    },
+  };
+}
+
+/**
+ * The aggregate host of clauses whose aggregate calls SQLite rejects only when generating code: ORDER
+ * BY of a non-aggregate query, WHERE and ON of an aggregate one. SQLite keeps the last such message.
+ */
+export function misuseAtCodegen(errors: SqliteError[], argContext: CompileContext): AggregateHost {
+  return deferredRejection(errors, argContext, (name) => `misuse of aggregate: ${name}()`);
+}
+
+/** The aggregate host of GROUP BY terms, checked after every term is resolved (and its number in range). */
+export function aggregatesInGroupBy(errors: SqliteError[], argContext: CompileContext): AggregateHost {
+  return deferredRejection(errors, argContext, () => 'aggregate functions are not allowed in the GROUP BY clause');
+}
 
 /**
  * The aggregate calls and bare columns of one aggregate query. Compile the result columns, HAVING and

@@ -766,7 +766,7 @@ function functionCall(expr: Extract<Expr, { kind: 'function' }>, cx: CompileCont
   const descriptor = cx.functions.overrides?.find(name, argc) ?? lookupFunction(name, argc);
   if (!descriptor && windowFunction(name)) throw new SqliteError('SQLITE_ERROR', `misuse of window function ${name}()`);
   if (descriptor?.kind === 'aggregate') {
-    if (!cx.aggregates) throw new SqliteError('SQLITE_ERROR', `misuse of aggregate: ${name}()`);
+    if (!cx.aggregates) throw new SqliteError('SQLITE_ERROR', `misuse of aggregate function ${name}()`);
     return cx.aggregates.call(expr, descriptor);
   }
   if (expr.star) throw new SqliteError('SQLITE_ERROR', `wrong number of arguments to function ${name}()`);

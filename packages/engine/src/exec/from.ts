@@ -10,7 +10,7 @@
  * coalesce(left, right).
  */
 import { notSupported, SqliteError } from '../common/errors.js';
-import type { Expr, FromClause, FromTerm, ColumnRef, TableSource as TableSourceAst } from '../sql/ast.js';
+import type { Expr, FromClause, FromTerm, ColumnRef, Select, TableSource as TableSourceAst } from '../sql/ast.js';
 import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, evalType, produce } from './expr.js';
 import { type Level, newLevel } from './join.js';
 import { isRowidName } from './rowscope.js';
@@ -22,6 +22,7 @@ import { ValueType, type SqlValue } from '../record/value.js';
 import { truthValue } from '../value/convert.js';
 import { isKnownSchema } from './schemas.js';
 import { FunctionSource } from './table-function.js';
+import { derivedNames, uniqueNames } from './derived-names.js';
 
 /** A column that USING or NATURAL merged: the sources holding it, left first, and whether to coalesce. */
 interface MergedColumn {
@@ -307,14 +308,14 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
         if (view.columns && view.columns.length !== program.columns.length) {
           throw new SqliteError('SQLITE_ERROR', `expected ${view.columns.length} columns for '${view.name}' but got ${program.columns.length}`);
         }
-        return querySource(alias, view.columns, program);
+        return querySource(alias, view.columns, program, view.select, false);
       }
       throw new SqliteError('SQLITE_ERROR', `no such table: ${schema ? `${schema}.` : env.trigger ? 'main.' : ''}${name}`);
     }
     case 'subquery': {
       if (!nested) throw notSupported('subqueries in FROM');
       const program = nested.compileQuery(ref.select, env, outer);
-      return querySource(ref.alias?.name ?? `(subquery-${ref.start})`, null, program);
+      return querySource(ref.alias?.name ?? `(subquery-${ref.start})`, null, program, ref.select, true);
     }
     case 'tableFunction':
       if (ref.schema && ref.schema.name.toLowerCase() !== 'main') throw new SqliteError('SQLITE_ERROR', `no such table: ${ref.schema.name}.${ref.name.name}`);
@@ -333,11 +334,12 @@ function cteSource(cte: CteDef, alias: string, env: CompileEnv, outer: Scope | n
     return new WorkingSource(alias, columns, table);
   }
   const program = nested.compileCte(cte, env, outer);
-  return querySource(alias, cte.columns, program);
+  return querySource(alias, cte.columns, program, cte.select, true);
 }
 
-function querySource(alias: string, names: string[] | null, program: QueryProgram): QuerySource {
-  const unique = uniqueNames(names ?? program.columns);
+/** A query read as a table: its columns named by `names` when given, else as SQLite derives them from `select`. */
+function querySource(alias: string, names: string[] | null, program: QueryProgram, select: Select, namedBeforeResolution: boolean): QuerySource {
+  const unique = names ? uniqueNames(names) : derivedNames(select.first, program.columns, namedBeforeResolution);
   const columns = program.columns.map((_, i) => {
     const traits = program.traits[i]!;
     const meta = program.meta[i]!;
@@ -349,21 +351,6 @@ function querySource(alias: string, names: string[] | null, program: QueryProgra
     };
   });
   return new QuerySource(alias, columns, program);
-}
-
-/**
- * Column names made unique as SQLite makes a subquery's: a name already taken (ignoring case) gets
- * ":1", ":2", … appended, in place of any ":digits" it already ends with.
- */
-export function uniqueNames(names: readonly string[]): string[] {
-  const taken = new Set<string>();
-  return names.map((name) => {
-    let chosen = name;
-    const base = name.replace(/:[0-9]+$/, '');
-    for (let n = 1; taken.has(chosen.toLowerCase()); n++) chosen = `${base}:${n}`;
-    taken.add(chosen.toLowerCase());
-    return chosen;
-  });
 }
 
 /** Expands `*` or `table.*` into evaluators and metadata, merging USING columns as SQLite does. */

@@ -8,13 +8,15 @@
  * INSERT makes its common table expressions visible to the whole statement.
  *
  * A SELECT that reads the target table is run to its end before the first row is written, so the
- * statement never sees its own rows.
+ * statement never sees its own rows; so are the rows of a VALUES list with a subquery (assumed to
+ * read the target table too).
  */
 import type { Btree } from '../btree/btree.js';
 import { SqliteError, notSupported } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
-import type { ConflictResolution, InsertStmt, Select } from '../sql/ast.js';
+import type { ConflictResolution, Expr, InsertStmt, Select } from '../sql/ast.js';
+import { someExpr } from '../sql/walk.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
@@ -116,34 +118,62 @@ export function rowSource(select: Select, table: TableInfo, targets: number[], l
     if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
     checkWidth(width, table, targets, listed);
     const cx = { scope: null, bindings: env.bindings, functions: env.functions, env };
-    return valuesSource(core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx).fn)), width);
+    const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx).fn));
+    const materialize = core.rows.length > 1 && core.rows.some((row) => row.some(hasSubquery));
+    return valuesSource(rows, width, materialize);
   }
   const program = env.nested!.compileQuery(select, env, null);
   checkWidth(program.columns.length, table, targets, listed);
   return selectSource(program, materialize || readsTable(select, table.name));
 }
 
-/** The rows of a VALUES list, evaluated one at a time. */
-function valuesSource(rows: Evaluator[][], width: number): RowSource {
+/** Whether `expr` holds a subquery (of any kind). */
+function hasSubquery(expr: Expr): boolean {
+  return someExpr(expr, (e) => e.kind === 'subquery' || e.kind === 'exists' || (e.kind === 'in' && e.values.kind !== 'list'));
+}
+
+/**
+ * The rows of a VALUES list, evaluated one at a time; with `materialize`, all of them are evaluated
+ * before the first is delivered.
+ */
+function valuesSource(rows: Evaluator[][], width: number, materialize: boolean): RowSource {
   const types = new Uint8Array(width);
   const values = new Array<SqlValue>(width).fill(null);
   let next = 0;
+  let evaluated: { types: Uint8Array; values: SqlValue[] }[] | null = null;
+  const evaluate = (row: Evaluator[], intoTypes: Uint8Array, intoValues: SqlValue[]): void => {
+    for (let k = 0; k < width; k++) {
+      intoValues[k] = row[k]!();
+      intoTypes[k] = evalType;
+    }
+  };
   return {
     types,
     values,
     open(): void {
       next = 0;
+      evaluated = null;
+      if (!materialize) return;
+      evaluated = rows.map((row) => {
+        const copy = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
+        evaluate(row, copy.types, copy.values);
+        return copy;
+      });
     },
     next(): boolean {
       if (next >= rows.length) return false;
-      const row = rows[next++]!;
-      for (let k = 0; k < width; k++) {
-        values[k] = row[k]!();
-        types[k] = evalType;
+      const at = next++;
+      if (!evaluated) {
+        evaluate(rows[at]!, types, values);
+        return true;
       }
+      types.set(evaluated[at]!.types);
+      for (let k = 0; k < width; k++) values[k] = evaluated[at]!.values[k]!;
       return true;
     },
-    close(): void {},
+    close(): void {
+      evaluated = null;
+    },
   };
 }
 

@@ -14,7 +14,7 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { DeleteStmt, Expr, InsertStmt, UpdateStmt } from '../sql/ast.js';
 import type { ColumnInfo, TableInfo, ViewInfo } from '../plan/catalog.js';
 import { type Evaluator, compileExpr, evalType, truth } from './expr.js';
-import { uniqueNames } from './from.js';
+import { uniqueNames } from './derived-names.js';
 import { type RowSource, defaultValuesSource, rowSource } from './insert.js';
 import type { QueryProgram } from './nested.js';
 import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';

@@ -29,6 +29,8 @@ import { collectRows } from './source.js';
 import { compileQueryExpression } from './subquery.js';
 import { columnNumber, ordinal, termOutOfRange } from './fold.js';
 import { compoundPlan, explaining, line, notePlan } from './explain.js';
+import { derivedNames } from './derived-names.js';
+import { someExpr } from '../sql/walk.js';
 
 /** Compiles a statement's query: it owns the runtime its nested queries share. */
 export function compileTopQuery(select: Select, env: CompileEnv): Program {
@@ -82,6 +84,8 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
     select = { ...select, with: null };
   }
   if (select.compounds.length === 0 && select.first.kind === 'simpleSelect') return compileSelect(select, env, outer);
+  // A bare VALUES list streams its rows (a reader that stops early never evaluates the rest).
+  if (select.compounds.length === 0 && select.orderBy.length === 0 && !select.limit) return compileCore(select.first, env, outer);
   const arms = [select.first, ...select.compounds.map((c) => c.select)].map((core) => compileCore(core, env, outer));
   select.compounds.forEach((part, i) => {
     if (arms[i + 1]!.columns.length !== arms[0]!.columns.length) {
@@ -93,9 +97,19 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
   const keys = select.orderBy.map((term, i) => compoundSortKey(term, i, cores, arms, collations));
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileLimit(select.limit, constant) : null;
-  const program = new CompoundProgram(arms, select.compounds, collations, keys, limit);
+  const names = runsAsSubquery(select) ? derivedNames(select.first, arms[0]!.columns, true) : null;
+  const program = new CompoundProgram(arms, select.compounds, collations, keys, limit, names);
   if (explaining()) notePlan(program, compoundPlan(arms, select.compounds.map((c) => c.op), keys.length > 0));
   return program;
+}
+
+/**
+ * Whether SQLite runs the compound as `SELECT * FROM (compound) ORDER BY …`, which names its columns
+ * as a subquery's: when an ORDER BY term has a COLLATE and some operator is not UNION ALL.
+ */
+function runsAsSubquery(select: Select): boolean {
+  if (select.compounds.every((part) => part.op === 'UNION ALL')) return false;
+  return select.orderBy.some((term) => someExpr(term.expr, (e) => e.kind === 'collate'));
 }
 
 /** The environment inside a query's WITH clause. */
@@ -250,8 +264,8 @@ abstract class RowsProgram implements QueryProgram {
     this.values = new Array<SqlValue>(columns.length).fill(null);
   }
 
-  /** Every result row, in output order. */
-  protected abstract produce(bt: Btree): TypedRow[];
+  /** The result rows in output order: every one, or at least the first `need` when there are that many. */
+  protected abstract produce(bt: Btree, need: number): TypedRow[];
 
   open(bt: Btree): void {
     let count = -1;
@@ -260,7 +274,7 @@ abstract class RowsProgram implements QueryProgram {
       count = limitValue(this.limit.count);
       offset = this.limit.offset && count !== 0 ? Math.max(0, limitValue(this.limit.offset)) : 0;
     }
-    this.rows = count === 0 ? [] : this.produce(bt);
+    this.rows = count === 0 ? [] : this.produce(bt, count < 0 ? Infinity : offset + count);
     this.position = offset;
     this.end = count < 0 ? this.rows.length : Math.min(this.rows.length, offset + count);
   }
@@ -290,17 +304,27 @@ class CompoundProgram extends RowsProgram {
     private readonly collations: Collation[],
     private readonly keys: OrderKey[],
     limit: CompiledLimit | null,
+    names: string[] | null,
   ) {
-    super(arms[0]!.columns, arms[0]!.meta, compoundTraits(arms, collations), limit);
+    const meta = names ? arms[0]!.meta.map((m, i) => ({ ...m, name: names[i]! })) : arms[0]!.meta;
+    super(names ?? arms[0]!.columns, meta, compoundTraits(arms, collations), limit);
     const last = arms[arms.length - 1]!;
     this.operandTraits = last.operandTraits ?? last.traits;
   }
 
-  protected produce(bt: Btree): TypedRow[] {
+  protected produce(bt: Btree, need: number): TypedRow[] {
     const collations = this.collations;
-    let rows: TypedRow[] = collectRows(this.arms[0]!, bt);
+    // Without ORDER BY, the members of a trailing run of UNION ALL are read only as far as LIMIT needs,
+    // as SQLite reads them (a member past the limit never runs).
+    const appendsFrom = this.parts.length - [...this.parts].reverse().findIndex((part) => part.op !== 'UNION ALL');
+    const firstAppend = this.keys.length > 0 ? Infinity : appendsFrom > this.parts.length ? 0 : appendsFrom;
+    let rows: TypedRow[] = collectRows(this.arms[0]!, bt, firstAppend === 0 ? need : Infinity);
     this.parts.forEach((part, i) => {
-      const right = collectRows(this.arms[i + 1]!, bt);
+      // SQLite does not run the right operand of INTERSECT or EXCEPT when the left one has no rows.
+      if (rows.length === 0 && (part.op === 'INTERSECT' || part.op === 'EXCEPT')) return;
+      const streaming = i >= firstAppend;
+      if (streaming && rows.length >= need) return;
+      const right = collectRows(this.arms[i + 1]!, bt, streaming ? need - rows.length : Infinity);
       switch (part.op) {
         case 'UNION ALL':
           rows = rows.concat(right);
@@ -361,20 +385,39 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   return program;
 }
 
-class ValuesProgram extends RowsProgram {
-  constructor(names: string[], meta: ColumnMeta[], traits: ColumnTraits[], private readonly rowFns: Evaluator[][]) {
-    super(names, meta, traits, null);
+/** The rows of a VALUES list, each evaluated when it is stepped to (a reader that stops early skips the rest). */
+class ValuesProgram implements QueryProgram {
+  readonly readonly = true;
+  readonly types: Uint8Array;
+  readonly values: SqlValue[];
+  private position = 0;
+
+  constructor(
+    readonly columns: readonly string[],
+    readonly meta: readonly ColumnMeta[],
+    readonly traits: readonly ColumnTraits[],
+    private readonly rowFns: Evaluator[][],
+  ) {
+    this.types = new Uint8Array(columns.length);
+    this.values = new Array<SqlValue>(columns.length).fill(null);
   }
 
-  protected produce(): TypedRow[] {
-    return this.rowFns.map((fns) => {
-      const row: TypedRow = { types: new Uint8Array(fns.length), values: new Array<SqlValue>(fns.length) };
-      for (let i = 0; i < fns.length; i++) {
-        row.values[i] = fns[i]!();
-        row.types[i] = evalType;
-      }
-      return row;
-    });
+  open(): void {
+    this.position = 0;
+  }
+
+  step(): boolean {
+    if (this.position >= this.rowFns.length) return false;
+    const fns = this.rowFns[this.position++]!;
+    for (let i = 0; i < fns.length; i++) {
+      this.values[i] = fns[i]!();
+      this.types[i] = evalType;
+    }
+    return true;
+  }
+
+  close(): void {
+    this.position = this.rowFns.length;
   }
 }
 

@@ -26,7 +26,7 @@ import type { ColumnMeta, CompileEnv } from './program.js';
 import { type RowSource, type SourceColumn, TableSource } from './source.js';
 import { FunctionSource } from './table-function.js';
 import type { FunctionContext } from '../func/types.js';
-import { AggregatePlan, GroupStream, containsAggregate, noAggregatesInGroupBy } from './aggregate.js';
+import { AggregatePlan, GroupStream, containsAggregate, aggregatesInGroupBy, misuseAtCodegen } from './aggregate.js';
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
 import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
@@ -82,9 +82,17 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   if (core.kind !== 'simpleSelect') throw notSupported('VALUES as a query');
 
   const planStart = planMark();
+  // SQLite resolves LIMIT and OFFSET first: their errors come before any other clause's.
+  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
+  const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
+  const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
   const sources: RowSource[] = [];
   const scope = new FromScope(sources, outer);
+  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, env.functions);
+  // Aggregate calls SQLite accepts while resolving names and rejects when generating code.
+  const misused: SqliteError[] = [];
   const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env, aggregates: null };
+  if (aggregated) cx.aggregates = misuseAtCodegen(misused, cx);
   // WHERE, GROUP BY and HAVING may name a result column by its alias, when no table column has that name.
   const aliases = new Map<string, Expr>();
   for (const column of core.columns) if (column.kind === 'expr' && column.alias) aliases.set(column.alias.name.toLowerCase(), column.expr);
@@ -136,7 +144,6 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const where = residual.length === 0 ? null : residual.length === 1 ? residual[0]! : (): SqlValue => produce(ValueType.Integer, passes(residual) ? 1 : 0);
   const join = new FilteredJoin(new JoinLoop(levels), where);
 
-  const aggregated = core.groupBy.length > 0 || core.having !== null || hasAggregate(core, select.orderBy, env.functions);
   const plan = aggregated ? new AggregatePlan(cx) : null;
   const groupOutCx = plan ? plan.outputContext() : cx;
   // Window functions run over the rows (or groups) that pass WHERE and HAVING, before DISTINCT and ORDER BY.
@@ -150,23 +157,32 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   for (const column of core.columns) addResultColumn(column, scope, env.sql, outCx, plan, windows, names, meta, outputs, outputExprs, rowColumns);
 
   let stream: RowStream = join;
+  // SQLite resolves GROUP BY after ORDER BY: an error of GROUP BY's waits for ORDER BY's.
+  let groupByError: unknown = null;
   if (plan) {
-    const groupCx: CompileContext = withAliases({ ...cx, aggregates: noAggregatesInGroupBy });
-    const tooLarge: SqliteError[] = [];
-    const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, tooLarge));
-    if (tooLarge.length > 0) throw tooLarge[0]!;
     const having = core.having ? compileExpr(core.having, withAliases(groupOutCx)).fn : null;
-    stream = new GroupStream(plan, () => join.next(), keys, having);
+    const tooLarge: SqliteError[] = [];
+    const aggregateKeys: SqliteError[] = [];
+    const groupCx: CompileContext = withAliases({ ...cx, aggregates: aggregatesInGroupBy(aggregateKeys, cx) });
+    try {
+      const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, withAliases(cx), tooLarge));
+      if (tooLarge.length > 0) throw tooLarge[0]!;
+      if (aggregateKeys.length > 0) throw aggregateKeys[0]!;
+      stream = new GroupStream(plan, () => join.next(), keys, having);
+    } catch (err) {
+      if (!(err instanceof SqliteError)) throw err;
+      groupByError = err;
+    }
   }
   if (windows) stream = new WindowStream(windows, stream);
 
   const tooLarge: SqliteError[] = [];
-  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, outCx, tooLarge));
+  const orderCx = plan ? outCx : { ...outCx, aggregates: misuseAtCodegen(misused, outCx) };
+  const keys = select.orderBy.map((t, i) => sortKey(t, i, names, outputs, outputExprs, orderCx, tooLarge));
   // SQLite rejects a column number below 1 (or past 65535) at once, one past the result later.
   if (tooLarge.length > 0) throw tooLarge[0]!;
-  const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
-  const limit = select.limit ? compileExpr(select.limit.count, constant).fn : null;
-  const offset = select.limit?.offset ? compileExpr(select.limit.offset, constant).fn : null;
+  if (groupByError) throw groupByError;
+  if (misused.length > 0) throw misused[misused.length - 1]!;
   const distinct = core.distinct ? outputs.map((o) => o.collation) : null;
   // The outermost table's access path may deliver ORDER BY's order, or min()/max() from an index end.
   const outermost = levels[0]?.source;
@@ -218,8 +234,12 @@ class AliasScope implements Scope {
   }
 }
 
-/** A GROUP BY term: a result column number, or an expression over the input rows. */
-function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, tooLarge: SqliteError[]): Compiled {
+/**
+ * A GROUP BY term: a result column number, or an expression over the input rows. A number under
+ * COLLATE is compiled in `collatedCx`: SQLite's check for aggregates in GROUP BY misses the copy of
+ * the result column it stands for, which then fails only when code is generated.
+ */
+function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumns: (Compiled | null)[], cx: CompileContext, collatedCx: CompileContext, tooLarge: SqliteError[]): Compiled {
   const n = columnNumber(term);
   if (n !== null) {
     if (!(n >= 1 && n <= outputExprs.length)) {
@@ -233,17 +253,19 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     if (expr && containsWindow(expr) && containsAggregate(expr, cx.functions)) {
       throw new SqliteError('SQLITE_ERROR', 'aggregate functions are not allowed in the GROUP BY clause');
     }
-    const compiled = expr ? compileExpr(expr, cx) : rowColumns[n - 1]!;
+    const compiled = expr ? compileExpr(expr, term.kind === 'collate' ? collatedCx : cx) : rowColumns[n - 1]!;
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
   return compileExpr(term, cx);
 }
 
-/** Whether the result columns, HAVING or ORDER BY call an aggregate function (outside subqueries). */
-function hasAggregate(core: SimpleSelect, orderBy: OrderingTerm[], functions: FunctionContext): boolean {
+/**
+ * Whether the result columns or HAVING call an aggregate function (outside subqueries). An aggregate
+ * in ORDER BY alone does not make the query an aggregate one: SQLite rejects it.
+ */
+function hasAggregate(core: SimpleSelect, functions: FunctionContext): boolean {
   for (const column of core.columns) if (column.kind === 'expr' && containsAggregate(column.expr, functions)) return true;
-  if (core.having && containsAggregate(core.having, functions)) return true;
-  return orderBy.some((term) => containsAggregate(term.expr, functions));
+  return core.having !== null && containsAggregate(core.having, functions);
 }
 
 /** Whether ORDER BY spells the GROUP BY terms in order (then the groups come sorted). */

@@ -264,11 +264,11 @@ export interface StoredRow {
 }
 
 /** Runs `program` to the end and keeps every row. */
-export function collectRows(program: QueryProgram, bt: Btree): StoredRow[] {
+export function collectRows(program: QueryProgram, bt: Btree, max = Infinity): StoredRow[] {
   const rows: StoredRow[] = [];
   program.open(bt, { changes: 0, lastInsertRowid: 0 });
   try {
-    while (program.step()) rows.push({ types: program.types.slice(), values: program.values.slice() });
+    while (rows.length < max && program.step()) rows.push({ types: program.types.slice(), values: program.values.slice() });
   } finally {
     program.close();
   }

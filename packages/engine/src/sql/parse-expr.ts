@@ -171,6 +171,8 @@ function parseIn(p: Parser, left: Expr, start: number, not: boolean): Expr {
     const items = p.at(')') ? [] : parseExprList(p);
     p.leave(1);
     p.expect(')');
+    // A list of one parenthesized subquery, `x IN ((SELECT …))`, is the subquery form, as in SQLite.
+    if (items.length === 1 && items[0]!.kind === 'subquery') return { kind: 'in', not, operand: left, values: items[0].select, start, end: p.lastEnd };
     const values = { kind: 'list' as const, items, start: listStart, end: p.lastEnd };
     return { kind: 'in', not, operand: left, values, start, end: p.lastEnd };
   }

@@ -17,6 +17,7 @@ import {
   scanInt,
   scanIntFits,
   scanIsInt,
+  scanEnd,
   scanNumber,
   scanReal,
   scanWhole,
@@ -73,7 +74,7 @@ function numericText(s: string): SqlValue {
     convertedType = ValueType.Text;
     return s;
   }
-  if (scanIntFits) {
+  if (scanIntFits && !cutAtNul(s)) {
     convertedType = ValueType.Integer;
     return scanInt;
   }
@@ -81,20 +82,38 @@ function numericText(s: string): SqlValue {
 }
 
 /**
+ * Whether the number `scanNumber` just read from `s` ends at a NUL character. SQLite's number parser
+ * stops there, but its integer parser counts what follows as trailing text: such integer syntax is
+ * only read as a REAL, which NUMERIC affinity then makes an INTEGER when it is a whole number.
+ */
+function cutAtNul(s: string): boolean {
+  return s.charCodeAt(scanEnd) === 0;
+}
+
+/** Largest magnitude (exclusive) of a whole REAL that SQLite takes for an INTEGER without re-parsing: 2^51. */
+const SAME_AS_INT_LIMIT = 2251799813685248;
+
+/**
  * `v` as sqlite3_value_numeric_type sees it: well-formed numeric TEXT becomes an INTEGER (integer
- * syntax that fits) or a REAL; everything else is unchanged.
+ * syntax that fits; before a NUL, only a whole value below 2^51 in magnitude) or a REAL; everything
+ * else is unchanged.
  */
 export function numericValue(t: ValueType, v: SqlValue): SqlValue {
   convertedType = t;
   if (t !== ValueType.Text) return v;
   scanNumber(v as string);
   if (!scanWhole) return v;
-  if (scanIntFits) {
+  if (scanIntFits && !cutAtNul(v as string)) {
     convertedType = ValueType.Integer;
     return scanInt;
   }
+  const r = scanReal;
+  if (scanIntFits && Number.isInteger(r) && r >= -SAME_AS_INT_LIMIT && r < SAME_AS_INT_LIMIT) {
+    convertedType = ValueType.Integer;
+    return r || 0;
+  }
   convertedType = ValueType.Real;
-  return scanReal;
+  return r;
 }
 
 /** `v` (of storage class `t`) converted as storing it under affinity `aff` converts it. */

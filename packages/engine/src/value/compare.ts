@@ -42,7 +42,10 @@ function binaryStrings(a: string, b: string): number {
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
 }
 
-/** NOCASE on strings: ASCII letters folded; a NUL common to both ends the character comparison. */
+/**
+ * NOCASE on strings: ASCII letters folded; a NUL common to both ends the character comparison, and
+ * then the longer string in UTF-8 bytes is the greater, as SQLite compares them.
+ */
 function nocaseStrings(a: string, b: string): number {
   const n = a.length < b.length ? a.length : b.length;
   for (let i = 0; i < n; i++) {
@@ -51,9 +54,28 @@ function nocaseStrings(a: string, b: string): number {
     if (x >= 0x41 && x <= 0x5a) x += 0x20;
     if (y >= 0x41 && y <= 0x5a) y += 0x20;
     if (x !== y) return codePointOrder(x) < codePointOrder(y) ? -1 : 1;
-    if (x === 0) break;
+    if (x === 0) {
+      const la = utf8Length(a);
+      const lb = utf8Length(b);
+      return la === lb ? 0 : la < lb ? -1 : 1;
+    }
   }
   return a.length === b.length ? 0 : a.length < b.length ? -1 : 1;
+}
+
+/** The length of `s` in UTF-8 bytes (a lone surrogate counts as the 3 bytes of U+FFFD). */
+function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** Length of `s` without trailing spaces (U+0020 only). */

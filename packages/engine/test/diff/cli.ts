@@ -22,7 +22,7 @@ options:
   -h, --help         this text
 
 features: default = ${BASE_FEATURES.join(',')}
-          pending = ${PENDING_FEATURES.join(',')}
+          pending = ${PENDING_FEATURES.join(',') || '(none)'}
           known-bug workarounds (off by default) = ${BUG_FLAGS.join(',')}`;
 
 export function main(args: readonly string[], out: (line: string) => void): number {

@@ -20,6 +20,8 @@ interface Source {
   columns: string[];
   /** Whether it has a rowid (tables do, CTEs do not). */
   rowid: boolean;
+  /** Whether the scenario indexes it (then a plan may read it in index order). */
+  indexed?: boolean;
 }
 
 /** A table-like thing a FROM clause can name. */
@@ -27,6 +29,7 @@ interface Relation {
   name: string;
   columns: string[];
   rowid: boolean;
+  indexed?: boolean;
 }
 
 interface Cx {
@@ -41,6 +44,12 @@ interface Cx {
   aliases: { n: number };
   /** Only qualified column references (ON clauses without `bare_column_in_on`, FOUND.md). */
   qualified?: boolean;
+  /**
+   * Whether rows reach this query's aggregates in an order both engines share: one table without
+   * indexes, scanned in rowid order (no join, no GROUP BY). Elsewhere order-sensitive aggregates
+   * carry their own ORDER BY.
+   */
+  fixedScan?: boolean;
 }
 
 const has = (cx: Cx, f: Feature): boolean => cx.features.has(f);
@@ -254,7 +263,11 @@ function aggregateCall(cx: Cx): SqlNode {
   if (has(cx, 'group_concat')) names.push('group_concat');
   const name = prng.pick(names);
   if (name === 'count' && prng.chance(0.4)) return exprNode(['count(*)'], [], 'aggregate');
-  if (name === 'group_concat') return call(name, prng.chance(0.5) ? [arg()] : [arg(), leaf(textLiteral(prng.pick(['-', '', ', '])), { expr: true })], 'group_concat');
+  if (name === 'group_concat') {
+    const args = prng.chance(0.5) ? [arg()] : [arg(), leaf(textLiteral(prng.pick(['-', '', ', '])), { expr: true })];
+    if (cx.fixedScan && prng.chance(0.7)) return call(name, args, 'group_concat');
+    return { ...call(name, args, 'group_concat'), tag: 'sortedArgs' };
+  }
   if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [arg()], 'aggregate');
   return call(name, [arg()], 'aggregate');
 }
@@ -276,8 +289,13 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
     subqueryDepth: cx.subqueryDepth + 1,
     mode: 'row',
     keys: [],
+    fixedScan: false,
   };
-  const where = prng.chance(0.7) ? seq(' WHERE ', expr(inner, Math.min(d, 2))) : null;
+  // Without `short_circuit_error`, the WHERE never calls abs(): which outer rows reach a subquery
+  // is a planner decision, so whether its "integer overflow" is raised is too (FOUND.md).
+  let condition = expr(inner, Math.min(d, 2));
+  while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(condition).sql)) condition = expr(inner, Math.min(d, 2));
+  const where = prng.chance(0.7) ? seq(' WHERE ', condition) : null;
   if (where) where.optional = true;
   const from = ` FROM ${relation.name} AS ${alias}`;
   const kind = prng.pick(['scalar', 'in', 'exists']);
@@ -290,7 +308,10 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
     return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
   }
   if (has(cx, 'aggregate') && prng.chance(0.5)) {
-    const node = seq('(SELECT ', aggregateCall({ ...inner, mode: 'group' }), from, where, ')');
+    // An aggregate whose arguments read only outer columns belongs to the outer query (FOUND.md):
+    // without `outer_aggregate` the arguments read the subquery's own table only.
+    const own = has(cx, 'outer_aggregate') ? inner.scope : inner.scope.slice(0, 1);
+    const node = seq('(SELECT ', aggregateCall({ ...inner, scope: own, mode: 'group' }), from, where, ')');
     return { ...node, expr: true, tag: 'subquery', feature: 'subquery' };
   }
   const node = seq('(SELECT ', expr(inner, 1), from, where, ` ORDER BY ${alias}.rowid LIMIT 1)`);
@@ -364,7 +385,12 @@ function frameClause(cx: Cx, total: boolean, oneTerm: boolean): string {
 // ---- SELECT -------------------------------------------------------------------------------------
 
 function relationsOf(scenario: Scenario): Relation[] {
-  return scenario.tables.map((t: TableSpec) => ({ name: t.name, columns: t.columns.map((c) => c.name), rowid: true }));
+  return scenario.tables.map((t: TableSpec) => ({
+    name: t.name,
+    columns: t.columns.map((c) => c.name),
+    rowid: true,
+    indexed: scenario.indexes.some((ix) => ix.table === t.name),
+  }));
 }
 
 function baseCx(prng: Prng, features: FeatureSet, scenario: Scenario): Cx {
@@ -409,7 +435,7 @@ function fromClause(cx: Cx): SqlNode | null {
     const relation = prng.pick(cx.relations);
     const taken = cx.scope.some((s) => s.alias === relation.name);
     const alias = taken || prng.chance(0.3) ? `q${++cx.aliases.n}` : relation.name;
-    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid });
+    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid, indexed: relation.indexed });
     const named = alias === relation.name ? relation.name : `${relation.name} AS ${alias}`;
     if (i === 0) {
       items.push(leaf(named));
@@ -423,7 +449,7 @@ function fromClause(cx: Cx): SqlNode | null {
   return list(' FROM ', items, '', '');
 }
 
-function orderTerm(cx: Cx, width: number, aliases: string[]): SqlNode {
+function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: boolean): SqlNode {
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
@@ -431,7 +457,7 @@ function orderTerm(cx: Cx, width: number, aliases: string[]): SqlNode {
   else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
   let suffix = '';
-  if (prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (explicitCollate || prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
   if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
   if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
   return { ...seq(term, suffix), optional: true };
@@ -463,6 +489,7 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
     groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby' };
   }
   if (grouped) cx.mode = 'group';
+  cx.fixedScan = groupBy === null && cx.scope.length === 1 && cx.scope[0]!.rowid && !cx.scope[0]!.indexed;
   if (groupBy && prng.chance(0.4)) having = { ...seq(' HAVING ', expr(cx, 2)), optional: true, feature: 'groupby' };
   const columns: SqlNode[] = [];
   const aliases: string[] = [];
@@ -486,9 +513,21 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
     }
     w++;
   }
+  // Without GROUP BY, only an aggregate among the result columns makes the query an aggregate one; an
+  // aggregate in ORDER BY alone is an error SQLite skips when its plan needs no sort (FOUND.md).
+  if (grouped && groupBy === null && !columns.some((c) => usesAggregate(c))) {
+    const alias = columns[0]!.parts[columns[0]!.parts.length - 1]!.match(/ AS r\d+$/)?.[0] ?? '';
+    columns[0] = alias ? { ...seq(aggregateCall(cx), alias), optional: true } : { ...aggregateCall(cx), optional: true };
+  }
   const distinct = has(cx, 'distinct') && prng.chance(0.15) ? leaf('DISTINCT ', { optional: true, tag: 'distinct', feature: 'distinct' }) : null;
   const node = seq('SELECT ', distinct, list('', columns, ', ', '', { tag: 'columns' }), from, where, groupBy, having);
   return { node, width: w, aliases, grouped };
+}
+
+/** Whether `node` calls an aggregate function (outside subqueries). */
+function usesAggregate(node: SqlNode): boolean {
+  const aggregate = (n: SqlNode): boolean => n.feature === 'aggregate' || n.feature === 'group_concat';
+  return aggregate(node) || find(node, aggregate) !== undefined;
 }
 
 /** A random query statement. */
@@ -499,12 +538,20 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   const firstCx: Cx = { ...cx, scope: [] };
   const first = selectCore(firstCx, compound ? prng.range(1, 3) : null);
   const items: (string | SqlNode | null)[] = [withNode, first.node];
+  let deduplicating = false;
   if (compound) {
-    for (let n = prng.range(1, 2); n > 0; n--) {
-      const op = prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']);
-      const member = selectCore({ ...cx, scope: [], keys: [] }, first.width).node;
+    const ops: string[] = [];
+    for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
+    ops.forEach((op, i) => {
+      // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and moves the
+      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): the last member of
+      // a compound that is not all UNION ALL has none.
+      deduplicating = ops.some((o) => o !== 'UNION ALL');
+      const last = i === ops.length - 1 && deduplicating;
+      const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct' && f !== 'groupby')) : cx.features;
+      const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
-    }
+    });
   }
   if (has(cx, 'orderby') && prng.chance(0.5)) {
     // A compound's ORDER BY may only name result columns; a core's may use any expression of its scope.
@@ -512,7 +559,9 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
     const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
-    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases));
+    // The sort collation of a term without COLLATE on a compound SQLite runs as a subquery depends on
+    // whether it can flatten it back (FOUND.md): such compounds sort by explicit collations only.
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, deduplicating));
     items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
   }
   if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));

@@ -36,9 +36,12 @@ export interface SqlNode {
  * SELECT's result column list; orderBy: the statement's ORDER BY list (the renderer appends
  * tie-breakers); distinct: a DISTINCT keyword; limit: a LIMIT clause; setop: a compound operator
  * that removes duplicates; subquery: a nested query (the harness does not look inside); column: a
- * column reference.
+ * column reference; sortedArgs: an order-sensitive aggregate call `f(x, …)` that the renderer sorts
+ * by its first argument, `f(x, … ORDER BY x COLLATE BINARY, typeof(x))` (values equal in both keys
+ * read the same as text, so the result does not depend on the order rows arrive in). Rendering
+ * the key from the argument itself keeps the two equal whatever the reducer does to the argument.
  */
-export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'limit' | 'setop' | 'subquery' | 'column';
+export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'limit' | 'setop' | 'subquery' | 'column' | 'sortedArgs';
 
 export function leaf(text: string, extra: Partial<SqlNode> = {}): SqlNode {
   return { parts: [text], kids: [], ...extra };
@@ -100,7 +103,15 @@ function renderInto(node: SqlNode, params: Val[], width: number): string {
     return node.parts[0] + body + node.parts[1];
   }
   let s = node.parts[0]!;
-  for (let i = 0; i < node.kids.length; i++) s += renderInto(node.kids[i]!, params, w) + node.parts[i + 1]!;
+  for (let i = 0; i < node.kids.length; i++) {
+    s += renderInto(node.kids[i]!, params, w);
+    if (node.tag === 'sortedArgs' && i === node.kids.length - 1) {
+      const key = renderInto(node.kids[0]!, params, w);
+      const type = renderInto(node.kids[0]!, params, w);
+      s += ` ORDER BY ${key} COLLATE BINARY, typeof(${type})`;
+    }
+    s += node.parts[i + 1]!;
+  }
   return s;
 }
 

@@ -1,0 +1,172 @@
+/**
+ * Regression tests for differences the differential generator (test/diff) found once its aggregate,
+ * GROUP BY, subquery, compound, CTE, index and write features were turned on. Each query must give
+ * SQLite's column names, rows and storage classes, or its error message.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { QueryPair, checkQueries } from './support/query-oracle.js';
+
+const SETUP = `
+  CREATE TABLE t(x, y);
+  INSERT INTO t VALUES (1, 'a'), (2, 'B'), (2, NULL);
+`;
+
+const pair = new QueryPair(SETUP);
+afterAll(() => pair.close());
+
+function check(group: string, queries: string[]): void {
+  checkQueries(pair, group, queries);
+}
+
+check('an aggregate in ORDER BY alone does not make an aggregate query', [
+  'SELECT x FROM t ORDER BY min(x)',
+  'SELECT NULL FROM t ORDER BY 1, abs(count(*))',
+  'SELECT x AS z FROM t ORDER BY z, sum(x) + 1',
+  'SELECT (SELECT x FROM t ORDER BY count(*))',
+  'SELECT count(*) FROM t ORDER BY min(x)',
+  'SELECT x FROM t GROUP BY x ORDER BY count(*), 1',
+  'SELECT x FROM t GROUP BY x HAVING x ORDER BY min(y), 1',
+  // Rejected when generating code: argument errors come first, and the last misuse is the one named.
+  'SELECT x FROM t ORDER BY min(x), max(x)',
+  "SELECT x FROM t ORDER BY (avg(NULL) LIKE min(DISTINCT NULL))",
+  'SELECT x FROM t ORDER BY min(x), nosuch',
+  'SELECT x FROM t ORDER BY min(nosuch)',
+  'SELECT x FROM t ORDER BY min(count(*))',
+  'SELECT x FROM t ORDER BY min(x) LIMIT nosuch',
+]);
+
+check('an aggregate in WHERE or ON of an aggregate query: misuse of aggregate', [
+  'SELECT count(*) FROM t WHERE min(x) AND max(x)',
+  'SELECT count(*) FROM t JOIN t AS u ON count(*)',
+  'SELECT count(*) FROM t WHERE min(x) ORDER BY max(x)',
+  'SELECT count(*) FROM t WHERE min(x) AND nosuch',
+  'SELECT sum(x) FROM t WHERE min(x) LIMIT count(*)',
+]);
+
+check('an aggregate where none is allowed: misuse of aggregate function', [
+  'SELECT x FROM t WHERE count(*) > 1',
+  'SELECT x FROM t WHERE count(*) ORDER BY min(x)',
+  'SELECT x FROM t ORDER BY min(x) LIMIT count(*)',
+  'SELECT 1 FROM t JOIN t AS u ON count(*)',
+  'SELECT 1 LIMIT count(*)',
+  'UPDATE t SET x = count(*)',
+  'DELETE FROM t WHERE max(x)',
+  'INSERT INTO t VALUES (count(*), 1)',
+]);
+
+check('errors come in the order SQLite resolves the clauses: LIMIT, ..., ORDER BY, GROUP BY', [
+  'SELECT y FROM t GROUP BY 0, NULL ORDER BY 0 COLLATE NOCASE',
+  'SELECT x FROM t GROUP BY 2 ORDER BY 2',
+  'SELECT x FROM t GROUP BY 0 ORDER BY nosuch',
+  'SELECT x FROM t GROUP BY nosuch ORDER BY 0',
+  'SELECT x FROM t GROUP BY 0 ORDER BY x',
+  'SELECT x FROM t GROUP BY 70000 ORDER BY 0',
+  'SELECT x FROM t GROUP BY 2 HAVING nosuch ORDER BY 2',
+  'SELECT nosuch FROM t LIMIT nosuch2',
+  'SELECT x FROM t GROUP BY count(*), 5',
+  'SELECT x FROM t GROUP BY count(*) ORDER BY 5',
+  'SELECT count(*) FROM t GROUP BY 1',
+  'SELECT x FROM t GROUP BY min(count(*))',
+  // A number under COLLATE escapes the GROUP BY check and fails when code is generated.
+  'SELECT NULL, count(NULL) FROM t GROUP BY (2 COLLATE BINARY)',
+  'SELECT NULL, count(NULL) FROM t GROUP BY 2 COLLATE NOCASE ORDER BY 7',
+]);
+
+check('integer text cut at a NUL is read as a REAL (then an INTEGER only when whole and below 2^51)', [
+  "SELECT sum('-9007199254740992' || x'00'), sum('12345678901234567' || x'00'), sum('1234567890123456' || x'00'), sum('12' || x'0001')",
+  "SELECT sum('9223372036854775807' || x'00'), sum('99999999999999999999' || x'00'), sum('-0' || x'00'), abs('-9007199254740993' || x'00')",
+  "SELECT CAST('12345678901234567' || x'00' AS NUMERIC), CAST('9223372036854775807' || x'00' AS INTEGER)",
+  "SELECT 12345678901234568 = CAST('12345678901234567' || x'00' AS NUMERIC), '12' || x'00' = 12",
+]);
+
+/** Runs `setup` (writes included) on fresh databases; `query` must then read the same on both. */
+function afterWrites(group: string, setup: string, query: string): void {
+  describe(group, () => {
+    it(query, () => {
+      const local = new QueryPair(setup);
+      try {
+        const [h, o] = local.run(query);
+        expect(h).toEqual(o);
+      } finally {
+        local.close();
+      }
+    });
+  });
+}
+
+afterWrites(
+  'NUMERIC affinity on integer text cut at a NUL stores what SQLite stores',
+  `CREATE TABLE n(x NUMERIC, i INTEGER, r REAL);
+   INSERT INTO n VALUES ('-9007199254740993' || x'00', '12345678901234567' || x'00', '12' || x'00');
+   INSERT INTO n VALUES ('9223372036854775807' || x'00', '0' || x'00', '99999999999999999999' || x'00');`,
+  'SELECT x, typeof(x), i, typeof(i), r, typeof(r) FROM n ORDER BY rowid',
+);
+
+afterWrites(
+  'a multi-row VALUES with subqueries is evaluated before its first row is inserted',
+  `CREATE TABLE v(d, x);
+   INSERT INTO v VALUES (NULL, NULL), ((SELECT 0 FROM v ORDER BY rowid LIMIT 1), NULL);
+   INSERT INTO v(d) VALUES (1), ((SELECT count(*) FROM v)), (EXISTS (SELECT 1 FROM v WHERE d = 1)), (1 IN (SELECT d FROM v));`,
+  'SELECT rowid, d, x FROM v ORDER BY rowid',
+);
+
+check('x IN ((SELECT …)): a list of one subquery is the subquery form', [
+  'SELECT NULL NOT IN ((SELECT NULL FROM t WHERE NULL)) FROM t',
+  'SELECT 2 IN ((SELECT x FROM t)), 2 IN (((SELECT x FROM t))), 2 IN ((SELECT x FROM t), 5)',
+  'SELECT 2 IN ((SELECT x, y FROM t))',
+  'SELECT x FROM t WHERE x IN ((SELECT x FROM t WHERE x > 1))',
+]);
+
+describe('column names of queries read as tables', () => {
+  const named = new QueryPair('CREATE TABLE t2(e, k); CREATE TABLE t4(e, x);');
+  afterAll(() => named.close());
+  const names = (sql: string): [unknown, unknown] => [named.hearth.prepare(sql).columns().map((c) => c.name), named.sqlite.prepare(sql).columns().map((c) => c.name)];
+  for (const sql of [
+    // A compound with a COLLATE in ORDER BY and an operator other than UNION ALL runs as a subquery.
+    'SELECT t2._rowid_ FROM t2 UNION SELECT 1 ORDER BY 1 COLLATE BINARY',
+    'SELECT NULL, NULL, NULL AS r1 FROM t2 EXCEPT SELECT NULL, NULL, NULL ORDER BY 2 COLLATE RTRIM',
+    'SELECT e, e, t2.e, e+1, e+1 FROM t2 UNION SELECT 1, 2, 3, 4, 5 ORDER BY 1 COLLATE BINARY',
+    'SELECT e AS a, e AS a, e AS A FROM t2 INTERSECT SELECT 1, 2, 3 ORDER BY 1 COLLATE BINARY',
+    'SELECT * FROM t2, t4 UNION SELECT 1, 2, 3, 4 ORDER BY 1 COLLATE BINARY',
+    'SELECT TRUE, FALSE UNION SELECT 1, 2 ORDER BY (1 COLLATE BINARY)',
+    'SELECT TRUE, FALSE UNION SELECT 1, 2 ORDER BY 1',
+    'SELECT t2._rowid_, e, e FROM t2 UNION ALL SELECT 1, 2, 3 ORDER BY 1 COLLATE NOCASE',
+    // Subqueries and CTEs are named before names resolve.
+    "SELECT * FROM (SELECT e, e, t2.e, e+1, e+1, TRUE, t2._rowid_, 'a:1', e AS 'e:1' FROM t2)",
+    'SELECT * FROM (SELECT E, likely(e), e COLLATE NOCASE, t2.oid, FALSE AS x, 1 AS true FROM t2)',
+    'SELECT * FROM (SELECT 1, *, 2, *, 3, e FROM t2)',
+    'WITH c AS (SELECT E, TRUE, t2.rowid FROM t2) SELECT * FROM c',
+  ]) {
+    it(sql, () => {
+      const [h, o] = names(sql);
+      expect(h).toEqual(o);
+    });
+  }
+});
+
+check('INTERSECT and EXCEPT skip their right operand when the left one is empty', [
+  'SELECT 1 WHERE 0 INTERSECT SELECT abs(-9223372036854775808)',
+  'SELECT 1 EXCEPT SELECT 1 EXCEPT SELECT abs(-9223372036854775808)',
+  'SELECT 1 INTERSECT SELECT 2 INTERSECT SELECT abs(-9223372036854775808) ORDER BY 1',
+  'SELECT 1 EXCEPT SELECT 1 UNION SELECT abs(-9223372036854775808)',
+  'SELECT 1 INTERSECT SELECT 1 INTERSECT SELECT abs(-9223372036854775808)',
+]);
+
+check('NOCASE: after a NUL common to both, the longer in bytes is greater', [
+  "SELECT (x'7f00' || ' ') < (x'7f00' || 'É') COLLATE NOCASE, (x'7f00' || 'É') < (x'7f00' || ' ') COLLATE NOCASE",
+  "SELECT (x'4100' || 'x') = (x'6100' || 'y') COLLATE NOCASE, (x'4100' || 'x') = (x'6100' || 'yz') COLLATE NOCASE",
+]);
+
+check('LIMIT stops UNION ALL members and VALUES rows before they run', [
+  'SELECT 1 UNION ALL SELECT abs(-9223372036854775808) LIMIT 1',
+  'SELECT 1 UNION ALL SELECT 2 UNION ALL SELECT abs(-9223372036854775808) LIMIT 1 OFFSET 1',
+  'SELECT 1 UNION SELECT 2 UNION ALL SELECT abs(-9223372036854775808) LIMIT 2',
+  'SELECT 1 UNION SELECT 2 UNION ALL SELECT abs(-9223372036854775808) LIMIT 3',
+  'SELECT 1 UNION ALL SELECT abs(-9223372036854775808) UNION SELECT 2 LIMIT 1',
+  'SELECT 1 UNION ALL SELECT abs(-9223372036854775808) ORDER BY 1 LIMIT 1',
+  'SELECT x FROM t UNION ALL SELECT sum(x) + 9223372036854775807 FROM t LIMIT 3',
+  'SELECT * FROM (VALUES (1), (abs(-9223372036854775808))) LIMIT 1',
+  'SELECT (VALUES (1), (abs(-9223372036854775808)))',
+  'SELECT EXISTS (VALUES (1), (abs(-9223372036854775808)))',
+  'SELECT 1 IN (VALUES (1), (abs(-9223372036854775808)))',
+]);
