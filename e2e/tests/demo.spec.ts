@@ -258,3 +258,14 @@ test('import shows an error for a non-SQLite file and migrates a version-1 datab
   await expect(item(page, 'From the old app')).toContainText('Migrated from version 1');
   await expect(page).toHaveURL(`${DEMO_URL}/`);
 });
+
+test('a second tab cannot open the database, and says so in the page', async ({ page, context }) => {
+  await openDemo(page);
+  await addTodo(page, 'Only in the first tab');
+  const second = await context.newPage();
+  await second.goto(`${DEMO_URL}/`);
+  await expect(alerts(second)).toContainText('Could not open the to-do database');
+  await expect(alerts(second)).toContainText('SQLITE_BUSY');
+  await expect(titles(page)).toHaveText(['Only in the first tab']);
+  await second.close();
+});

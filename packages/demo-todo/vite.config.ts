@@ -7,6 +7,8 @@ import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
 
 export default defineConfig({
+  // Relative URLs: the build works from any directory of any static server.
+  base: './',
   // The dev server's pre-bundling would separate @hearth/client from its worker script.
   optimizeDeps: { exclude: ['@hearth/client'] },
   worker: { format: 'es' },
