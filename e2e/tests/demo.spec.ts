@@ -186,6 +186,11 @@ test('export, clear, import: the same todos come back, and the export opens in r
   await page.getByRole('checkbox', { name: 'Done: Pack the tent' }).check();
   await expect(page.locator('#todo-count')).toHaveText('2 items left');
   await expect(page.locator('#status-size')).toHaveText(/\d+(\.\d)? KiB/);
+  await expect(page.locator('#status-persisted')).toHaveText(/^(yes|no)$/);
+  if ((await page.locator('#status-persisted').textContent()) === 'no') {
+    await page.getByRole('button', { name: 'Request persistence' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'persistent' })).toBeVisible();
+  }
 
   const downloading = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Export database' }).click();

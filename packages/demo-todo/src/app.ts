@@ -41,13 +41,13 @@ export class TodoApp {
     toggle: (id, done) => void this.attempt('Could not update the todo', () => this.store().setDone(id, done)),
     startEdit: (id) => {
       this.editing = id;
-      void this.attempt('Could not show the todo', async () => undefined, `edit-title-${id}`);
+      void this.refresh(`edit-title-${id}`);
     },
     save: (id, fields) => void this.saveEdit(id, fields),
     cancelEdit: () => {
       const id = this.editing;
       this.editing = null;
-      void this.attempt('Could not show the todos', async () => undefined, `title-${id}`);
+      void this.refresh(`title-${id}`);
     },
     remove: (id) => void this.remove(id),
   };
