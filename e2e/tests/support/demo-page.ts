@@ -39,7 +39,7 @@ export function titles(page: Page): Locator {
   return page.locator('#todo-list .title');
 }
 
-/** The alert region (role="alert"), where the app shows errors; hidden while empty. */
+/** The alert region (role="alert"), where the app shows errors. */
 export function alerts(page: Page): Locator {
   return page.locator('#alerts[role="alert"]');
 }

@@ -223,6 +223,16 @@ export class TodoApp {
     byId('clear-completed').addEventListener('click', () => {
       void this.attempt('Could not clear the done todos', () => this.store().clearDone(), 'new-todo');
     });
+    // @hearth/client closes connections on pagehide; a page restored from the back/forward cache reopens.
+    addEventListener('pageshow', (event) => {
+      if (!event.persisted) return;
+      const closing = this.session?.db.close();
+      this.session = null;
+      Promise.resolve(closing)
+        .then(() => this.openSession())
+        .then(() => this.refresh())
+        .catch((error: unknown) => showError('Could not reopen the to-do database', error));
+    });
     addEventListener('hashchange', () => {
       this.filter = filterFromHash(location.hash);
       void this.refresh();
