@@ -394,6 +394,10 @@ function sweep(config: Config, workloadSeed: number, seedBase: number): SweepRes
   return result;
 }
 
+// A sweep replays every crash point of its workloads: tens of seconds on a quiet machine, several times
+// that on a loaded one, and more with HEARTH_CRASH_SCALE. Its time limit scales with the work.
+const SWEEP_TIMEOUT_MS = 300_000 * SCALE;
+
 describe('crash safety', () => {
   const totals = { crashPoints: 0, verifications: 0 };
 
@@ -414,7 +418,7 @@ describe('crash safety', () => {
         `${config.name}: ${result.crashPoints} crash points (+${result.recoveryCrashes} in recovery), ` +
           `${result.verifications} verified images, ${seconds} s`,
       );
-    });
+    }, SWEEP_TIMEOUT_MS);
   }
 
   it('covers at least 1,000 crash points', () => {
