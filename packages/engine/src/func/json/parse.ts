@@ -288,30 +288,43 @@ function object(i: number): number {
       if (x !== ERROR) out.errorAt = j;
       return ERROR;
     }
-    j = x;
-    if (z[j] === 0x2c) continue;
-    if (z[j] === 0x7d) break;
-    if (isSpace(z[j]!)) {
-      j++;
-      while (isSpace(z[j]!)) j++;
-      if (z[j] === 0x2c) continue;
-      if (z[j] === 0x7d) break;
-    }
-    x = translate(j);
-    if (x === COMMA) {
-      j = out.errorAt;
-      continue;
-    }
-    if (x === CLOSE_BRACE) {
-      j = out.errorAt;
-      break;
-    }
-    out.errorAt = j;
-    return ERROR;
+    const after = afterMember(x, 0x7d, CLOSE_BRACE);
+    if (after === ERROR) return ERROR;
+    j = memberEnd;
+    if (after === LIST_END) break;
   }
   out.changePayloadSize(self, out.n - start);
   out.depth--;
   return j + 1;
+}
+
+/** What follows a member of an object or array: another member, or the container's end. */
+const NEXT_MEMBER = 1;
+const LIST_END = 2;
+/** Set by `afterMember`: the index of the comma, or of the closing bracket or brace. */
+let memberEnd = 0;
+
+/**
+ * Reads what follows a member that ends before `j`: a comma (NEXT_MEMBER) or the byte `close` that
+ * ends the container (LIST_END), perhaps after white space or JSON5 comments; either way `memberEnd`
+ * is left on it. Anything else is ERROR, with `out.errorAt` on it.
+ */
+function afterMember(j: number, close: number, closeToken: number): number {
+  if (isSpace(z[j]!)) {
+    j++;
+    while (isSpace(z[j]!)) j++;
+  }
+  if (z[j] === 0x2c || z[j] === close) {
+    memberEnd = j;
+    return z[j] === close ? LIST_END : NEXT_MEMBER;
+  }
+  const x = translate(j);
+  if (x === COMMA || x === closeToken) {
+    memberEnd = out.errorAt;
+    return x === COMMA ? NEXT_MEMBER : LIST_END;
+  }
+  out.errorAt = j;
+  return ERROR;
 }
 
 function array(i: number): number {
@@ -334,26 +347,10 @@ function array(i: number): number {
       if (x !== ERROR) out.errorAt = j;
       return ERROR;
     }
-    j = x;
-    if (z[j] === 0x2c) continue;
-    if (z[j] === 0x5d) break;
-    if (isSpace(z[j]!)) {
-      j++;
-      while (isSpace(z[j]!)) j++;
-      if (z[j] === 0x2c) continue;
-      if (z[j] === 0x5d) break;
-    }
-    x = translate(j);
-    if (x === COMMA) {
-      j = out.errorAt;
-      continue;
-    }
-    if (x === CLOSE_BRACKET) {
-      j = out.errorAt;
-      break;
-    }
-    out.errorAt = j;
-    return ERROR;
+    const after = afterMember(x, 0x5d, CLOSE_BRACKET);
+    if (after === ERROR) return ERROR;
+    j = memberEnd;
+    if (after === LIST_END) break;
   }
   out.changePayloadSize(self, out.n - start);
   out.depth--;
