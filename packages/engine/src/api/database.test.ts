@@ -36,6 +36,30 @@ describe('Database: expressions against SQLite', () => {
     expect(row).toEqual({ '1 + 2': 3, y: 'x', 'abs(-1)': 1 });
     db.close();
   });
+
+  it('names a column reference by the column as declared, whatever case it is written in', () => {
+    const setup = 'CREATE TABLE t(e, "Mixed", a); CREATE VIEW v AS SELECT E, T.MIXED FROM t;';
+    const queries = [
+      'SELECT E FROM t',
+      'SELECT t.E, (E), E AS E FROM t',
+      'SELECT mixed, T.MIXED FROM t',
+      'SELECT * FROM (SELECT E FROM t)',
+      'SELECT * FROM v',
+      'SELECT X FROM (SELECT 1 AS x)',
+      'WITH c(Z) AS (SELECT 1) SELECT z FROM c',
+      'SELECT ROWID, OID FROM t',
+      'SELECT e FROM t UNION SELECT MIXED FROM t',
+    ];
+    const hearth = new Database();
+    const oracle = new Oracle(':memory:');
+    hearth.exec(setup);
+    oracle.exec(setup);
+    for (const q of queries) {
+      expect(hearth.prepare(q).columns().map((c) => c.name), q).toEqual(oracle.prepare(q).columns().map((c) => c.name));
+    }
+    hearth.close();
+    oracle.close();
+  });
 });
 
 describe('Database: tables', () => {

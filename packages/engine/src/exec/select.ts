@@ -294,8 +294,13 @@ function addResultColumn(
   rowColumns: (Compiled | null)[],
 ): void {
   if (column.kind === 'expr') {
-    const name = column.alias ? column.alias.name : column.expr.kind === 'column' ? (scope.rowidName(column.expr) ?? column.expr.column.name) : sql.slice(column.start, column.end);
+    // A column reference is named by the column it reads (as its table declares it), not as written.
     const described = column.expr.kind === 'column' ? scope.describe(column.expr) : undefined;
+    const name = column.alias
+      ? column.alias.name
+      : column.expr.kind === 'column'
+        ? (scope.rowidName(column.expr) ?? described?.name ?? column.expr.column.name)
+        : sql.slice(column.start, column.end);
     names.push(name);
     meta.push(metaOf(name, described));
     outputs.push(compileExpr(column.expr, cx));
