@@ -92,6 +92,31 @@ describe('Database: tables', () => {
   }
 });
 
+describe('Database: writes that return rows', () => {
+  it('INSERT, UPDATE and DELETE … RETURNING move changes() and last_insert_rowid() as run() does', () => {
+    const hearth = new Database();
+    const oracle = new Oracle(':memory:');
+    const counters = 'SELECT last_insert_rowid() AS rowid, changes() AS changes, total_changes() AS total';
+    const steps = [
+      'INSERT INTO t VALUES (5), (6) RETURNING rowid, a',
+      counters,
+      'UPDATE t SET a = a + 1 WHERE a > 1 RETURNING a',
+      counters,
+      'DELETE FROM t WHERE a = 7 RETURNING *',
+      counters,
+    ];
+    for (const db of [hearth, oracle]) db.exec('CREATE TABLE t(a); INSERT INTO t VALUES (1)');
+    for (const sql of steps) {
+      expect(hearth.prepare(sql).all(), sql).toEqual(oracle.prepare(sql).all());
+    }
+    const insert = 'INSERT INTO t VALUES (9) RETURNING a';
+    expect([...hearth.prepare(insert).iterate()]).toEqual([...oracle.prepare(insert).iterate()]);
+    expect(hearth.prepare(counters).get()).toEqual(oracle.prepare(counters).get());
+    hearth.close();
+    oracle.close();
+  });
+});
+
 describe('Database: a new, empty database', () => {
   // Nothing has been written yet, so the file has no pages: its schema table reads as empty.
   for (const q of ['SELECT count(*) AS n FROM sqlite_schema', 'SELECT * FROM sqlite_master', "SELECT name FROM sqlite_schema WHERE rowid = 1", 'SELECT max(rowid) FROM sqlite_schema']) {

@@ -717,7 +717,7 @@ export class Statement {
   get(...params: unknown[]): unknown {
     this.checkReader();
     let row: unknown;
-    this.execute(params, null, (program) => {
+    this.executeReader(params, (program) => {
       if (program.step()) row = this.rowOf(program);
     });
     return row;
@@ -727,7 +727,7 @@ export class Statement {
   all(...params: unknown[]): unknown[] {
     this.checkReader();
     const rows: unknown[] = [];
-    this.execute(params, null, (program) => {
+    this.executeReader(params, (program) => {
       while (program.step()) rows.push(this.rowOf(program));
     });
     return rows;
@@ -737,11 +737,12 @@ export class Statement {
   *iterate(...params: unknown[]): IterableIterator<unknown> {
     this.checkReader();
     const db = this.db;
+    const effects = this.writeEffects();
     db.enter(this.access);
     let failed = true;
     try {
       const program = this.compiled(params);
-      this.openProgram(program, { changes: 0, lastInsertRowid: 0 });
+      this.openProgram(program, effects ?? { changes: 0, lastInsertRowid: 0 });
       try {
         while (program.step()) yield this.rowOf(program);
       } finally {
@@ -750,7 +751,29 @@ export class Statement {
       failed = false;
     } finally {
       db.leave(this.access, failed);
+      if (effects) db.recordEffects(effects, failed);
     }
+  }
+
+  /**
+   * The effects a writing statement that returns rows (INSERT … RETURNING) records for changes() and
+   * last_insert_rowid(), as `run` does; null for a statement that writes nothing.
+   */
+  private writeEffects(): Effects | null {
+    if (this.access !== 'write') return null;
+    return { changes: 0, lastInsertRowid: this.db.functionContext.connection.lastInsertRowid() };
+  }
+
+  /** `execute` for `get` and `all`: a writing statement records its effects, as `run` does. */
+  private executeReader(params: unknown[], body: (program: Program) => void): void {
+    const effects = this.writeEffects();
+    try {
+      this.execute(params, effects, body);
+    } catch (err) {
+      if (effects) this.db.recordEffects(effects, true);
+      throw err;
+    }
+    if (effects) this.db.recordEffects(effects);
   }
 
   private checkReader(): void {
