@@ -7,17 +7,9 @@
  */
 import Oracle from 'better-sqlite3';
 import { Database } from '../../src/api/database.js';
+import { typedValue } from './typed-values.js';
 
 export type StepOutcome = string;
-
-function tag(v: unknown): string {
-  if (v === null) return 'null';
-  if (typeof v === 'bigint') return `i:${v}`;
-  if (typeof v === 'number') return `r:${Object.is(v, -0) ? '-0' : v}`;
-  if (typeof v === 'string') return `t:${v}`;
-  if (v instanceof Uint8Array) return `b:${Buffer.from(v).toString('hex')}`;
-  return `?${String(v)}`;
-}
 
 interface Engine {
   prepare(sql: string): {
@@ -38,7 +30,7 @@ function step(db: Engine, sql: string): StepOutcome {
       return `changes ${r.changes} rowid ${r.lastInsertRowid}`;
     }
     st.raw(true);
-    return (st.all() as unknown[][]).map((row) => row.map(tag).join(' ')).join(' | ') || '(no rows)';
+    return (st.all() as unknown[][]).map((row) => row.map(typedValue).join(' ')).join(' | ') || '(no rows)';
   } catch (err) {
     return `error ${(err as { code?: string }).code}: ${(err as Error).message}`;
   }

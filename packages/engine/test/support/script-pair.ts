@@ -9,19 +9,8 @@
 import * as fs from 'node:fs';
 import BetterSqlite3 from 'better-sqlite3';
 import { expect } from 'vitest';
+import { typedRows } from './typed-values.js';
 import { WritePair, freshFile } from './write-pair.js';
-
-function tagged(rows: unknown[][]): string[][] {
-  return rows.map((row) =>
-    row.map((v) => {
-      if (v === null) return 'null';
-      if (typeof v === 'bigint') return `int:${v}`;
-      if (typeof v === 'number') return `real:${Object.is(v, -0) ? '-0' : v}`;
-      if (typeof v === 'string') return `text:${v}`;
-      return `blob:${Buffer.from(v as Uint8Array).toString('hex')}`;
-    }),
-  );
-}
 
 function attempt(run: () => unknown): unknown {
   try {
@@ -36,7 +25,7 @@ function step(db: { prepare(sql: string): { reader: boolean; raw(): { safeIntege
   return attempt(() => {
     const st = db.prepare(sql);
     // better-sqlite3 calls an ALTER TABLE that checks existing rows a reader (SQLite runs a query for it).
-    if (st.reader && !/^\s*ALTER\b/i.test(sql)) return tagged(st.raw().safeIntegers().all() as unknown[][]);
+    if (st.reader && !/^\s*ALTER\b/i.test(sql)) return typedRows(st.raw().safeIntegers().all() as unknown[][]);
     const r = st.run();
     return `${r.changes}/${r.lastInsertRowid}`;
   });

@@ -15,6 +15,7 @@ import { Btree } from '../../src/btree/btree.js';
 import { checkIntegrity } from '../../src/btree/integrity.js';
 import { NodeVfs } from '../../src/vfs/node.js';
 import { hearthIndexEntries } from './sqlite-oracle.js';
+import { typedRows } from './typed-values.js';
 
 export const vfs = new NodeVfs();
 
@@ -28,19 +29,6 @@ function outcome(run: () => { changes: number; lastInsertRowid: number | bigint 
   } catch (err) {
     return `error: ${(err as Error).message}`;
   }
-}
-
-/** Rows of a query as arrays of `typeof:value` strings (blobs in hex). */
-function typedRows(rows: unknown[][]): string[][] {
-  return rows.map((row) =>
-    row.map((v) => {
-      if (v === null) return 'null';
-      if (typeof v === 'bigint') return `int:${v}`;
-      if (typeof v === 'number') return `real:${Object.is(v, -0) ? '-0' : v}`;
-      if (typeof v === 'string') return `text:${v}`;
-      return `blob:${Buffer.from(v as Uint8Array).toString('hex')}`;
-    }),
-  );
 }
 
 export class WritePair {
