@@ -75,10 +75,7 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   const keys = rowForeignKeys(env, table, 'INSERT', { singleRow: !env.trigger && !firing && !victims && isSingleRow(stmt) });
   writer.writeCheck = keys;
   const run = (bt: Btree, effects: Effects): void => {
-    if (replace) {
-      replace.bt = bt;
-      replace.effects = effects;
-    }
+    replace?.start(bt, effects);
     victims?.start(bt, effects);
     keys?.start(bt, effects);
     autoincrement?.begin(bt);

@@ -275,9 +275,9 @@ export function rowTriggers(env: CompileEnv, table: TableInfo, event: TriggerEve
 
 /** Fires a table's DELETE triggers around the rows REPLACE deletes, when recursive_triggers is on. */
 export class ReplaceDeletes implements ReplaceHook {
-  /** The running execution's B-tree and effects: set when it starts. */
-  bt: Btree | null = null;
-  effects: Effects | null = null;
+  /** The running execution's B-tree and effects: set by `start`. */
+  private bt: Btree | null = null;
+  private effects: Effects | null = null;
   private readonly state: TriggerState;
 
   constructor(
@@ -285,6 +285,12 @@ export class ReplaceDeletes implements ReplaceHook {
     env: CompileEnv,
   ) {
     this.state = env.triggerState ?? DETACHED;
+  }
+
+  /** Binds the hook to an execution of its statement. */
+  start(bt: Btree, effects: Effects): void {
+    this.bt = bt;
+    this.effects = effects;
   }
 
   get active(): boolean {

@@ -65,10 +65,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   const set = new Uint8Array(table.columns.length);
   for (const i of assignments.targets) if (i >= 0) set[i] = 1;
   const run = (bt: Btree, effects: Effects): void => {
-    if (replace) {
-      replace.bt = bt;
-      replace.effects = effects;
-    }
+    replace?.start(bt, effects);
     victims?.start(bt, effects);
     keys?.start(bt, effects);
     const rowids = rows.collect(bt);
