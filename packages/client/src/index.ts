@@ -8,6 +8,7 @@
  */
 import * as Comlink from 'comlink';
 import { SqliteError } from '@hearth/engine';
+import type { WorkerApi } from '@hearth/worker';
 import { type Backend, remote } from './backend.js';
 import { type ConnectOptions, type Database, type StorageReport, openOn } from './database.js';
 import { settle } from './errors.js';
@@ -34,7 +35,7 @@ function backendOf(worker: Worker | undefined): { backend: Backend; failed: Prom
   }
   let backend = backends.get(worker);
   if (!backend) {
-    backend = remote(Comlink.wrap(worker) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>);
+    backend = remote(Comlink.wrap<WorkerApi>(worker), pageCanBlockWorkers());
     backends.set(worker, backend);
     const failed = new Promise<never>((_, reject) => {
       worker.addEventListener('error', (event) => reject(workerFailure(event)), { once: true });
@@ -43,6 +44,11 @@ function backendOf(worker: Worker | undefined): { backend: Backend; failed: Prom
     failures.set(worker, failed);
   }
   return { backend, failed: failures.get(worker)! };
+}
+
+/** Whether a worker may block waiting for this page (SharedArrayBuffer: the page is cross-origin isolated). */
+function pageCanBlockWorkers(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
 }
 
 /**
