@@ -1,7 +1,7 @@
 /**
  * The asynchronous connection and statement, in the shape of Turso's `@tursodatabase/database-wasm`
  * promise API: `exec`, `prepare` → `run` / `get` / `all` / `iterate`, `raw` / `pluck` / `safeIntegers`
- * / `columns`, `batch`, `transaction`, `pragma`, `function`, `export`, `close`.
+ * / `columns`, `batch`, `transaction`, `pragma`, `function`, `export`, `close`, `inTransaction`.
  *
  * Every call is one message to the server (see backend.ts); rows come back as arrays with the column
  * names once, and are shaped into objects (or kept as arrays, or plucked) here. `iterate` streams
@@ -12,7 +12,6 @@
  * transaction's `tx` (and statements `tx` prepared) run inside it. A statement prepared outside the
  * transaction and used inside `fn` therefore waits for its end — a deadlock: prepare inside with `tx`.
  */
-import { SqliteError } from '@hearth/engine';
 import type { BatchItem, BindArgs, ColumnInfo, ConnectionInfo, OpenOptions, RunResult, WorkerFunctionOptions } from '@hearth/worker';
 import type { Backend } from './backend.js';
 import { notOpen, settle } from './errors.js';
@@ -121,6 +120,14 @@ export class Database {
     return this.name === ':memory:' || this.name === '';
   }
 
+  /**
+   * Whether the connection is in a transaction, as of its last call that completed (every reply brings
+   * the state along, so reading it costs no message). A plain property, as Turso's and better-sqlite3's.
+   */
+  get inTransaction(): boolean {
+    return !this.link.closed && this.link.backend.transactionState(this.link.info.id);
+  }
+
   /** Bytes reserved for the page cache in the worker, and whether they are a SharedArrayBuffer. */
   get cache(): { bytes: number; shared: boolean } {
     return { bytes: this.link.info.cacheBytes, shared: this.link.info.sharedCache };
@@ -184,25 +191,22 @@ export class Database {
   }
 
   /**
-   * Defines the SQL function `name` on this connection, as better-sqlite3's `db.function`. The function runs
-   * where the engine runs, so this works only when the engine is in this thread (Node). In browsers,
-   * define functions in the worker instead: `serve({ functions })` in a worker of your own, passed to
-   * `connect(path, { worker })`; this method then rejects with SQLITE_MISUSE.
+   * Defines the SQL function `name` on this connection, as better-sqlite3's `db.function`: `fn` runs in
+   * this thread with the arguments as JavaScript values (options: `varargs`, `deterministic`,
+   * `directOnly`, `safeIntegers`); what it throws, the statement calling it throws. With the engine in a
+   * worker (browsers) the worker blocks until the page has run `fn`, which needs a cross-origin isolated
+   * page (SharedArrayBuffer) and rejects with SQLITE_MISUSE on other pages; `fn` must then return its
+   * result synchronously and must not use the database (that fails with SQLITE_MISUSE). Without
+   * isolation, define functions in a worker of your own: `serve({ functions })` passed as `connect`'s `worker`.
    */
   async function(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   async function(name: string, options: FunctionOptions, fn: (...args: never[]) => unknown): Promise<void>;
   async function(name: string, optionsOrFn: FunctionOptions | ((...args: never[]) => unknown), maybeFn?: (...args: never[]) => unknown): Promise<void> {
     const fn = typeof optionsOrFn === 'function' ? optionsOrFn : maybeFn;
-    const options = typeof optionsOrFn === 'function' ? {} : optionsOrFn;
-    if (typeof fn !== 'function') throw new TypeError('Expected a function');
-    const define = this.link.backend.defineFunction;
-    if (!define) {
-      throw new SqliteError(
-        'SQLITE_MISUSE',
-        `db.function("${name}") needs the engine in this thread; in a browser define it in the worker: serve({ functions: { ${name} } })`,
-      );
-    }
-    await this.call((b, conn) => define.call(b, conn, name, options, fn));
+    const options = typeof optionsOrFn === 'function' ? {} : (optionsOrFn ?? {});
+    if (typeof name !== 'string') throw new TypeError('Expected first argument to be a string');
+    if (typeof fn !== 'function') throw new TypeError('Expected last argument to be a function');
+    await this.call((b, conn) => b.defineFunction(conn, name, options, fn));
   }
 
   /** The bytes of the database as a standard SQLite file (its last committed state). */
@@ -224,9 +228,15 @@ export class Database {
   /** @internal Calls the backend for this connection, after the running transaction unless inside it. */
   async call<T>(body: (backend: Backend, conn: number) => Promise<T>): Promise<T> {
     const link = this.link;
+    link.backend.checkReentry();
     if (!this.inside) await link.gate;
     if (link.closed) throw notOpen();
     return settle(body(link.backend, link.info.id));
+  }
+
+  /** @internal Throws when the database cannot be called now (see `Backend.checkReentry`). */
+  checkReentry(): void {
+    this.link.backend.checkReentry();
   }
 
   /** @internal */
@@ -359,6 +369,7 @@ export class Statement<R = Row> {
   }
 
   private async id(): Promise<number> {
+    this.db.checkReentry();
     return (await settle(this.prepared)).id;
   }
 

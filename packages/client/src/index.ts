@@ -8,9 +8,11 @@
  */
 import * as Comlink from 'comlink';
 import { SqliteError } from '@hearth/engine';
+import type { WorkerApi } from '@hearth/worker';
 import { type Backend, remote } from './backend.js';
 import { type ConnectOptions, type Database, type StorageReport, openOn } from './database.js';
 import { settle } from './errors.js';
+import { startDefaultWorker } from './worker-start.js';
 
 export { SqliteError };
 export { Database, Statement } from './database.js';
@@ -29,15 +31,24 @@ let pagehideHooked = false;
 /** The backend over `worker` (default: the page's shared worker), and a promise that rejects if the worker fails. */
 function backendOf(worker: Worker | undefined): { backend: Backend; failed: Promise<never> } {
   if (!worker) {
-    defaultWorker ??= new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'hearth' });
+    defaultWorker ??= startDefaultWorker();
     worker = defaultWorker;
   }
+  const started = worker;
   let backend = backends.get(worker);
   if (!backend) {
-    backend = remote(Comlink.wrap(worker) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>);
+    backend = remote(Comlink.wrap<WorkerApi>(worker), pageCanBlockWorkers());
     backends.set(worker, backend);
     const failed = new Promise<never>((_, reject) => {
-      worker.addEventListener('error', (event) => reject(workerFailure(event)), { once: true });
+      started.addEventListener(
+        'error',
+        (event) => {
+          // A default worker that failed is dropped: the next connect() starts a new one (back online, say).
+          if (started === defaultWorker) defaultWorker = null;
+          reject(workerFailure(event));
+        },
+        { once: true },
+      );
     });
     failed.catch(() => undefined);
     failures.set(worker, failed);
@@ -45,15 +56,22 @@ function backendOf(worker: Worker | undefined): { backend: Backend; failed: Prom
   return { backend, failed: failures.get(worker)! };
 }
 
+/** Whether a worker may block waiting for this page (SharedArrayBuffer: the page is cross-origin isolated). */
+function pageCanBlockWorkers(): boolean {
+  return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+}
+
 /**
- * The error for a worker that failed to start. The usual cause is a dev server that moved the package
- * away from its worker script (Vite pre-bundling it), hence the hint.
+ * The error for a worker that failed: an uncaught error in it (an ErrorEvent), or a script that did not
+ * load at all — missing from the deployed files, unreachable offline when no service worker caches it,
+ * or (an uncommon dev-server setup) not where the bundled client looks for it.
  */
 function workerFailure(event: Event): SqliteError {
-  const detail = event instanceof ErrorEvent && event.message ? event.message : 'its script did not load';
+  if (event instanceof ErrorEvent && event.message) return new SqliteError('SQLITE_CANTOPEN', `unable to open database: the Hearth worker failed (${event.message})`);
   return new SqliteError(
     'SQLITE_CANTOPEN',
-    `the Hearth worker failed (${detail}); with Vite's dev server, add optimizeDeps: { exclude: ['@hearth/client'] } to vite.config`,
+    "unable to open database: the Hearth worker's script did not load (is it deployed with the page's assets, and cached for offline use? " +
+      "under a dev server that pre-bundles dependencies, add optimizeDeps: { exclude: ['@hearth/client'] } to its config)",
   );
 }
 

@@ -8,7 +8,7 @@ import Sqlite from 'better-sqlite3';
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteError } from '@hearth/engine';
-import { DatabaseServer, messagingApi } from '@hearth/worker';
+import { DatabaseServer, type WorkerApi, messagingApi } from '@hearth/worker';
 import { remote } from '../src/backend.js';
 import { type Database, openOn } from '../src/database.js';
 import { connect, deleteDatabase, importDatabase } from '../src/node.js';
@@ -31,7 +31,8 @@ async function connectOverMessages(path: string): Promise<Database> {
   const channel = new MessageChannel();
   channels.push(channel);
   Comlink.expose(messagingApi(server), channel.port1 as unknown as Comlink.Endpoint);
-  const backend = remote(Comlink.wrap(channel.port2 as unknown as Comlink.Endpoint) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>);
+  // Not a cross-origin isolated page: the worker (here: this very thread) may not block for db.function.
+  const backend = remote(Comlink.wrap<WorkerApi>(channel.port2 as unknown as Comlink.Endpoint), false);
   return openOn(backend, path, {}, () => undefined);
 }
 
@@ -147,6 +148,33 @@ describe.each(routes)('client (%s)', (_route, open) => {
     });
     expect(await db.prepare('SELECT x FROM t ORDER BY x').pluck().all()).toEqual([1, 2, 4]);
     await db.close();
+  });
+
+  it('keeps inTransaction in step with every call, failed ones included', async () => {
+    const db = await open(':memory:');
+    expect(db.inTransaction).toBe(false);
+    await db.exec('CREATE TABLE t(x UNIQUE)');
+    await db.exec('BEGIN');
+    expect(db.inTransaction).toBe(true);
+    await db.prepare('INSERT INTO t VALUES (?)').run(1);
+    // A failing statement inside a transaction leaves it open (as in SQLite), and the property says so.
+    expect((await failure(db.exec('INSERT INTO t VALUES (1)'))).code).toBe('SQLITE_CONSTRAINT_UNIQUE');
+    expect(db.inTransaction).toBe(true);
+    await db.exec('COMMIT');
+    expect(db.inTransaction).toBe(false);
+    const seen = await db.transaction(async (tx) => [db.inTransaction, tx.inTransaction]);
+    expect(seen).toEqual([true, true]);
+    expect(db.inTransaction).toBe(false);
+    // A COMMIT that fails (a deferred foreign key) keeps the transaction open; the ROLLBACK ends it.
+    await db.exec('PRAGMA foreign_keys = ON; CREATE TABLE p(id INTEGER PRIMARY KEY); CREATE TABLE c(p REFERENCES p DEFERRABLE INITIALLY DEFERRED)');
+    await db.exec('BEGIN; INSERT INTO c VALUES (7)');
+    expect((await failure(db.exec('COMMIT'))).code).toBe('SQLITE_CONSTRAINT_FOREIGNKEY');
+    expect(db.inTransaction).toBe(true);
+    await db.exec('ROLLBACK');
+    expect(db.inTransaction).toBe(false);
+    await db.exec('BEGIN');
+    await db.close();
+    expect(db.inTransaction).toBe(false);
   });
 
   it('batch is all or nothing', async () => {

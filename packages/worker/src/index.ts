@@ -6,11 +6,14 @@
  *   dedicated worker.
  * - `OpfsVfs`: the VFS behind it (handles opened ahead, exclusive per tab).
  * - `serve(options)`: the worker side of @hearth/client (a `DatabaseServer` exposed over Comlink).
+ * - `FunctionBridge`: how the worker calls SQL functions the page defined (`db.function` on the page).
  */
 export { OpfsVfs, normalizePath } from './opfs-vfs.js';
 export { openDatabase, sharedOpfsVfs, type OpenDatabaseOptions } from './open-database.js';
-export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction, type WorkerFunctionOptions } from './server.js';
+export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction } from './server.js';
 export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
+export { FunctionBridge, type CallPort } from './function-bridge.js';
+export { FUNCTION_DATA_OFFSET, FUNCTION_NUMBER_OFFSET, FunctionSlot, FunctionState, ResultKind } from './protocol.js';
 export type * from './protocol.js';
 
 /** The version of @hearth/worker (kept equal to package.json's "version"). */

@@ -93,6 +93,18 @@ export interface ErrorShape {
   /** The error class name (`SqliteError`, `TypeError`, …). */
   name: string;
   message: string;
+  /** For a call on a connection: whether it is in a transaction after the call (see `Reply`). */
+  inTransaction?: boolean;
+}
+
+/**
+ * What a worker method's promise resolves to: the method's result and, for a call on a connection (its
+ * first argument a connection id), whether that connection is in a transaction afterwards — so the
+ * client keeps `db.inTransaction` as a plain property without a message of its own.
+ */
+export interface Reply<T> {
+  value: T;
+  inTransaction?: boolean;
 }
 
 /** The worker's API. Every method may reject with an `ErrorShape`. */
@@ -122,3 +134,62 @@ export interface ServerApi {
   /** Closes every connection and releases every file. */
   shutdown(): void;
 }
+
+/** The worker's side of `db.function` from the page (see function-bridge.ts); cross-origin isolated pages only. */
+export interface FunctionsApi {
+  /** Hands the worker the buffer the page writes function results into and the port calls go out on. */
+  attachFunctions(buffer: SharedArrayBuffer, port: MessagePort): void;
+  /** Defines SQL function `name` on a connection as a call to the page's function `id`, taking `arity` arguments (ignored with `varargs`). */
+  defineRemoteFunction(conn: number, name: string, options: WorkerFunctionOptions, id: number, arity: number): void;
+}
+
+/** Options of a SQL function defined for the worker's engine (better-sqlite3's `db.function` options). */
+export interface WorkerFunctionOptions {
+  varargs?: boolean;
+  deterministic?: boolean;
+  directOnly?: boolean;
+  safeIntegers?: boolean;
+}
+
+/** What the worker exposes over Comlink: every method of `ServerApi` and `FunctionsApi`, answering with a `Reply`. */
+export type WorkerApi = {
+  [K in keyof (ServerApi & FunctionsApi)]: (
+    ...args: Parameters<(ServerApi & FunctionsApi)[K]>
+  ) => Promise<Reply<Awaited<ReturnType<(ServerApi & FunctionsApi)[K]>>>>;
+};
+
+/** A call of the page's function `call` with `args`, sent by the worker on the functions port. */
+export interface FunctionCall {
+  call: number;
+  args: unknown[];
+}
+
+/** The worker's request for the next chunk of a result larger than the buffer. */
+export interface FunctionMore {
+  more: true;
+}
+
+/**
+ * The layout of the buffer a function's result crosses in (Int32 slots, then a float, then bytes). The
+ * worker sets STATE to WAITING and blocks until the page sets it to READY; the page writes KIND, TOTAL
+ * (payload bytes in all), CHUNK (payload bytes in this chunk, from DATA_OFFSET) and, for a number, the
+ * float at NUMBER_OFFSET. A payload beyond the buffer comes in chunks, each asked for with `FunctionMore`.
+ */
+export const FunctionSlot = { STATE: 0, KIND: 1, TOTAL: 2, CHUNK: 3 } as const;
+export const FUNCTION_NUMBER_OFFSET = 16;
+export const FUNCTION_DATA_OFFSET = 24;
+export const FunctionState = { WAITING: 0, READY: 1 } as const;
+
+/** What a function's result is; the payload bytes hold the text (UTF-8) of a TEXT, BIGINT or ERROR. */
+export const ResultKind = {
+  NULL: 0,
+  NUMBER: 1,
+  /** Decimal digits: the engine checks the range. */
+  BIGINT: 2,
+  TEXT: 3,
+  BLOB: 4,
+  /** A value SQL cannot hold (boolean, object, promise…): the engine rejects it as it would in-thread. */
+  INVALID: 5,
+  /** The function threw: JSON of an `ErrorShape`. */
+  ERROR: 6,
+} as const;

@@ -4,13 +4,15 @@
  * client rebuilds `SqliteError`s from them), and binary values leave transferred, not copied.
  *
  * Call it from the worker entry — @hearth/client ships one — or from a worker of one's own to add SQL
- * functions: `serve({ functions: { slugify: (s) => … } })`.
+ * functions that run in the worker: `serve({ functions: { slugify: (s) => … } })`. Functions the page
+ * defines with `db.function` run on the page instead, called through a `FunctionBridge`.
  */
 import * as Comlink from 'comlink';
-import type { DatabaseOptions } from '@hearth/engine';
+import { type DatabaseOptions, SqliteError } from '@hearth/engine';
+import { FunctionBridge } from './function-bridge.js';
 import { OpfsVfs } from './opfs-vfs.js';
 import { openDatabase, sharedOpfsVfs } from './open-database.js';
-import type { ErrorShape, ServerApi } from './protocol.js';
+import type { ErrorShape, Reply, WorkerApi, WorkerFunctionOptions } from './protocol.js';
 import { DatabaseServer, type ServerOptions, type ServerStorage } from './server.js';
 
 /** Options of `serve`. */
@@ -62,20 +64,37 @@ function transferables(rows: unknown[][]): ArrayBuffer[] {
   return [...buffers];
 }
 
-/** The server's methods as the worker exposes them: errors as `ErrorShape`, binary results transferred. */
-export function messagingApi(server: DatabaseServer): ServerApi {
+/**
+ * The server's methods as the worker exposes them: each answers with a `Reply` (the result and, for a
+ * call on a connection, its transaction state), errors as `ErrorShape`, binary results transferred. With
+ * `attachFunctions` the page may define SQL functions of its own thread (function-bridge.ts).
+ */
+export function messagingApi(server: DatabaseServer): WorkerApi {
+  /** The transaction state of the connection a call with `args` was about, if it was about one. */
+  const stateAfter = (args: unknown[]): boolean | undefined => (typeof args[0] === 'number' ? server.transactionState(args[0]) : undefined);
   const guard =
     <A extends unknown[], R>(method: (...args: A) => R | Promise<R>, transfer?: (result: R) => ArrayBuffer[]) =>
-    async (...args: A): Promise<R> => {
-      let result: R;
+    async (...args: A): Promise<Reply<R>> => {
+      let value: R;
       try {
-        result = await method.apply(server, args);
+        value = await method.apply(server, args);
       } catch (err) {
-        throw errorShape(err);
+        throw { ...errorShape(err), inTransaction: stateAfter(args) };
       }
-      return transfer ? Comlink.transfer(result, transfer(result)) : result;
+      const reply: Reply<R> = { value, inTransaction: stateAfter(args) };
+      return transfer ? Comlink.transfer(reply, transfer(value)) : reply;
     };
-  const api = {
+  let bridge: FunctionBridge | null = null;
+  const functions = {
+    attachFunctions(buffer: SharedArrayBuffer, port: MessagePort): void {
+      bridge = new FunctionBridge(buffer, port);
+    },
+    defineRemoteFunction(conn: number, name: string, options: WorkerFunctionOptions, id: number, arity: number): void {
+      if (!bridge) throw new SqliteError('SQLITE_MISUSE', 'db.function: the page has not attached its functions buffer');
+      server.defineFunction(conn, name, options, bridge.stub(id, arity));
+    },
+  };
+  return {
     open: guard(server.open),
     close: guard(server.close),
     exec: guard(server.exec),
@@ -94,8 +113,9 @@ export function messagingApi(server: DatabaseServer): ServerApi {
     importDatabase: guard(server.importDatabase),
     deleteDatabase: guard(server.deleteDatabase),
     shutdown: guard(server.shutdown),
+    attachFunctions: guard(functions.attachFunctions),
+    defineRemoteFunction: guard(functions.defineRemoteFunction),
   };
-  return api as unknown as ServerApi;
 }
 
 /** Serves databases in OPFS to @hearth/client on this worker's global scope (or `endpoint`). */

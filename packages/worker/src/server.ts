@@ -25,6 +25,7 @@ import type {
   QueryResult,
   RunResult,
   ServerApi,
+  WorkerFunctionOptions,
 } from './protocol.js';
 
 /** Where a server keeps database files. */
@@ -37,14 +38,6 @@ export interface ServerStorage {
   remove(path: string): Promise<void>;
   /** Releases every file (the server shuts down). */
   releaseAll(): void;
-}
-
-/** Options of a SQL function defined in the worker (as the engine's `db.function`). */
-export interface WorkerFunctionOptions {
-  varargs?: boolean;
-  deterministic?: boolean;
-  directOnly?: boolean;
-  safeIntegers?: boolean;
 }
 
 /** A JavaScript function for SQL, with or without options. */
@@ -234,6 +227,11 @@ export class DatabaseServer implements ServerApi {
     return this.connection(conn).db.inTransaction;
   }
 
+  /** Whether connection `conn` is in a transaction; undefined when it is not open (never throws). */
+  transactionState(conn: number): boolean | undefined {
+    return this.connections.get(conn)?.db.inTransaction;
+  }
+
   exportDatabase(conn: number): Uint8Array {
     const db = this.connection(conn).db;
     if (db.inTransaction) throw new SqliteError('SQLITE_MISUSE', 'cannot export a database while a transaction is open');
@@ -289,8 +287,8 @@ export class DatabaseServer implements ServerApi {
   }
 
   /**
-   * Defines a SQL function on one connection. Only for a server in the caller's own thread (Node): a
-   * function cannot cross to a worker — there, pass `functions` to `serve()`.
+   * Defines a SQL function on one connection: a function of the caller's thread (Node, in-process), or a
+   * stand-in that calls the page's function through a `FunctionBridge` (serve.ts).
    */
   defineFunction(conn: number, name: string, options: WorkerFunctionOptions, fn: (...args: never[]) => unknown): void {
     this.connection(conn).db.function(name, options, fn);
