@@ -10,8 +10,12 @@
  * spills dirty pages when `claim` finds no victim, and when every slot is pinned the cache grows
  * (`grow`) rather than fail: like SQLite, the bound applies to pages nobody holds.
  *
+ * The dirty slots are also kept in a list, and the pins in a running total, so that a commit finds
+ * its pages and checks that nothing is pinned without sweeping the whole cache.
+ *
  * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
- * `pins[slot] >= 0`; a dirty slot is never free.
+ * `pins[slot] >= 0` and `pinCount` is their sum; a dirty slot is never free; a slot is in `dirtyList`
+ * (at `dirtyAt[slot]`) exactly when it is dirty.
  */
 import { assert } from '../common/assert.js';
 
@@ -46,7 +50,10 @@ export class PageCache {
   /** Slots never used yet are handed out in order before the clock runs. */
   private fresh = 0;
   private freeSlots: number[] = [];
-  private dirtyCount = 0;
+  /** The dirty slots, in no order; `dirtyAt[slot]` is a dirty slot's index here. */
+  private readonly dirtyList: number[] = [];
+  private dirtyAt: Int32Array;
+  private pinCount = 0;
 
   constructor(pageSize: number, capacity: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
     assert(capacity >= 8, 'page cache holds at least 8 pages');
@@ -60,6 +67,7 @@ export class PageCache {
     this.pgnos = new Uint32Array(capacity);
     this.pins = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
+    this.dirtyAt = new Int32Array(capacity);
     this.table = new Int32Array(tableSizeFor(capacity));
     this.mask = this.table.length - 1;
   }
@@ -78,9 +86,12 @@ export class PageCache {
     pins.set(this.pins);
     const flags = new Uint8Array(capacity);
     flags.set(this.flags);
+    const dirtyAt = new Int32Array(capacity);
+    dirtyAt.set(this.dirtyAt);
     this.pgnos = pgnos;
     this.pins = pins;
     this.flags = flags;
+    this.dirtyAt = dirtyAt;
     this.capacity = capacity;
     this.table = new Int32Array(tableSizeFor(capacity));
     this.mask = this.table.length - 1;
@@ -127,7 +138,7 @@ export class PageCache {
   drop(slot: number): void {
     assert(this.pins[slot] === 0, 'a dropped page is not pinned');
     if (this.pgnos[slot] === 0) return;
-    if (this.flags[slot]! & FLAG_DIRTY) this.dirtyCount--;
+    this.setClean(slot);
     this.unmap(slot);
     this.flags[slot] = 0;
     this.freeSlots.push(slot);
@@ -135,11 +146,13 @@ export class PageCache {
 
   pin(slot: number): void {
     this.pins[slot]!++;
+    this.pinCount++;
   }
 
   unpin(slot: number): void {
     assert(this.pins[slot]! > 0, 'unpin of a pinned page');
     this.pins[slot]!--;
+    this.pinCount--;
   }
 
   isPinned(slot: number): boolean {
@@ -153,33 +166,44 @@ export class PageCache {
   setDirty(slot: number): void {
     if (this.flags[slot]! & FLAG_DIRTY) return;
     this.flags[slot]! |= FLAG_DIRTY;
-    this.dirtyCount++;
+    this.dirtyAt[slot] = this.dirtyList.length;
+    this.dirtyList.push(slot);
   }
 
   setClean(slot: number): void {
     if (!(this.flags[slot]! & FLAG_DIRTY)) return;
     this.flags[slot]! &= ~FLAG_DIRTY;
-    this.dirtyCount--;
+    // Swap the last dirty slot into this one's place.
+    const list = this.dirtyList;
+    const last = list.pop()!;
+    if (last !== slot) {
+      const at = this.dirtyAt[slot]!;
+      list[at] = last;
+      this.dirtyAt[last] = at;
+    }
+  }
+
+  /** Marks every dirty slot clean (their pages were written where they belong). */
+  cleanAll(): void {
+    const list = this.dirtyList;
+    for (let i = 0; i < list.length; i++) this.flags[list[i]!]! &= ~FLAG_DIRTY;
+    list.length = 0;
   }
 
   /** Number of dirty slots. */
   get dirty(): number {
-    return this.dirtyCount;
+    return this.dirtyList.length;
   }
 
   /** Total pins held; zero whenever no cursor or operation is active. */
   pinnedTotal(): number {
-    let total = 0;
-    for (let i = 0; i < this.capacity; i++) total += this.pins[i]!;
-    return total;
+    return this.pinCount;
   }
 
-  /** Slots of all dirty pages, in ascending page-number order. */
+  /** Slots of all dirty pages, in ascending page-number order (a new array). */
   dirtySlots(): number[] {
-    const slots: number[] = [];
-    for (let i = 0; i < this.fresh; i++) if (this.flags[i]! & FLAG_DIRTY) slots.push(i);
-    slots.sort((a, b) => this.pgnos[a]! - this.pgnos[b]!);
-    return slots;
+    const pgnos = this.pgnos;
+    return this.dirtyList.slice().sort((a, b) => pgnos[a]! - pgnos[b]!);
   }
 
   /** Drops every unpinned page, dirty or not. */
