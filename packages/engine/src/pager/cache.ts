@@ -15,7 +15,7 @@
  *
  * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
  * `pins[slot] >= 0` and `pinCount` is their sum; a dirty slot is never free; a slot is in `dirtyList`
- * (at `dirtyAt[slot]`) exactly when it is dirty.
+ * (at `dirtyAt[slot]`, below `dirtyCount`) exactly when it is dirty.
  */
 import { assert } from '../common/assert.js';
 
@@ -50,8 +50,9 @@ export class PageCache {
   /** Slots never used yet are handed out in order before the clock runs. */
   private fresh = 0;
   private freeSlots: number[] = [];
-  /** The dirty slots, in no order; `dirtyAt[slot]` is a dirty slot's index here. */
-  private readonly dirtyList: number[] = [];
+  /** The dirty slots in `dirtyList[0..dirtyCount)`, in no order; `dirtyAt[slot]` is a dirty slot's index there. */
+  private dirtyList: Int32Array;
+  private dirtyCount = 0;
   private dirtyAt: Int32Array;
   private pinCount = 0;
 
@@ -67,6 +68,7 @@ export class PageCache {
     this.pgnos = new Uint32Array(capacity);
     this.pins = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
+    this.dirtyList = new Int32Array(capacity);
     this.dirtyAt = new Int32Array(capacity);
     this.table = new Int32Array(tableSizeFor(capacity));
     this.mask = this.table.length - 1;
@@ -86,11 +88,14 @@ export class PageCache {
     pins.set(this.pins);
     const flags = new Uint8Array(capacity);
     flags.set(this.flags);
+    const dirtyList = new Int32Array(capacity);
+    dirtyList.set(this.dirtyList);
     const dirtyAt = new Int32Array(capacity);
     dirtyAt.set(this.dirtyAt);
     this.pgnos = pgnos;
     this.pins = pins;
     this.flags = flags;
+    this.dirtyList = dirtyList;
     this.dirtyAt = dirtyAt;
     this.capacity = capacity;
     this.table = new Int32Array(tableSizeFor(capacity));
@@ -166,33 +171,29 @@ export class PageCache {
   setDirty(slot: number): void {
     if (this.flags[slot]! & FLAG_DIRTY) return;
     this.flags[slot]! |= FLAG_DIRTY;
-    this.dirtyAt[slot] = this.dirtyList.length;
-    this.dirtyList.push(slot);
+    this.dirtyAt[slot] = this.dirtyCount;
+    this.dirtyList[this.dirtyCount++] = slot;
   }
 
   setClean(slot: number): void {
     if (!(this.flags[slot]! & FLAG_DIRTY)) return;
     this.flags[slot]! &= ~FLAG_DIRTY;
-    // Swap the last dirty slot into this one's place.
-    const list = this.dirtyList;
-    const last = list.pop()!;
-    if (last !== slot) {
-      const at = this.dirtyAt[slot]!;
-      list[at] = last;
-      this.dirtyAt[last] = at;
-    }
+    // Move the last dirty slot into this one's place.
+    const last = this.dirtyList[--this.dirtyCount]!;
+    const at = this.dirtyAt[slot]!;
+    this.dirtyList[at] = last;
+    this.dirtyAt[last] = at;
   }
 
   /** Marks every dirty slot clean (their pages were written where they belong). */
   cleanAll(): void {
-    const list = this.dirtyList;
-    for (let i = 0; i < list.length; i++) this.flags[list[i]!]! &= ~FLAG_DIRTY;
-    list.length = 0;
+    for (let i = 0; i < this.dirtyCount; i++) this.flags[this.dirtyList[i]!]! &= ~FLAG_DIRTY;
+    this.dirtyCount = 0;
   }
 
   /** Number of dirty slots. */
   get dirty(): number {
-    return this.dirtyList.length;
+    return this.dirtyCount;
   }
 
   /** Total pins held; zero whenever no cursor or operation is active. */
@@ -203,7 +204,8 @@ export class PageCache {
   /** Slots of all dirty pages, in ascending page-number order (a new array). */
   dirtySlots(): number[] {
     const pgnos = this.pgnos;
-    return this.dirtyList.slice().sort((a, b) => pgnos[a]! - pgnos[b]!);
+    const slots = Array.from(this.dirtyList.subarray(0, this.dirtyCount));
+    return slots.sort((a, b) => pgnos[a]! - pgnos[b]!);
   }
 
   /** Drops every unpinned page, dirty or not. */

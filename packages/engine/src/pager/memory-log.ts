@@ -121,8 +121,10 @@ export class MemoryLog implements PageLog {
   }
 
   private forget(): void {
-    for (const image of this.originals.values()) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
-    this.originals.clear();
+    if (this.originals.size > 0) {
+      for (const image of this.originals.values()) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
+      this.originals.clear();
+    }
     this.spilled = false;
   }
 }
