@@ -20,6 +20,8 @@
 import { assert } from '../common/assert.js';
 
 const FLAG_DIRTY = 1;
+/** Up to this many dirty slots are sorted by insertion rather than by `Array.prototype.sort`. */
+const SMALL_SORT = 16;
 const FLAG_REFERENCED = 2;
 
 /** A power-of-two hash table size keeping the load factor at most one half. */
@@ -203,9 +205,23 @@ export class PageCache {
 
   /** Slots of all dirty pages, in ascending page-number order (a new array). */
   dirtySlots(): number[] {
+    const n = this.dirtyCount;
+    const list = this.dirtyList;
     const pgnos = this.pgnos;
-    const slots = Array.from(this.dirtyList.subarray(0, this.dirtyCount));
-    return slots.sort((a, b) => pgnos[a]! - pgnos[b]!);
+    const slots = new Array<number>(n);
+    if (n > SMALL_SORT) {
+      for (let i = 0; i < n; i++) slots[i] = list[i]!;
+      return slots.sort((a, b) => pgnos[a]! - pgnos[b]!);
+    }
+    // An insertion sort: most commits have a page or two.
+    for (let i = 0; i < n; i++) {
+      const slot = list[i]!;
+      const pgno = pgnos[slot]!;
+      let j = i;
+      for (; j > 0 && pgnos[slots[j - 1]!]! > pgno; j--) slots[j] = slots[j - 1]!;
+      slots[j] = slot;
+    }
+    return slots;
   }
 
   /** Drops every unpinned page, dirty or not. */
