@@ -8,7 +8,7 @@
  * - `serve(options)`: the worker side of @hearth/client (a `DatabaseServer` exposed over Comlink).
  */
 export { OpfsVfs, normalizePath } from './opfs-vfs.js';
-export { openDatabase, sharedOpfsVfs, type OpenDatabaseOptions } from './open-database.js';
+export { openDatabase, sharedOpfsVfs, OPFS_DEFAULT_CACHE_SIZE, type OpenDatabaseOptions } from './open-database.js';
 export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction, type WorkerFunctionOptions } from './server.js';
 export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
 export type * from './protocol.js';
