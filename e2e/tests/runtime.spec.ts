@@ -36,7 +36,7 @@ for (const origin of ORIGINS) {
     expect(result.isolated).toBe(origin.isolated);
     expect(result.sab).toBe(origin.isolated ? 'function' : 'undefined');
     expect(result.cache.shared).toBe(origin.isolated);
-    expect(result.cache.bytes).toBe(4 * 1024 * 1024);
+    expect(result.cache.bytes).toBe(16 * 1024 * 1024);
     expect(result.first).toEqual({ changes: 1, lastInsertRowid: 1 });
     expect(result.rows).toEqual([
       { id: 1, title: 'milk', done: 0 },

@@ -9,7 +9,7 @@
  * - `FunctionBridge`: how the worker calls SQL functions the page defined (`db.function` on the page).
  */
 export { OpfsVfs, normalizePath } from './opfs-vfs.js';
-export { openDatabase, sharedOpfsVfs, type OpenDatabaseOptions } from './open-database.js';
+export { openDatabase, sharedOpfsVfs, OPFS_DEFAULT_CACHE_SIZE, type OpenDatabaseOptions } from './open-database.js';
 export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction } from './server.js';
 export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
 export { FunctionBridge, type CallPort } from './function-bridge.js';

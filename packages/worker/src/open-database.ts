@@ -12,6 +12,14 @@ export interface OpenDatabaseOptions extends Omit<DatabaseOptions, 'vfs'> {
   vfs?: OpfsVfs;
 }
 
+/**
+ * The page cache of an OPFS database unless `cacheSize` says otherwise: 16 MiB, the default that
+ * sqlite-wasm's build sets for the same storage. Each page read from OPFS is a call into the browser
+ * (about 0.3 ms per 4 KiB measured beside the bench), where a native file's reads come from the OS page
+ * cache, so a cache that holds the working set matters more here than SQLite's native 2 MB default.
+ */
+export const OPFS_DEFAULT_CACHE_SIZE = -16384;
+
 let defaultVfs: Promise<OpfsVfs> | null = null;
 
 /** The VFS over the origin's OPFS root, created once per worker. */
@@ -57,7 +65,7 @@ export async function openDatabase(path: string, options: OpenDatabaseOptions = 
   const vfs = given ?? (await sharedOpfsVfs());
   await vfs.acquire(path, { mustExist: options.fileMustExist === true || options.readonly === true });
   try {
-    return new OpfsDatabase(path, { ...engineOptions, vfs }, vfs);
+    return new OpfsDatabase(path, { ...engineOptions, cacheSize: engineOptions.cacheSize ?? OPFS_DEFAULT_CACHE_SIZE, vfs }, vfs);
   } catch (err) {
     vfs.release(path);
     throw err;

@@ -70,6 +70,8 @@ export function normalizePath(path: string): string {
 
 class OpfsFile implements VfsFile {
   private closed = false;
+  /** The position option of every read and write, reused: the handle reads it during the call. */
+  private readonly position = { at: 0 };
 
   constructor(
     private readonly path: string,
@@ -82,7 +84,9 @@ class OpfsFile implements VfsFile {
     let done = 0;
     try {
       while (done < buf.length) {
-        const n = this.handle.read(buf.subarray(done), { at: offset + done });
+        // A whole read (the usual case) passes the buffer itself, allocating no view.
+        this.position.at = offset + done;
+        const n = this.handle.read(done === 0 ? buf : buf.subarray(done), this.position);
         if (n <= 0) break;
         done += n;
       }
@@ -98,7 +102,8 @@ class OpfsFile implements VfsFile {
     try {
       let done = 0;
       while (done < buf.length) {
-        const n = this.handle.write(buf.subarray(done), { at: offset + done });
+        this.position.at = offset + done;
+        const n = this.handle.write(done === 0 ? buf : buf.subarray(done), this.position);
         if (n <= 0 || n > buf.length - done) throw writeFailure(n);
         done += n;
       }

@@ -15,7 +15,7 @@ export interface OpenOptions {
   fileMustExist?: boolean;
   /**
    * Page cache size as SQLite's `cache_size`: positive = pages (of 4 KiB for this bound), negative =
-   * KiB. Default -4096 (4 MiB). The cache never takes more, whatever the database's size.
+   * KiB. Default -16384 (16 MiB). The cache never takes more, whatever the database's size.
    */
   cacheSize?: number;
   /** Page size of a new database (default 4096). */

@@ -49,8 +49,8 @@ export interface ServerOptions {
   functions?: Record<string, WorkerFunction>;
 }
 
-/** Page cache size when none is given: 4 MiB. */
-export const DEFAULT_CACHE_KIB = 4096;
+/** Page cache size when none is given: 16 MiB, as `openDatabase` gives an OPFS database and sqlite-wasm's build does. */
+export const DEFAULT_CACHE_KIB = 16384;
 /** The cache buffer always fits 16 pages of the largest page size (the pager's minimum). */
 const MIN_CACHE_BUFFER = 16 * 65536;
 

@@ -34,6 +34,7 @@ describe('OPFS VFS', () => {
     const db = await openDatabase('dir/todos.db', { vfs });
     db.exec('CREATE TABLE t(id INTEGER PRIMARY KEY, title TEXT)');
     db.prepare('INSERT INTO t(title) VALUES (?)').run('milk');
+    expect(db.pragma('cache_size', { simple: true })).toBe(-16384);
     expect(vfs.isAcquired('dir/todos.db')).toBe(true);
     expect(vfs.exists('dir/todos.db-wal')).toBe(true);
     db.close();

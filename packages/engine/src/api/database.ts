@@ -139,7 +139,7 @@ export class Database {
       readonly: options.readonly,
       fileMustExist: options.fileMustExist,
       pageSize: options.pageSize,
-      journalMode: options.journalMode ?? (memory ? 'delete' : 'wal'),
+      journalMode: memory ? 'memory' : options.journalMode ?? 'wal',
       synchronous: options.synchronous,
       cacheSize: options.cacheSize,
       cacheBuffer: options.cacheBuffer,

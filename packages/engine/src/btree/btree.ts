@@ -38,7 +38,8 @@ export class Btree {
   readonly limits: PayloadLimits;
   /** A page-sized buffer for defragmentation and payload assembly. */
   readonly scratch: Uint8Array;
-  private readonly cursors = new Set<BtCursor>();
+  /** Open cursors: few, and opened and closed by every statement, so an array rather than a Set. */
+  private readonly cursors: BtCursor[] = [];
   private readonly info = new CellInfo();
 
   constructor(pager: Pager) {
@@ -162,13 +163,16 @@ export class Btree {
   /** Opens a cursor on the tree at `root`: a table cursor when `keyInfo` is null, else an index cursor. */
   cursor(root: number, keyInfo: KeyInfo | null = null): BtCursor {
     const cursor = new BtCursor(this, root, keyInfo);
-    this.cursors.add(cursor);
+    this.cursors.push(cursor);
     return cursor;
   }
 
   /** Called by a cursor's `close`. */
   forgetCursor(cursor: BtCursor): void {
-    this.cursors.delete(cursor);
+    const at = this.cursors.indexOf(cursor);
+    if (at < 0) return;
+    const last = this.cursors.pop()!;
+    if (at < this.cursors.length) this.cursors[at] = last;
   }
 
   /**

@@ -37,6 +37,9 @@ import {
 
 type CursorState = 'unpositioned' | 'valid' | 'eof' | 'saved';
 
+/** The payload buffer of a cursor that has not needed one yet (shared: it is never written). */
+const NO_BYTES = new Uint8Array(0);
+
 /** A rowid in Hearth's form: a number when it is a safe integer (so `5n` finds rowid 5). */
 function normalizeRowid(rowid: Int64): Int64 {
   return typeof rowid === 'bigint' && rowid >= -9007199254740991n && rowid <= 9007199254740991n ? Number(rowid) : rowid;
@@ -53,11 +56,13 @@ export class BtCursor {
   depth = -1;
   readonly pages: Page[] = [];
   readonly types = new Uint8Array(MAX_DEPTH + 1);
-  readonly idx = new Int32Array(MAX_DEPTH + 1);
+  // A plain array: an Int32Array of this length lives outside the heap and costs a microsecond to make,
+  // paid by every statement execution that opens a cursor.
+  readonly idx: number[] = new Array<number>(MAX_DEPTH + 1).fill(0);
 
   private readonly info = new CellInfo();
   private infoValid = false;
-  private payloadBuf = new Uint8Array(0);
+  private payloadBuf = NO_BYTES;
   private savedRowid: Int64 = 0;
   private savedRecord: Uint8Array | null = null;
   private skip = 0;

@@ -10,12 +10,18 @@
  * spills dirty pages when `claim` finds no victim, and when every slot is pinned the cache grows
  * (`grow`) rather than fail: like SQLite, the bound applies to pages nobody holds.
  *
+ * The dirty slots are also kept in a list, and the pins in a running total, so that a commit finds
+ * its pages and checks that nothing is pinned without sweeping the whole cache.
+ *
  * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
- * `pins[slot] >= 0`; a dirty slot is never free.
+ * `pins[slot] >= 0` and `pinCount` is their sum; a dirty slot is never free; a slot is in `dirtyList`
+ * (at `dirtyAt[slot]`, below `dirtyCount`) exactly when it is dirty.
  */
 import { assert } from '../common/assert.js';
 
 const FLAG_DIRTY = 1;
+/** Up to this many dirty slots are sorted by insertion rather than by `Array.prototype.sort`. */
+const SMALL_SORT = 16;
 const FLAG_REFERENCED = 2;
 
 /** A power-of-two hash table size keeping the load factor at most one half. */
@@ -46,7 +52,11 @@ export class PageCache {
   /** Slots never used yet are handed out in order before the clock runs. */
   private fresh = 0;
   private freeSlots: number[] = [];
+  /** The dirty slots in `dirtyList[0..dirtyCount)`, in no order; `dirtyAt[slot]` is a dirty slot's index there. */
+  private dirtyList: Int32Array;
   private dirtyCount = 0;
+  private dirtyAt: Int32Array;
+  private pinCount = 0;
 
   constructor(pageSize: number, capacity: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
     assert(capacity >= 8, 'page cache holds at least 8 pages');
@@ -60,6 +70,8 @@ export class PageCache {
     this.pgnos = new Uint32Array(capacity);
     this.pins = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
+    this.dirtyList = new Int32Array(capacity);
+    this.dirtyAt = new Int32Array(capacity);
     this.table = new Int32Array(tableSizeFor(capacity));
     this.mask = this.table.length - 1;
   }
@@ -78,9 +90,15 @@ export class PageCache {
     pins.set(this.pins);
     const flags = new Uint8Array(capacity);
     flags.set(this.flags);
+    const dirtyList = new Int32Array(capacity);
+    dirtyList.set(this.dirtyList);
+    const dirtyAt = new Int32Array(capacity);
+    dirtyAt.set(this.dirtyAt);
     this.pgnos = pgnos;
     this.pins = pins;
     this.flags = flags;
+    this.dirtyList = dirtyList;
+    this.dirtyAt = dirtyAt;
     this.capacity = capacity;
     this.table = new Int32Array(tableSizeFor(capacity));
     this.mask = this.table.length - 1;
@@ -127,7 +145,7 @@ export class PageCache {
   drop(slot: number): void {
     assert(this.pins[slot] === 0, 'a dropped page is not pinned');
     if (this.pgnos[slot] === 0) return;
-    if (this.flags[slot]! & FLAG_DIRTY) this.dirtyCount--;
+    this.setClean(slot);
     this.unmap(slot);
     this.flags[slot] = 0;
     this.freeSlots.push(slot);
@@ -135,11 +153,13 @@ export class PageCache {
 
   pin(slot: number): void {
     this.pins[slot]!++;
+    this.pinCount++;
   }
 
   unpin(slot: number): void {
     assert(this.pins[slot]! > 0, 'unpin of a pinned page');
     this.pins[slot]!--;
+    this.pinCount--;
   }
 
   isPinned(slot: number): boolean {
@@ -153,13 +173,24 @@ export class PageCache {
   setDirty(slot: number): void {
     if (this.flags[slot]! & FLAG_DIRTY) return;
     this.flags[slot]! |= FLAG_DIRTY;
-    this.dirtyCount++;
+    this.dirtyAt[slot] = this.dirtyCount;
+    this.dirtyList[this.dirtyCount++] = slot;
   }
 
   setClean(slot: number): void {
     if (!(this.flags[slot]! & FLAG_DIRTY)) return;
     this.flags[slot]! &= ~FLAG_DIRTY;
-    this.dirtyCount--;
+    // Move the last dirty slot into this one's place.
+    const last = this.dirtyList[--this.dirtyCount]!;
+    const at = this.dirtyAt[slot]!;
+    this.dirtyList[at] = last;
+    this.dirtyAt[last] = at;
+  }
+
+  /** Marks every dirty slot clean (their pages were written where they belong). */
+  cleanAll(): void {
+    for (let i = 0; i < this.dirtyCount; i++) this.flags[this.dirtyList[i]!]! &= ~FLAG_DIRTY;
+    this.dirtyCount = 0;
   }
 
   /** Number of dirty slots. */
@@ -169,16 +200,27 @@ export class PageCache {
 
   /** Total pins held; zero whenever no cursor or operation is active. */
   pinnedTotal(): number {
-    let total = 0;
-    for (let i = 0; i < this.capacity; i++) total += this.pins[i]!;
-    return total;
+    return this.pinCount;
   }
 
-  /** Slots of all dirty pages, in ascending page-number order. */
+  /** Slots of all dirty pages, in ascending page-number order (a new array). */
   dirtySlots(): number[] {
-    const slots: number[] = [];
-    for (let i = 0; i < this.fresh; i++) if (this.flags[i]! & FLAG_DIRTY) slots.push(i);
-    slots.sort((a, b) => this.pgnos[a]! - this.pgnos[b]!);
+    const n = this.dirtyCount;
+    const list = this.dirtyList;
+    const pgnos = this.pgnos;
+    const slots = new Array<number>(n);
+    if (n > SMALL_SORT) {
+      for (let i = 0; i < n; i++) slots[i] = list[i]!;
+      return slots.sort((a, b) => pgnos[a]! - pgnos[b]!);
+    }
+    // An insertion sort: most commits have a page or two.
+    for (let i = 0; i < n; i++) {
+      const slot = list[i]!;
+      const pgno = pgnos[slot]!;
+      let j = i;
+      for (; j > 0 && pgnos[slots[j - 1]!]! > pgno; j--) slots[j] = slots[j - 1]!;
+      slots[j] = slot;
+    }
     return slots;
   }
 

@@ -48,7 +48,7 @@ export function openPageLog(vfs: Vfs, path: string, db: VfsFile, walMode: boolea
 }
 
 /** The database size from the header when SQLite's rule says it is valid, else from the file size. */
-function fileCommittedPageCount(db: VfsFile, pageSize: number): number {
+export function fileCommittedPageCount(db: VfsFile, pageSize: number): number {
   const size = db.size();
   if (size < HEADER_SIZE) return 0;
   const head = new Uint8Array(HEADER_SIZE);

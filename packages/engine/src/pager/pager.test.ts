@@ -22,6 +22,29 @@ function pick(file: VfsFile): VfsFile {
   };
 }
 
+/** A memory VFS that counts the calls made on its files, by path and method (`s.db-wal.write`). */
+function countingVfs(): { vfs: Vfs; base: MemoryVfs; calls: Map<string, number> } {
+  const base = new MemoryVfs();
+  const calls = new Map<string, number>();
+  const count = (key: string): void => void calls.set(key, (calls.get(key) ?? 0) + 1);
+  const vfs: Vfs = {
+    name: 'counting',
+    exists: (path) => base.exists(path),
+    delete: (path) => base.delete(path),
+    open(path, options) {
+      const file = base.open(path, options);
+      return {
+        ...pick(file),
+        read: (buf, off) => (count(`${path}.read`), file.read(buf, off)),
+        write: (buf, off) => (count(`${path}.write`), file.write(buf, off)),
+        size: () => (count(`${path}.size`), file.size()),
+        sync: () => (count(`${path}.sync`), file.sync()),
+      };
+    },
+  };
+  return { vfs, base, calls };
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'hearth-pager-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -104,7 +127,7 @@ describe('pager', () => {
   });
 
   it('rolls back a transaction, including pages it spilled from a small cache', () => {
-    for (const journalMode of ['wal', 'delete'] as const) {
+    for (const journalMode of ['wal', 'delete', 'memory'] as const) {
       const vfs = new MemoryVfs();
       const pager = Pager.open(vfs, 's.db', { journalMode, pageSize: 512, cacheSize: 16 });
       fill(pager, 40, 1);
@@ -128,6 +151,76 @@ describe('pager', () => {
       pager.close();
       expect(vfs.snapshot('s.db')!.length).toBe(41 * 512);
     }
+  });
+
+  it('commits a WAL transaction with one write of all its frames and one sync, reading nothing', () => {
+    const { vfs, calls } = countingVfs();
+    const pager = Pager.open(vfs, 'w.db', { journalMode: 'wal', walAutoCheckpoint: 0 });
+    fill(pager, 5, 1);
+    calls.clear();
+    for (let t = 0; t < 10; t++) {
+      pager.beginWrite();
+      for (const pgno of [2, 4, 6]) {
+        const page = pager.get(pgno);
+        pager.write(page);
+        page.data[7] = t;
+        pager.release(page);
+      }
+      pager.commit();
+    }
+    expect(Object.fromEntries(calls)).toEqual({ 'w.db-wal.write': 10, 'w.db-wal.sync': 10 });
+    pager.close();
+  });
+
+  it('starts transactions without touching the file while no other connection committed', () => {
+    for (const journalMode of ['wal', 'delete', 'memory'] as const) {
+      const { vfs, calls } = countingVfs();
+      const pager = Pager.open(vfs, 't.db', { journalMode });
+      fill(pager, 3, 1);
+      // The first read after the commit finds page 2 cached; nothing else is read either.
+      calls.clear();
+      for (let i = 0; i < 5; i++) expect(header(pager, H.pageCount)).toBe(4);
+      pager.beginRead();
+      pager.release(pager.get(2));
+      pager.endRead();
+      expect(Object.fromEntries(calls)).toEqual({});
+      // After a checkpoint empties the WAL the size is still known without reading the file.
+      pager.checkpoint();
+      calls.clear();
+      pager.beginRead();
+      expect(pager.pageCount).toBe(4);
+      pager.endRead();
+      expect(Object.fromEntries(calls)).toEqual({});
+      pager.close();
+    }
+  });
+
+  it('commits an in-memory database by writing its changed pages in place: no journal, no sync, no reads', () => {
+    const { vfs, base, calls } = countingVfs();
+    const pager = Pager.open(vfs, 'm.db', { journalMode: 'memory' });
+    fill(pager, 3, 1);
+    calls.clear();
+    pager.beginWrite();
+    const page = pager.get(3);
+    pager.write(page);
+    page.data[9] = 99;
+    pager.release(page);
+    pager.commit();
+    expect(Object.fromEntries(calls)).toEqual({ 'm.db.size': 2, 'm.db.write': 1, 'm.db.sync': 1 });
+    expect(base.exists('m.db-journal')).toBe(false);
+    expect(base.snapshot('m.db')![2 * 4096 + 9]).toBe(99);
+    // A rollback of a transaction that spilled nothing leaves the file alone.
+    calls.clear();
+    pager.beginWrite();
+    const again = pager.get(3);
+    pager.write(again);
+    again.data[9] = 1;
+    pager.release(again);
+    pager.release(pager.append());
+    pager.rollback();
+    expect(Object.fromEntries(calls)).toEqual({});
+    expect(pager.pageCount).toBe(4);
+    pager.close();
   });
 
   it('bounds memory by the cache size, not the file size', () => {

@@ -21,10 +21,12 @@ import { PageCache } from './cache.js';
 import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPageSize, put32, validateHeader, WRITER_VERSION } from './header.js';
 import { JournalWriter, isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
 import { openPageLog } from './log.js';
+import { MemoryLog } from './memory-log.js';
 import { SubJournal } from './savepoint.js';
 import { SharedFile, acquireShared } from './shared.js';
 
-export type JournalMode = 'wal' | 'delete';
+/** 'memory' keeps the rollback journal in memory, without durability: for in-memory databases. */
+export type JournalMode = 'wal' | 'delete' | 'memory';
 export type Synchronous = 'off' | 'normal' | 'full';
 
 export interface PagerOptions {
@@ -34,7 +36,10 @@ export interface PagerOptions {
   fileMustExist?: boolean;
   /** Page size of a new database (512…65536, a power of two). Default 4096. */
   pageSize?: number;
-  /** Journal mode of a new database. Existing files keep the mode their header records. Default 'wal'. */
+  /**
+   * Journal mode of a new database. Existing files keep the mode their header records, except that
+   * 'memory' replaces a rollback journal. Default 'wal'.
+   */
   journalMode?: JournalMode;
   /** Durability of commits. Default 'full'. */
   synchronous?: Synchronous;
@@ -262,17 +267,14 @@ export class Pager {
     assert(this.cache.pinnedTotal() === 0, 'no page is pinned at commit');
     const shared = this.shared;
     const log = shared.log;
-    this.cache.dropAbove(this.pageCount);
-    const slots = this.cache.dirtySlots();
-    if (slots.length > 0 || log.hasSpilled()) {
-      if (log.mode === 'delete' && shared.hasOtherReaders(this)) {
+    if (this.cache.dirty > 0 || log.hasSpilled()) {
+      if (log.mode !== 'wal' && shared.hasOtherReaders(this)) {
         throw new SqliteError('SQLITE_BUSY', 'database is locked (other connections are reading)');
       }
-      this.stampHeader(slots);
-      const dirty = this.cache.dirtySlots();
-      shared.fileDirty = log.mode === 'delete';
-      log.commit(this.cache.data, this.cache.pgnos, dirty, this.pageCount, this.synchronous);
-      for (const slot of dirty) this.cache.setClean(slot);
+      this.stampHeader();
+      shared.fileDirty = log.mode !== 'wal';
+      log.commit(this.cache.data, this.cache.pgnos, this.cache.dirtySlots(), this.pageCount, this.synchronous);
+      this.cache.cleanAll();
       shared.version++;
       this.seenVersion = shared.version;
     } else {
@@ -428,14 +430,19 @@ export class Pager {
     this.seenVersion = shared.version;
   }
 
-  /** Drops the cache if another connection committed since it was filled, and re-reads the database size. */
+  /**
+   * Drops the cache and re-reads the database size when another connection committed since this one
+   * last looked. Only commits change the committed size (one process owns the file), so otherwise the
+   * size this connection knows is current and a transaction starts without touching the file.
+   */
   private refresh(): void {
     const shared = this.shared;
     if (shared.version !== this.seenVersion) {
       this.cache.clear();
       this.seenVersion = shared.version;
+      this.committedPageCount = shared.log.committedPageCount(shared.db, this.pageSize);
     }
-    this.committedPageCount = this.pageCount = shared.log.committedPageCount(shared.db, this.pageSize);
+    this.pageCount = this.committedPageCount;
   }
 
   private finishWrite(): void {
@@ -470,7 +477,7 @@ export class Pager {
     assert(this.state === 'write', 'only a write transaction has dirty pages');
     const slots = this.cache.dirtySlots().filter((slot) => !this.cache.isPinned(slot));
     if (slots.length === 0) return;
-    if (this.shared.log.mode === 'delete') {
+    if (this.shared.log.mode !== 'wal') {
       if (this.shared.hasOtherReaders(this)) {
         throw new SqliteError('SQLITE_BUSY', 'database is locked (the cache is full and other connections are reading)');
       }
@@ -483,16 +490,16 @@ export class Pager {
   /**
    * Updates page 1's header for the commit: database size, and the change counter with its
    * "version-valid-for" twin. Rollback mode stamps every commit (other processes detect changes by the
-   * counter); WAL mode only when page 1 is written anyway, the size changed, or only spilled pages remain
-   * (the commit frame then carries page 1).
+   * counter); WAL and memory modes only when page 1 is written anyway, the size changed, or only spilled
+   * pages remain (a WAL commit frame then carries page 1).
    */
-  private stampHeader(dirty: number[]): void {
+  private stampHeader(): void {
     const page1 = this.get(1);
     try {
       const d = page1.data;
-      const page1Dirty = dirty.includes(page1.slot);
+      const page1Dirty = this.cache.isDirty(page1.slot);
       const sizeChanged = get32(d, H.pageCount) !== this.pageCount;
-      if (this.shared.log.mode === 'wal' && !page1Dirty && !sizeChanged && dirty.length > 0) return;
+      if (this.shared.log.mode !== 'delete' && !page1Dirty && !sizeChanged && this.cache.dirty > 0) return;
       this.write(page1);
       const counter = (get32(d, H.changeCounter) + 1) >>> 0;
       put32(d, H.changeCounter, counter);
@@ -538,8 +545,9 @@ function openShared(vfs: Vfs, path: string, options: PagerOptions): SharedFile {
     if (got > 0) validateHeader(head);
     const requested = options.pageSize ?? DEFAULT_PAGE_SIZE;
     if (!isValidPageSize(requested)) throw new SqliteError('SQLITE_MISUSE', `invalid page size ${requested}`);
-    const walMode = got > 0 ? head[H.writeVersion] === 2 : (options.journalMode ?? 'wal') === 'wal';
-    const log = openPageLog(vfs, path, db, walMode, readonly);
+    const requestedMode = options.journalMode ?? 'wal';
+    const walMode = got > 0 ? head[H.writeVersion] === 2 : requestedMode === 'wal';
+    const log = !walMode && requestedMode === 'memory' ? new MemoryLog(db) : openPageLog(vfs, path, db, walMode, readonly);
     // The log knows the page size of a database whose file is still empty.
     const pageSize = got > 0 ? headerPageSize(head) : log.pageSize() || requested;
     if (log.pageSize() && log.pageSize() !== pageSize) {

@@ -138,6 +138,8 @@ export class SubJournal {
   /** Drops every level and record (the transaction ended). */
   clear(): void {
     this.count = 0;
+    // Most transactions saved nothing: their arrays are left alone.
+    if (this.recordImages.length === 0) return;
     for (const image of this.recordImages) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
     this.recordPgnos.length = 0;
     this.recordImages.length = 0;

@@ -12,6 +12,9 @@
  *   spill) only while no other connection reads, and no new reader starts while it has.
  *
  * `version` counts commits; a connection whose cache was filled at an older version drops it.
+ *
+ * Readers are few (one per connection) and start and end with every statement, so they are kept in two
+ * parallel arrays searched linearly: a read transaction then allocates nothing.
  */
 import { SqliteError } from '../common/errors.js';
 import type { Vfs, VfsFile } from '../vfs/vfs.js';
@@ -34,7 +37,9 @@ export class SharedFile {
   writer: Connection | null = null;
   /** Rollback mode: the writer has written the database file, which readers must not see. */
   fileDirty = false;
-  private readonly readers = new Map<Connection, number>();
+  /** The connections in a read transaction, and at the same index the snapshot each reads at. */
+  private readonly readers: Connection[] = [];
+  private readonly snapshots: number[] = [];
   private connections = 0;
 
   constructor(vfs: Vfs, path: string, db: VfsFile, readonly: boolean, log: PageLog, pageSize: number, usableSize: number) {
@@ -50,11 +55,25 @@ export class SharedFile {
   /** Registers a read transaction at `snapshot`; SQLITE_BUSY while a rollback-mode writer has written the file. */
   startRead(who: Connection, snapshot: number): void {
     if (this.fileDirty && this.writer !== who) throw busy('another connection is writing the database file');
-    this.readers.set(who, snapshot);
+    const at = this.readers.indexOf(who);
+    if (at >= 0) {
+      this.snapshots[at] = snapshot;
+    } else {
+      this.readers.push(who);
+      this.snapshots.push(snapshot);
+    }
   }
 
   endRead(who: Connection): void {
-    this.readers.delete(who);
+    const at = this.readers.indexOf(who);
+    if (at < 0) return;
+    // The last reader takes the leaving one's place.
+    const lastReader = this.readers.pop()!;
+    const lastSnapshot = this.snapshots.pop()!;
+    if (at < this.readers.length) {
+      this.readers[at] = lastReader;
+      this.snapshots[at] = lastSnapshot;
+    }
   }
 
   /** Takes the write lock; SQLITE_BUSY when another connection holds it. */
@@ -72,24 +91,25 @@ export class SharedFile {
 
   /** Whether a connection other than `who` is in a read transaction. */
   hasOtherReaders(who: Connection): boolean {
-    for (const reader of this.readers.keys()) if (reader !== who) return true;
+    for (const reader of this.readers) if (reader !== who) return true;
     return false;
   }
 
   /** Whether a connection other than `who` reads at a snapshot older than `newest`. */
   hasOlderReaders(who: Connection, newest: number): boolean {
-    for (const [reader, snapshot] of this.readers) if (reader !== who && snapshot < newest) return true;
+    for (let i = 0; i < this.readers.length; i++) if (this.readers[i] !== who && this.snapshots[i]! < newest) return true;
     return false;
   }
 
   /** After a checkpoint emptied the WAL, every reader's view is the database file alone. */
   resetSnapshots(): void {
-    for (const reader of this.readers.keys()) this.readers.set(reader, 0);
+    this.snapshots.fill(0);
   }
 
   /** The snapshot `who` reads at (0 when not reading). */
   snapshotOf(who: Connection): number {
-    return this.readers.get(who) ?? 0;
+    const at = this.readers.indexOf(who);
+    return at < 0 ? 0 : this.snapshots[at]!;
   }
 
   /** Whether `who` is the only connection. */
@@ -103,7 +123,7 @@ export class SharedFile {
 
   /** Drops a connection; true when it was the last one. */
   release(who: Connection): boolean {
-    this.readers.delete(who);
+    this.endRead(who);
     this.unlockWrite(who);
     this.connections--;
     if (this.connections > 0) return false;

@@ -66,6 +66,8 @@ export class Wal {
   private readonly committedSum = new Uint32Array(2);
   /** Cumulative checksum after frame `last`. */
   private readonly runningSum = new Uint32Array(2);
+  /** The checksum being carried through the frames of an append. */
+  private readonly appendSum = new Uint32Array(2);
   private scratch = new Uint8Array(0);
 
   private constructor(
@@ -154,7 +156,8 @@ export class Wal {
     const pageSize = this.size;
     const frameSize = pageSize + FRAME_HEADER_SIZE;
     const perBatch = Math.max(1, Math.floor(IO_CHUNK / frameSize));
-    const sum = Uint32Array.from(this.runningSum);
+    const sum = this.appendSum;
+    sum.set(this.runningSum);
     if (newGeneration) {
       // The header goes out alone and durable before any frame: otherwise a crash could keep the old
       // header (and its salts) over new frames, and recovery would replay checkpointed frames.
