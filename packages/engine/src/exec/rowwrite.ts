@@ -237,6 +237,8 @@ export class TableWriter {
   private readonly defaults: (Evaluator | null)[];
   private cursor: BtCursor | null = null;
   private readonly record = new RecordWriter();
+  /** The record of the row being written (its first bytes), reused from row to row. */
+  private recordBuf = new Uint8Array(256);
   private readonly reader = new RecordReader();
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
@@ -423,7 +425,8 @@ export class TableWriter {
     } else {
       for (let k = 0; k < indexes.length; k++) if (keys[k]) indexes[k]!.insert(keys[k]!);
     }
-    cursor.insert(row.rowid, this.encode(row));
+    const size = this.encode(row);
+    cursor.insert(row.rowid, this.recordBuf, size);
     return true;
   }
 
@@ -454,8 +457,11 @@ export class TableWriter {
     hook.after(this.victim);
   }
 
-  /** The table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it). */
-  private encode(row: RowImage): Uint8Array {
+  /**
+   * Writes the table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it) at
+   * the start of `recordBuf`, growing it as needed; returns the record's size.
+   */
+  private encode(row: RowImage): number {
     const w = this.record;
     w.reset();
     const alias = this.table.rowidAlias;
@@ -463,7 +469,10 @@ export class TableWriter {
       if (i === alias) w.pushNull();
       else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
     }
-    return w.toBytes();
+    const size = w.size();
+    if (size > this.recordBuf.length) this.recordBuf = new Uint8Array(Math.max(size, 2 * this.recordBuf.length));
+    w.writeTo(this.recordBuf, 0);
+    return size;
   }
 }
 
