@@ -16,7 +16,7 @@ import { assert } from '../common/assert.js';
 import { corrupt } from '../common/errors.js';
 import { get32, put32 } from '../pager/header.js';
 import type { Page } from '../pager/pager.js';
-import { getVarint, putVarint, varintLength, varintSize, type Int64 } from '../record/varint.js';
+import { putVarint, varintSize, type Int64 } from '../record/varint.js';
 import type { BtCursor } from './cursor.js';
 import {
   LEAF_INDEX,
@@ -34,6 +34,7 @@ import {
   pageType,
   rawCellSize,
   rightChild,
+  tableCellKey,
   writePage,
 } from './format.js';
 
@@ -46,6 +47,16 @@ interface Content {
 /** The page at the cursor's depth could not take `cell` at `idx[depth]`: rebalance around it. */
 export function balanceOverfull(cur: BtCursor, cell: Uint8Array): void {
   const d = cur.depth;
+  if (d > 0 && cur.types[d] === LEAF_TABLE) {
+    // Appending past the last row of the tree's rightmost leaf: no need to gather the leaf's cells.
+    const page = cur.pages[d]!;
+    const n = cellCount(page.data, hdrOffset(page.pgno));
+    const parent = cur.pages[d - 1]!;
+    if (n > 0 && cur.idx[d] === n && cur.idx[d - 1] === cellCount(parent.data, hdrOffset(parent.pgno))) {
+      settle(cur, d - 1, balanceQuick(cur, d, cell));
+      return;
+    }
+  }
   const content = readContent(cur, cur.pages[d]!, cur.types[d]!);
   content.cells.splice(cur.idx[d]!, 0, cell);
   settle(cur, d, content);
@@ -185,8 +196,8 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
   const at = cur.idx[d - 1]!;
 
   if (content && type === LEAF_TABLE && at === nParent) {
-    const quick = balanceQuick(cur, d, content);
-    if (quick !== false) return quick;
+    const n = cellCount(cur.pages[d]!.data, hdrOffset(cur.pages[d]!.pgno));
+    if (n > 0 && content.cells.length === n + 1 && cur.idx[d] === n) return balanceQuick(cur, d, content.cells[n]!);
   }
 
   // Siblings: the page and its neighbours, up to three, as children first..first+nOld-1 of the parent.
@@ -276,22 +287,24 @@ function balanceSiblings(cur: BtCursor, d: number, content: Content | null): Con
 }
 
 /**
- * The common case of appending to a table: the new cell is the last of the rightmost leaf. It goes alone
- * into a new page that becomes the parent's right child, and the full leaf is left as it was (so
- * sequential inserts fill pages completely). Returns false when the case does not apply, else what
- * `balanceSiblings` returns: null, or the parent's content when the new divider overfills it.
+ * The common case of appending to a table: the new cell goes after the last of the rightmost leaf, which
+ * holds `n > 0` cells, and the parent's right child is that leaf. The cell goes alone into a new page
+ * that becomes the parent's right child, and the full leaf is left as it was (so sequential inserts fill
+ * pages completely). Returns what `balanceSiblings` returns: null, or the parent's content when the new
+ * divider overfills it. The cursor's path is cut back to `d - 1`.
  */
-function balanceQuick(cur: BtCursor, d: number, content: Content): Content | null | false {
+function balanceQuick(cur: BtCursor, d: number, cell: Uint8Array): Content | null {
   const bt = cur.bt;
   const page = cur.pages[d]!;
-  const n = cellCount(page.data, hdrOffset(page.pgno));
-  if (content.cells.length !== n + 1 || cur.idx[d] !== n || n === 0) return false;
+  const hdr = hdrOffset(page.pgno);
+  const n = cellCount(page.data, hdr);
   const parent = cur.pages[d - 1]!;
   const parentType = cur.types[d - 1]!;
   const phdr = hdrOffset(parent.pgno);
-  const divider = interiorTableCell(page.pgno, leafRowid(content.cells[n - 1]!));
+  const lastRowid = tableCellKey(page.data, cellOffset(page.data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, bt.limits.usable);
+  const divider = interiorTableCell(page.pgno, lastRowid);
   const fresh = bt.allocatePage();
-  writePage(fresh.data, 0, LEAF_TABLE, content.cells, n, n + 1, 0, bt.limits.usable);
+  writePage(fresh.data, 0, LEAF_TABLE, [cell], 0, 1, 0, bt.limits.usable);
   const freshPgno = fresh.pgno;
   bt.pager.release(fresh);
   bt.pager.release(page);
@@ -376,7 +389,10 @@ function dividerToChildCell(divider: Uint8Array, childType: number, leftRight: n
 
 /** The parent's divider for new page `pgno`, whose cells end just before `cells[end]`. */
 function makeDivider(cells: Uint8Array[], end: number, type: number, pgno: number, limits: PayloadLimits): Uint8Array {
-  if (type === LEAF_TABLE) return interiorTableCell(pgno, leafRowid(cells[end - 1]!));
+  if (type === LEAF_TABLE) {
+    const last = cells[end - 1]!;
+    return interiorTableCell(pgno, tableCellKey(last, 0, LEAF_TABLE, last.length));
+  }
   const cell = cells[end]!;
   if (type === LEAF_INDEX) {
     const raw = rawCellSize(cell, 0, LEAF_INDEX, limits);
@@ -388,12 +404,6 @@ function makeDivider(cells: Uint8Array[], end: number, type: number, pgno: numbe
   const divider = cell.slice();
   put32(divider, 0, pgno);
   return divider;
-}
-
-/** The rowid of a table-leaf cell. */
-function leafRowid(cell: Uint8Array): Int64 {
-  getVarint(cell, 0);
-  return getVarint(cell, varintLength);
 }
 
 function interiorTableCell(child: number, rowid: Int64): Uint8Array {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { MemoryVfs } from '../vfs/memory.js';
 import { Btree } from './btree.js';
+import { checkIntegrity } from './integrity.js';
 import { encodeRecord, decodeRecord } from '../record/record.js';
 import { UnpackedKey, keyInfoBinary } from '../record/compare.js';
 import { rng } from '../../test/support/prng.js';
@@ -83,6 +84,53 @@ describe('table b-tree', () => {
       }
       bt.close();
     }
+  });
+});
+
+describe('table b-tree writes', () => {
+  it('appends in rowid order into full pages (quick balance at every level) and stays valid', () => {
+    const bt = Btree.open(new MemoryVfs(), 'q.db', { pageSize: 512 });
+    bt.beginWrite();
+    const root = bt.createTree('table');
+    const cur = bt.cursor(root);
+    for (let i = 1; i <= 6000; i++) cur.insert(i, encodeRecord([i, 'x'.repeat(36)]));
+    expect(checkIntegrity(bt, { roots: [root] })).toEqual([]);
+    // 46-byte cells and pointers in 512-byte pages: 10 per leaf; even splits would leave leaves about half full.
+    expect(bt.pager.pageCount).toBeLessThan(6000 / 10 + 80);
+    let n = 0;
+    for (let ok = cur.first(); ok; ok = cur.next()) expect(cur.rowid()).toBe(++n);
+    expect(n).toBe(6000);
+    cur.close();
+    bt.commit();
+    bt.close();
+  });
+
+  it('an insert reuses the seek that preceded it only while the cursor stayed where the seek left it', () => {
+    const bt = Btree.open(new MemoryVfs(), 's.db', { pageSize: 512 });
+    bt.beginWrite();
+    const root = bt.createTree('table');
+    const cur = bt.cursor(root);
+    const other = bt.cursor(root);
+    for (let i = 0; i < 3000; i += 2) cur.insert(i, encodeRecord([i, 'y'.repeat(26)]));
+    const expected = new Set<number>();
+    for (let i = 0; i < 3000; i += 2) expected.add(i);
+    for (let k = 1; k < 3000; k += 6) {
+      // Seek, then move or change the tree, then insert the key sought.
+      expect(cur.seekRowid(k)).not.toBe(0);
+      if (k % 4 === 1) cur.next();
+      else if (k % 4 === 3) other.insert(k + 2, encodeRecord([k + 2, 'z']));
+      if (k % 4 === 3) expected.add(k + 2);
+      cur.insert(k, encodeRecord([k, 'w']));
+      expected.add(k);
+    }
+    expect(checkIntegrity(bt, { roots: [root] })).toEqual([]);
+    const seen: number[] = [];
+    for (let ok = cur.first(); ok; ok = cur.next()) seen.push(cur.rowid() as number);
+    expect(seen).toEqual([...expected].sort((a, b) => a - b));
+    cur.close();
+    other.close();
+    bt.commit();
+    bt.close();
   });
 });
 

@@ -28,6 +28,8 @@ import {
   hdrOffset,
   insertCell,
   isLeafType,
+  reserveCell,
+  tableCellKey,
   isTableType,
   pageType,
   parseCell,
@@ -54,15 +56,21 @@ export class BtCursor {
 
   state: CursorState = 'unpositioned';
   depth = -1;
+  // Plain arrays, not typed ones: a cursor is opened per statement execution, and typed arrays cost an
+  // allocation of their own each.
   readonly pages: Page[] = [];
-  readonly types = new Uint8Array(MAX_DEPTH + 1);
-  // A plain array: an Int32Array of this length lives outside the heap and costs a microsecond to make,
-  // paid by every statement execution that opens a cursor.
-  readonly idx: number[] = new Array<number>(MAX_DEPTH + 1).fill(0);
+  readonly types: number[] = [];
+  readonly idx: number[] = [];
 
   private readonly info = new CellInfo();
   private infoValid = false;
   private payloadBuf = NO_BYTES;
+  /**
+   * The rowid the last `seekRowid` looked for and its result, while the cursor has not moved since: an
+   * insert of that rowid lands where the seek left the cursor instead of seeking again. Null otherwise.
+   */
+  private seekedRowid: Int64 | null = null;
+  private seekedResult = 0;
   private savedRowid: Int64 = 0;
   private savedRecord: Uint8Array | null = null;
   private skip = 0;
@@ -106,6 +114,7 @@ export class BtCursor {
     }
     if (this.state !== 'valid') return false;
     this.infoValid = false;
+    this.seekedRowid = null;
     let d = this.depth;
     let page = this.pages[d]!;
     let hdr = hdrOffset(page.pgno);
@@ -143,6 +152,7 @@ export class BtCursor {
     }
     if (this.state !== 'valid') return false;
     this.infoValid = false;
+    this.seekedRowid = null;
     let d = this.depth;
     if (!isLeafType(this.types[d]!)) {
       // An index cursor on interior cell i: the previous entry is the rightmost of child i.
@@ -178,8 +188,7 @@ export class BtCursor {
       this.setEof();
       return -1;
     }
-    const info = this.info;
-    const limits = this.bt.limits;
+    const usable = this.bt.limits.usable;
     for (;;) {
       const d = this.depth;
       const page = this.pages[d]!;
@@ -192,15 +201,17 @@ export class BtCursor {
       let hi = n;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        parseCell(data, cellOffset(data, hdr, type, mid), type, limits, info);
-        if (info.key < rowid) lo = mid + 1;
+        if (tableCellKey(data, cellOffset(data, hdr, type, mid), type, usable) < rowid) lo = mid + 1;
         else hi = mid;
       }
       if (type === LEAF_TABLE) {
-        const c = this.landOnLeaf(lo, n);
-        if (c <= 0) return c;
-        parseCell(data, cellOffset(data, hdr, type, lo), type, limits, info);
-        return info.key === rowid ? 0 : 1;
+        let c = this.landOnLeaf(lo, n);
+        if (c > 0) c = tableCellKey(data, cellOffset(data, hdr, type, lo), type, usable) === rowid ? 0 : 1;
+        if (this.state === 'valid') {
+          this.seekedRowid = rowid;
+          this.seekedResult = c;
+        }
+        return c;
       }
       this.idx[d] = lo;
       this.descend(this.childAt(d));
@@ -331,16 +342,18 @@ export class BtCursor {
   // ---- writing ------------------------------------------------------------------------------------
 
   /** Inserts (or replaces) the row `rowid` with record `payload` in a table tree. */
-  insert(rowid: Int64, payload: Uint8Array): void {
+  insert(rowid: Int64, payload: Uint8Array, size = payload.length): void {
     assert(this.isTable, 'insert by rowid into a table tree');
     const key = normalizeRowid(rowid);
     this.bt.invalidateCursors(this.root, this);
-    this.guard(() => {
-      const c = this.seekRowid(key);
-      const cell = this.buildCell(LEAF_TABLE, key, payload);
+    try {
+      const c = this.state === 'valid' && this.seekedRowid === key ? this.seekedResult : this.seekRowid(key);
       this.savedRowid = key;
-      this.placeCell(cell, c);
-    });
+      this.placeEntry(LEAF_TABLE, key, payload, size, c);
+    } catch (err) {
+      this.forgetPosition();
+      throw err;
+    }
   }
 
   /** Inserts index record `key` into an index tree; an entry equal to it is replaced. */
@@ -361,9 +374,8 @@ export class BtCursor {
       c = this.seek(unpacked, 0);
       if (c === 0 && !isLeafType(this.types[this.depth]!)) throw corrupt('index key is stored twice');
     }
-    const cell = this.buildCell(LEAF_INDEX, 0, key);
     this.savedRecord = key.slice();
-    this.placeCell(cell, c);
+    this.placeEntry(LEAF_INDEX, 0, key, key.length, c);
   }
 
   /** Deletes the current entry. Afterwards next() moves to the entry after it, prev() to the one before. */
@@ -382,10 +394,14 @@ export class BtCursor {
     try {
       change();
     } catch (err) {
-      this.releasePages();
-      this.state = 'unpositioned';
+      this.forgetPosition();
       throw err;
     }
+  }
+
+  private forgetPosition(): void {
+    this.releasePages();
+    this.state = 'unpositioned';
   }
 
   /** Saves the cursor's key and releases its pages; it seeks back when next used. */
@@ -451,6 +467,7 @@ export class BtCursor {
     for (let d = this.depth; d >= 0; d--) this.bt.pager.release(this.pages[d]!);
     this.depth = -1;
     this.infoValid = false;
+    this.seekedRowid = null;
   }
 
   /**
@@ -462,6 +479,7 @@ export class BtCursor {
     this.releasePages();
     this.state = 'unpositioned';
     this.depth = -1;
+    this.seekedRowid = null;
     if (this.root === 1 && this.bt.pager.pageCount === 0) return false;
     this.descend(this.root);
     const type = this.types[0]!;
@@ -547,25 +565,38 @@ export class BtCursor {
     if (cellCount(page.data, hdrOffset(page.pgno)) === 0) throw corrupt(`non-root leaf page ${page.pgno} has no cells`);
   }
 
-  /** Encodes a leaf cell, spilling the payload's tail into an overflow chain when it is too large. */
-  private buildCell(type: number, rowid: Int64, payload: Uint8Array): Uint8Array {
-    const limits = this.bt.limits;
-    const local = limits.localSize(payload.length, type === LEAF_TABLE);
-    const head = varintSize(payload.length) + (type === LEAF_TABLE ? varintSize(rowid) : 0);
-    const size = Math.max(4, head + local + (local < payload.length ? 4 : 0));
-    const cell = new Uint8Array(size);
-    let p = putVarint(cell, 0, payload.length);
-    if (type === LEAF_TABLE) p += putVarint(cell, p, rowid);
-    cell.set(payload.subarray(0, local), p);
-    if (local < payload.length) put32(cell, p + local, this.bt.writeOverflow(payload, local));
-    return cell;
+  /**
+   * Writes the leaf cell of an entry (`key` is the rowid of a table entry) with payload `payload[0,
+   * size)` into `out` at `at`, spilling the payload's tail into a new overflow chain when it is too
+   * large; `cellSize` is the size `leafCellSize` gave.
+   */
+  private writeCell(type: number, key: Int64, payload: Uint8Array, size: number, out: Uint8Array, at: number, cellSize: number): void {
+    const local = this.bt.limits.localSize(size, type === LEAF_TABLE);
+    let p = at + putVarint(out, at, size);
+    if (type === LEAF_TABLE) p += putVarint(out, p, key);
+    if (local > 64) out.set(payload.subarray(0, local), p);
+    else for (let k = 0; k < local; k++) out[p + k] = payload[k]!;
+    p += local;
+    if (local < size) {
+      put32(out, p, this.bt.writeOverflow(payload.subarray(0, size), local));
+      p += 4;
+    }
+    for (; p < at + cellSize; p++) out[p] = 0;
+  }
+
+  /** Bytes the leaf cell of an entry with a `size`-byte payload takes (at least 4). */
+  private leafCellSize(type: number, key: Int64, size: number): number {
+    const local = this.bt.limits.localSize(size, type === LEAF_TABLE);
+    const head = varintSize(size) + (type === LEAF_TABLE ? varintSize(key) : 0);
+    return Math.max(4, head + local + (local < size ? 4 : 0));
   }
 
   /**
-   * Puts a new leaf cell where the preceding seek (result `c`) left the cursor: replacing an equal entry,
-   * else after (c < 0) or before (c > 0) the entry it rests on. Balances when the leaf overflows.
+   * Puts a new entry where the preceding seek (result `c`) left the cursor: replacing an equal entry,
+   * else after (c < 0) or before (c > 0) the entry it rests on. The cell is written straight into the
+   * leaf when it fits there; otherwise it is built apart and the leaf is balanced around it.
    */
-  private placeCell(cell: Uint8Array, c: number): void {
+  private placeEntry(type: number, key: Int64, payload: Uint8Array, size: number, c: number): void {
     const bt = this.bt;
     if (this.state === 'eof') {
       // The seek ended on an empty leaf (the root of an empty tree); its path is still held.
@@ -578,10 +609,15 @@ export class BtCursor {
     }
     const d = this.depth;
     const page = this.pages[d]!;
-    const type = this.types[d]!;
-    assert(isLeafType(type), 'new cells go into leaves');
+    assert(isLeafType(this.types[d]!), 'new cells go into leaves');
     bt.pager.write(page);
-    if (!insertCell(page.data, hdrOffset(page.pgno), type, this.idx[d]!, cell, bt.limits, bt.scratch, page.pgno)) {
+    const cellSize = this.leafCellSize(type, key, size);
+    const at = reserveCell(page.data, hdrOffset(page.pgno), type, this.idx[d]!, cellSize, bt.limits, bt.scratch, page.pgno);
+    if (at >= 0) {
+      this.writeCell(type, key, payload, size, page.data, at, cellSize);
+    } else {
+      const cell = new Uint8Array(cellSize);
+      this.writeCell(type, key, payload, size, cell, 0, cellSize);
       balanceOverfull(this, cell);
     }
     this.releasePages();

@@ -155,6 +155,14 @@ export function parseCell(data: Uint8Array, off: number, type: number, limits: P
   out.size = Math.max(4, p - off);
 }
 
+/** The rowid of the table cell (leaf or interior) at `off`: its key alone, for searches by rowid. */
+export function tableCellKey(data: Uint8Array, off: number, type: number, usable: number): Int64 {
+  if (off + 4 > usable) throw corrupt(`cell at offset ${off} runs past the page`);
+  if (type === INTERIOR_TABLE) return getVarint(data, off + 4, usable);
+  getVarint32(data, off, usable);
+  return getVarint(data, off + varintLength, usable);
+}
+
 /** Size in bytes of the cell at `off`, as `parseCell` would report it (at least 4). */
 export function cellSizeAt(data: Uint8Array, off: number, type: number, limits: PayloadLimits): number {
   return Math.max(4, rawCellSize(data, off, type, limits));
@@ -340,15 +348,34 @@ export function insertCell(
   scratch: Uint8Array,
   pgno: number,
 ): boolean {
-  if (freeBytes(data, hdr, type, limits.usable, pgno) < cell.length + 2) return false;
-  const at = allocateSpace(data, hdr, type, cell.length, limits, scratch);
+  const at = reserveCell(data, hdr, type, idx, cell.length, limits, scratch, pgno);
+  if (at < 0) return false;
   data.set(cell, at);
+  return true;
+}
+
+/**
+ * Makes room for a `size`-byte cell as cell number `idx` and returns the offset where the caller then
+ * writes it, or -1 (page unchanged) when it does not fit.
+ */
+export function reserveCell(
+  data: Uint8Array,
+  hdr: number,
+  type: number,
+  idx: number,
+  size: number,
+  limits: PayloadLimits,
+  scratch: Uint8Array,
+  pgno: number,
+): number {
+  if (freeBytes(data, hdr, type, limits.usable, pgno) < size + 2) return -1;
+  const at = allocateSpace(data, hdr, type, size, limits, scratch);
   const nCell = cellCount(data, hdr);
   const ptr = hdr + headerSize(type) + 2 * idx;
   data.copyWithin(ptr + 2, ptr, hdr + headerSize(type) + 2 * nCell);
   put16(data, ptr, at);
   put16(data, hdr + 3, nCell + 1);
-  return true;
+  return at;
 }
 
 /** Removes cell number `idx` (of `size` bytes) from the page. */

@@ -10,7 +10,6 @@
  */
 import type { Btree } from '../btree/btree.js';
 import { SqliteError, notSupported } from '../common/errors.js';
-import { RecordReader } from '../record/record.js';
 import { createIndex, createTable, removeSchemaEntry } from '../schema/schema.js';
 import type { CreateIndexStmt, CreateTableStmt, DropStmt, Identifier, ReindexStmt } from '../sql/ast.js';
 import { type IndexInfo, type TableInfo, collationByName, isSchemaTable, isTempSchemaTable, tableInfo } from '../plan/catalog.js';
@@ -21,6 +20,7 @@ import { RowScope } from './rowscope.js';
 import { compileCreateTableAs } from './create-as.js';
 import { checkStrictColumns } from './strict.js';
 import { IndexWriter } from './rowwrite.js';
+import { fillIndex } from './index-build.js';
 import { dropTriggersOf } from './trigger-ddl.js';
 import { dropTableDelete } from './foreign-keys.js';
 import { createdSchema, isKnownSchema, tempTree, treeOf } from './schemas.js';
@@ -137,28 +137,6 @@ function isCollationName(name: string): boolean {
     return true;
   } catch {
     return false;
-  }
-}
-
-/** Adds an entry for every row of `table` to the new, empty index `writer` keeps. */
-function fillIndex(bt: Btree, table: TableInfo, writer: IndexWriter): void {
-  const reader = new RecordReader();
-  const row = new RowScope(table).row;
-  const cursor = treeOf(bt, table).cursor(table.root);
-  writer.open(bt);
-  try {
-    for (let ok = cursor.first(); ok; ok = cursor.next()) {
-      const payload = cursor.payload();
-      reader.init(payload, 0, payload.length);
-      row.load(table, cursor.rowid(), reader);
-      const key = writer.key(row);
-      if (key === null) continue;
-      if (writer.info.unique && writer.conflict(key) !== null) throw writer.violation('ABORT');
-      writer.insert(key);
-    }
-  } finally {
-    cursor.close();
-    writer.close();
   }
 }
 

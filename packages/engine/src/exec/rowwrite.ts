@@ -100,8 +100,18 @@ export class IndexWriter {
 
   /** The index entry of `row`, or null when a partial index leaves the row out. */
   key(row: RowImage): Uint8Array | null {
+    return this.buildKey(row) ? this.writer.toBytes() : null;
+  }
+
+  /** The entry `buildKey` built last, until the next call. */
+  get entry(): RecordWriter {
+    return this.writer;
+  }
+
+  /** Builds the index entry of `row` into `entry`; false when a partial index leaves the row out. */
+  buildKey(row: RowImage): boolean {
     this.scope.row = row;
-    if (this.partial && truth(this.partial) !== true) return null;
+    if (this.partial && truth(this.partial) !== true) return false;
     const w = this.writer;
     w.reset();
     const columns = this.info.columns;
@@ -116,7 +126,44 @@ export class IndexWriter {
       }
     }
     w.pushInt(row.rowid);
-    return w.toBytes();
+    return true;
+  }
+
+  /** Whether `buildKeyFromRecord` applies: every column is a table column and no WHERE clause filters rows. */
+  get direct(): boolean {
+    return this.partial === null && this.expressions.every((e) => e === null);
+  }
+
+  /**
+   * Builds into `entry` the index entry of row `rowid` whose table record `reader` holds, reading each
+   * column as `RowImage.load` would (a missing column as its default, an INTEGER in a REAL column as a
+   * REAL) but TEXT and BLOB as bytes of the record, without decoding. Only for a `direct` index.
+   */
+  buildKeyFromRecord(rowid: Int64, reader: RecordReader): void {
+    const w = this.writer;
+    w.reset();
+    const table = this.table;
+    const columns = this.info.columns;
+    for (let i = 0; i < columns.length; i++) {
+      const c = columns[i]!.column;
+      if (c === IndexSource.Rowid || c === table.rowidAlias) {
+        w.pushInt(rowid);
+        continue;
+      }
+      if (c >= reader.count) {
+        const missing = table.columns[c]!.missingValue;
+        if (missing) w.pushTyped(missing.type, missing.value);
+        else w.pushNull();
+        continue;
+      }
+      const t = reader.type(c);
+      if (t === ValueType.Text) w.pushText(reader.getTextBytes(c));
+      else if (t === ValueType.Blob) w.pushBlob(reader.getTextBytes(c));
+      else if (t === ValueType.Real || (t === ValueType.Integer && table.columns[c]!.affinity === Affinity.Real)) w.pushReal(reader.getReal(c));
+      else if (t === ValueType.Integer) w.pushInt(reader.getInt(c));
+      else w.pushNull();
+    }
+    w.pushInt(rowid);
   }
 
   /** The rowid of the row whose entry has the same key columns as `key` (none NULL), else null. */
@@ -190,6 +237,8 @@ export class TableWriter {
   private readonly defaults: (Evaluator | null)[];
   private cursor: BtCursor | null = null;
   private readonly record = new RecordWriter();
+  /** The record of the row being written (its first bytes), reused from row to row. */
+  private recordBuf = new Uint8Array(256);
   private readonly reader = new RecordReader();
   /** A row deleted to resolve a conflict by REPLACE. */
   private readonly victim: RowImage;
@@ -376,7 +425,8 @@ export class TableWriter {
     } else {
       for (let k = 0; k < indexes.length; k++) if (keys[k]) indexes[k]!.insert(keys[k]!);
     }
-    cursor.insert(row.rowid, this.encode(row));
+    const size = this.encode(row);
+    cursor.insert(row.rowid, this.recordBuf, size);
     return true;
   }
 
@@ -407,8 +457,11 @@ export class TableWriter {
     hook.after(this.victim);
   }
 
-  /** The table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it). */
-  private encode(row: RowImage): Uint8Array {
+  /**
+   * Writes the table record of `row` (the INTEGER PRIMARY KEY is stored as NULL: the rowid holds it) at
+   * the start of `recordBuf`, growing it as needed; returns the record's size.
+   */
+  private encode(row: RowImage): number {
     const w = this.record;
     w.reset();
     const alias = this.table.rowidAlias;
@@ -416,7 +469,10 @@ export class TableWriter {
       if (i === alias) w.pushNull();
       else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
     }
-    return w.toBytes();
+    const size = w.size();
+    if (size > this.recordBuf.length) this.recordBuf = new Uint8Array(Math.max(size, 2 * this.recordBuf.length));
+    w.writeTo(this.recordBuf, 0);
+    return size;
   }
 }
 

@@ -296,3 +296,97 @@ const scratchKey = new UnpackedKey();
 export function compareRecords(a: Uint8Array, b: Uint8Array, info: KeyInfo): number {
   return compareKeyToRecord(scratchKey.fromRecord(a, 0, a.length), b, 0, b.length, info);
 }
+
+/** Rank of a field's storage class in the key order: NULL (a NaN REAL included), number, TEXT, BLOB. */
+function classRank(buf: Uint8Array, p: number, t: number): number {
+  if (t >= 12) return t & 1 ? 2 : 3;
+  if (t === 0) return 0;
+  if (t === 7) {
+    const r = readReal(buf, p);
+    return r !== r ? 0 : 1;
+  }
+  return 1;
+}
+
+/** Whether serial type `t` is an INTEGER (1 to 6 bytes, or the constants 0 and 1). */
+function isIntegerType(t: number): boolean {
+  return t >= 1 && t <= 9 && t !== 7;
+}
+
+/** Compares a field of serial type `ta` at `a[pa]` with one of serial type `tb` at `b[pb]`, ascending. */
+function compareFieldPair(a: Uint8Array, pa: number, ta: number, b: Uint8Array, pb: number, tb: number, coll: Collation): number {
+  const ra = classRank(a, pa, ta);
+  const rb = classRank(b, pb, tb);
+  if (ra !== rb) return ra - rb;
+  if (ra === 1) {
+    const x = ta === 7 ? readReal(a, pa) : readInt(a, pa, ta);
+    const y = tb === 7 ? readReal(b, pb) : readInt(b, pb, tb);
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+  if (ra === 0) return 0;
+  const la = (ta - 12) >>> 1;
+  const lb = (tb - 12) >>> 1;
+  return ra === 2 ? collate(coll, a, pa, la, b, pb, lb) : binaryRange(a, pa, la, b, pb, lb);
+}
+
+/**
+ * Compares the record `a[aOff, aOff + aLen)` with the record `b[bOff, bOff + bLen)` as
+ * `compareKeyToRecord` would with `a` unpacked, without unpacking: both headers are walked in step.
+ * Fields are compared up to the smallest of the two records' and `info`'s field counts. For sorting
+ * many records, where unpacking one side per comparison would dominate.
+ */
+export function compareRecordRanges(
+  a: Uint8Array,
+  aOff: number,
+  aLen: number,
+  b: Uint8Array,
+  bOff: number,
+  bLen: number,
+  info: KeyInfo,
+): number {
+  if (aLen === 0 || bLen === 0) throw corrupt('empty record in a comparison');
+  const aEnd = aOff + aLen;
+  const bEnd = bOff + bLen;
+  const aHdrEnd = aOff + getVarint32(a, aOff, aEnd);
+  let ha = aOff + varintLength;
+  const bHdrEnd = bOff + getVarint32(b, bOff, bEnd);
+  let hb = bOff + varintLength;
+  if (aHdrEnd > aEnd || ha > aHdrEnd || bHdrEnd > bEnd || hb > bHdrEnd) throw corrupt('record header size invalid in a comparison');
+  let pa = aHdrEnd;
+  let pb = bHdrEnd;
+  const n = info.nField;
+  for (let i = 0; i < n && ha < aHdrEnd && hb < bHdrEnd; i++) {
+    // Serial types below 128 (numbers, and TEXT or BLOB up to 57 bytes) are one-byte varints.
+    let ta = a[ha];
+    if (ta < 0x80) ha++;
+    else {
+      ta = getVarint32(a, ha, aHdrEnd);
+      ha += varintLength;
+    }
+    let tb = b[hb];
+    if (tb < 0x80) hb++;
+    else {
+      tb = getVarint32(b, hb, bHdrEnd);
+      hb += varintLength;
+    }
+    if (ta === 10 || ta === 11 || tb === 10 || tb === 11) throw corrupt('reserved serial type in a compared record');
+    const sa = serialTypeSize(ta);
+    const sb = serialTypeSize(tb);
+    if (pa + sa > aEnd || pb + sb > bEnd) throw corrupt('compared record has columns past its end');
+    let rc: number;
+    if (ta >= 13 && tb >= 13 && ta & tb & 1) {
+      const coll = info.collations[i];
+      rc = coll === BINARY ? binaryRange(a, pa, sa, b, pb, sb) : collate(coll, a, pa, sa, b, pb, sb);
+    } else if (isIntegerType(ta) && isIntegerType(tb)) {
+      const x = readInt(a, pa, ta);
+      const y = readInt(b, pb, tb);
+      rc = x < y ? -1 : x > y ? 1 : 0;
+    } else {
+      rc = compareFieldPair(a, pa, ta, b, pb, tb, info.collations[i]);
+    }
+    if (rc !== 0) return info.desc[i] ? -rc : rc;
+    pa += sa;
+    pb += sb;
+  }
+  return 0;
+}
