@@ -28,6 +28,10 @@ const backends = new WeakMap<Worker, Backend>();
 let defaultWorker: Worker | null = null;
 const openConnections = new Set<Database>();
 let pagehideHooked = false;
+/** Workers that stopped but may not have ended yet (`WorkerWatch.gone`): their files may still be held. */
+const endingWorkers = new Set<Promise<void>>();
+/** How long opening a database waits for stopped workers to end, at most. */
+const ENDING_WAIT_MS = 5_000;
 
 /** The backend over `worker` (default: the page's shared worker), watched so that its stopping fails calls instead of hanging them. */
 function backendOf(worker: Worker | undefined): Backend {
@@ -44,12 +48,26 @@ function backendOf(worker: Worker | undefined): Backend {
   backends.set(worker, backend);
   watch.onStop((stop) => {
     // A default worker that stopped is dropped: the next connect() starts a new one (back online, say),
-    // which reopens the files — the browser released the stopped worker's handles.
+    // which reopens the files once the stopped worker has ended and the browser has released its handles.
     if (started === defaultWorker) defaultWorker = null;
+    endingWorkers.add(watch.gone);
+    void watch.gone.then(() => endingWorkers.delete(watch.gone));
     const reason = workerStoppedError(stop, false);
     for (const db of [...openConnections]) if (db.servedBy(backend)) db.lose(reason);
   });
   return backend;
+}
+
+/**
+ * Waits (a few seconds at most) until the workers that stopped have ended, so that a database one of them
+ * had open is free again: a worker terminated after an uncaught error lets go of its files a moment later.
+ */
+async function afterStoppedWorkersEnded(): Promise<void> {
+  if (endingWorkers.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, ENDING_WAIT_MS)));
+  await Promise.race([Promise.all(endingWorkers), patience]);
+  clearTimeout(timer);
 }
 
 /** Whether a worker may block waiting for this page (SharedArrayBuffer: the page is cross-origin isolated). */
@@ -74,6 +92,7 @@ function closeAllOnPagehide(): void {
 export async function connect(path: string, options: ConnectOptions = {}): Promise<Database> {
   if (options.persist && typeof navigator !== 'undefined' && navigator.storage?.persist) await navigator.storage.persist();
   closeAllOnPagehide();
+  await afterStoppedWorkersEnded();
   const db = await openOn(backendOf(options.worker), path, options, (closed) => openConnections.delete(closed));
   openConnections.add(db);
   return db;
@@ -84,11 +103,13 @@ export async function connect(path: string, options: ConnectOptions = {}): Promi
  * SQLITE_NOTADB when they are not one; SQLITE_BUSY while the database is open.
  */
 export async function importDatabase(name: string, bytes: Uint8Array, options: { worker?: Worker } = {}): Promise<void> {
+  await afterStoppedWorkersEnded();
   await settle(backendOf(options.worker).importDatabase(name, bytes));
 }
 
 /** Removes database `name` (and its side files) from OPFS. SQLITE_BUSY while it is open. */
 export async function deleteDatabase(name: string, options: { worker?: Worker } = {}): Promise<void> {
+  await afterStoppedWorkersEnded();
   await settle(backendOf(options.worker).deleteDatabase(name));
 }
 

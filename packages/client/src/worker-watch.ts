@@ -11,7 +11,9 @@
  * but not in every browser; Web Locks are in all of them, and cost nothing while they wait.)
  *
  * After an `error` or `messageerror` the worker may still run, holding its files, with a reply lost or its
- * state unknown: it is terminated, so its files are released and a new worker can reopen them.
+ * state unknown: it is terminated, so that its files are released and a new worker can reopen them. The
+ * calls fail at once, but termination takes a moment: `gone` says when the worker has really ended (the
+ * lock was granted), which is when its files are free.
  *
  * Invariant: a watch stops at most once; listeners run synchronously, in the order they were added.
  */
@@ -38,6 +40,13 @@ export type WatchedWorker = Pick<Worker, 'addEventListener' | 'terminate'>;
 export class WorkerWatch {
   private stop: WorkerStop | null = null;
   private readonly listeners: ((stop: WorkerStop) => void)[] = [];
+  private lockWatched = false;
+  private markGone!: () => void;
+  /**
+   * Settles once the worker has ended: when its lifetime lock is granted or — when the lock cannot tell
+   * (no Web Locks, or the worker stopped before it held the lock) — as soon as it stops.
+   */
+  readonly gone = new Promise<void>((resolve) => (this.markGone = resolve));
 
   /** Why the worker stopped, or null while it runs. */
   get stopped(): WorkerStop | null {
@@ -53,7 +62,19 @@ export class WorkerWatch {
   end(stop: WorkerStop): void {
     if (this.stop) return;
     this.stop = stop;
+    if (!this.lockWatched) this.markGone();
     for (const listener of this.listeners) listener(stop);
+  }
+
+  /** The page waits for the worker's lifetime lock: from now on, its grant says the worker has ended. */
+  watchingLock(): void {
+    if (!this.stop) this.lockWatched = true;
+  }
+
+  /** The lifetime lock was granted: the worker has ended. */
+  ended(): void {
+    this.end({ cause: 'ended' });
+    this.markGone();
   }
 }
 
@@ -73,7 +94,10 @@ export function watchWorker(worker: WatchedWorker, holdLock: (name: string) => P
   if (locks) {
     const name = `hearth-worker-${uniqueId()}`;
     holdLock(name).then(
-      () => locks.request(name, { mode: 'exclusive' }, () => watch.end({ cause: 'ended' })),
+      () => {
+        watch.watchingLock();
+        return locks.request(name, { mode: 'exclusive' }, () => watch.ended());
+      },
       () => undefined,
     );
   }

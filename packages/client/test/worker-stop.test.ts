@@ -128,6 +128,25 @@ describe('watchWorker', () => {
     expect(worker.terminated).toBe(0);
   });
 
+  it('says the worker is gone when the lock is granted, or at once when no lock tells', async () => {
+    const settled = (promise: Promise<void>) => Promise.race([promise.then(() => true), new Promise((resolve) => setTimeout(() => resolve(false), 5))]);
+    const worker = new FakeWorker();
+    const locks = new FakeLocks();
+    const watch = watchWorker(worker, () => Promise.resolve(), locks);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    worker.dispatchEvent(uncaught('Uncaught Error: boom'));
+    expect(watch.stopped?.cause).toBe('error');
+    expect(await settled(watch.gone)).toBe(false);
+    locks.workerEnded();
+    expect(await settled(watch.gone)).toBe(true);
+    expect(watch.stopped?.cause).toBe('error');
+
+    const unwatched = new FakeWorker();
+    const early = watchWorker(unwatched, () => new Promise(() => undefined), new FakeLocks());
+    unwatched.dispatchEvent(uncaught('Uncaught SyntaxError: at the top level'));
+    expect(await settled(early.gone)).toBe(true);
+  });
+
   it('gives every worker a lock name of its own, and none without a lock manager', () => {
     const names = new Set<string>();
     watchWorker(new FakeWorker(), async (name) => void names.add(name), undefined);
