@@ -93,13 +93,12 @@ export function watchWorker(worker: WatchedWorker, holdLock: (name: string) => P
   worker.addEventListener('messageerror', () => fail({ cause: 'messageerror' }));
   if (locks) {
     const name = `hearth-worker-${uniqueId()}`;
-    holdLock(name).then(
-      () => {
+    holdLock(name)
+      .then(() => {
         watch.watchingLock();
         return locks.request(name, { mode: 'exclusive' }, () => watch.ended());
-      },
-      () => undefined,
-    );
+      })
+      .catch(() => undefined);
   }
   return watch;
 }
