@@ -9,8 +9,6 @@ import { VitePWA } from 'vite-plugin-pwa';
 export default defineConfig({
   // Relative URLs: the build works from any directory of any static server.
   base: './',
-  // The dev server's pre-bundling would separate @hearth/client from its worker script.
-  optimizeDeps: { exclude: ['@hearth/client'] },
   worker: { format: 'es' },
   build: { outDir: 'dist', emptyOutDir: true, target: 'es2022' },
   server: { host: '127.0.0.1', port: 5173, strictPort: true },

@@ -10,6 +10,7 @@ import * as Comlink from 'comlink';
 import { SqliteError } from '@hearth/engine';
 import type { DatabaseServer, Reply, ServerApi, WorkerApi, WorkerFunctionOptions } from '@hearth/worker';
 import { FunctionHost } from './function-host.js';
+import { type WorkerStop, type WorkerWatch, workerStoppedError } from './worker-watch.js';
 
 /** A function of this thread to call from SQL. */
 export type SqlFunction = (...args: never[]) => unknown;
@@ -71,17 +72,47 @@ export function inProcess(server: DatabaseServer): Backend {
   return Object.assign(backend, extra) as Backend;
 }
 
+/** Calls that open or replace a database: when the worker stops, they fail as an open does (SQLITE_CANTOPEN). */
+const OPENING_CALLS: ReadonlySet<keyof WorkerApi> = new Set<keyof WorkerApi>(['open', 'importDatabase', 'deleteDatabase']);
+
 /**
  * A backend over a Comlink proxy of the worker's API (`messagingApi`). `canBlock`: whether the worker
  * may block on a SharedArrayBuffer waiting for this thread (the page is cross-origin isolated) — what
- * `db.function` needs.
+ * `db.function` needs. `watch`: the worker's life (worker-watch.ts); once it stops, pending calls reject
+ * and later ones reject at once, instead of waiting for a reply that will never come.
  */
-export function remote(proxy: Comlink.Remote<WorkerApi>, canBlock: boolean): Backend {
+export function remote(proxy: Comlink.Remote<WorkerApi>, canBlock: boolean, watch?: WorkerWatch): Backend {
   const states = new TransactionStates();
+  /** The rejections of the calls awaiting a reply. */
+  const pending = new Set<(stop: WorkerStop) => void>();
+  watch?.onStop((stop) => {
+    for (const reject of pending) reject(stop);
+    pending.clear();
+  });
+  const send = (name: keyof WorkerApi, args: unknown[]): Promise<Reply<unknown>> => {
+    const method = proxy[name] as (...args: unknown[]) => Promise<Reply<unknown>>;
+    if (!watch) return method(...args);
+    const stopped = watch.stopped;
+    if (stopped) return Promise.reject(workerStoppedError(stopped, OPENING_CALLS.has(name)));
+    return new Promise<Reply<unknown>>((resolve, reject) => {
+      const fail = (stop: WorkerStop): void => reject(workerStoppedError(stop, OPENING_CALLS.has(name)));
+      pending.add(fail);
+      method(...args).then(
+        (reply) => {
+          pending.delete(fail);
+          resolve(reply);
+        },
+        (err: unknown) => {
+          pending.delete(fail);
+          reject(err);
+        },
+      );
+    });
+  };
   const call = async (name: keyof WorkerApi, args: unknown[]): Promise<unknown> => {
     let reply: Reply<unknown>;
     try {
-      reply = await (proxy[name] as (...args: unknown[]) => Promise<Reply<unknown>>)(...args);
+      reply = await send(name, args);
     } catch (err) {
       states.note(args, (err as { inTransaction?: boolean } | null)?.inTransaction);
       throw err;

@@ -69,6 +69,8 @@ class Link {
   /** Settles when the running transaction (if any) ends; calls outside it wait for this. */
   gate: Promise<void> = Promise.resolve();
   closed = false;
+  /** Why the connection closed when it was not `close()` (its worker stopped): what later calls reject with. */
+  lost: Error | null = null;
 
   constructor(
     readonly backend: Backend,
@@ -157,7 +159,7 @@ export class Database {
     const link = this.link;
     if (this.inside) return this.savepoint(fn);
     const turn = link.gate.then(async () => {
-      if (link.closed) throw notOpen();
+      if (link.closed) throw link.lost ?? notOpen();
       const tx = new Database(link, true);
       await tx.exec(`BEGIN ${mode.toUpperCase()}`);
       try {
@@ -230,8 +232,22 @@ export class Database {
     const link = this.link;
     link.backend.checkReentry();
     if (!this.inside) await link.gate;
-    if (link.closed) throw notOpen();
+    if (link.closed) throw link.lost ?? notOpen();
     return settle(body(link.backend, link.info.id));
+  }
+
+  /** @internal Marks the connection closed because its backend went away (`reason`: what later calls reject with). */
+  lose(reason: Error): void {
+    const link = this.link;
+    if (link.closed) return;
+    link.closed = true;
+    link.lost = reason;
+    link.onClose();
+  }
+
+  /** @internal Whether this connection goes through `backend`. */
+  servedBy(backend: Backend): boolean {
+    return this.link.backend === backend;
   }
 
   /** @internal Throws when the database cannot be called now (see `Backend.checkReentry`). */

@@ -4,7 +4,9 @@
  * of Turso's promise API. Node resolves `@hearth/client` to node.ts instead (engine in-process, `fs`).
  *
  * One worker, started on first use, serves every connection of the page unless `connect` is given a
- * worker of one's own. Connections close on `pagehide`, so that a reload finds the files free.
+ * worker of one's own. Connections close on `pagehide`, so that a reload finds the files free. When a
+ * worker stops (worker-watch.ts), calls on it reject instead of hanging, its connections are closed, and a
+ * stopped default worker is replaced on the next `connect()`.
  */
 import * as Comlink from 'comlink';
 import { SqliteError } from '@hearth/engine';
@@ -13,6 +15,7 @@ import { type Backend, remote } from './backend.js';
 import { type ConnectOptions, type Database, type StorageReport, openOn } from './database.js';
 import { settle } from './errors.js';
 import { startDefaultWorker } from './worker-start.js';
+import { watchWorker, workerStoppedError } from './worker-watch.js';
 
 export { SqliteError };
 export { Database, Statement } from './database.js';
@@ -22,63 +25,54 @@ export type { BatchStatement, ConnectOptions, FunctionOptions, PragmaOptions, Ro
 export const HEARTH_CLIENT_VERSION = '0.1.0';
 
 const backends = new WeakMap<Worker, Backend>();
-/** Per worker: rejects when its script fails to load or run (an `error` event on the Worker). */
-const failures = new WeakMap<Worker, Promise<never>>();
 let defaultWorker: Worker | null = null;
 const openConnections = new Set<Database>();
 let pagehideHooked = false;
+/** Workers that stopped but may not have ended yet (`WorkerWatch.gone`): their files may still be held. */
+const endingWorkers = new Set<Promise<void>>();
+/** How long opening a database waits for stopped workers to end, at most. */
+const ENDING_WAIT_MS = 5_000;
 
-/** The backend over `worker` (default: the page's shared worker), and a promise that rejects if the worker fails. */
-function backendOf(worker: Worker | undefined): { backend: Backend; failed: Promise<never> } {
+/** The backend over `worker` (default: the page's shared worker), watched so that its stopping fails calls instead of hanging them. */
+function backendOf(worker: Worker | undefined): Backend {
   if (!worker) {
     defaultWorker ??= startDefaultWorker();
     worker = defaultWorker;
   }
+  const existing = backends.get(worker);
+  if (existing) return existing;
   const started = worker;
-  let backend = backends.get(worker);
-  if (!backend) {
-    backend = remote(Comlink.wrap<WorkerApi>(worker), pageCanBlockWorkers());
-    backends.set(worker, backend);
-    const failed = new Promise<never>((_, reject) => {
-      started.addEventListener(
-        'error',
-        (event) => {
-          // A default worker that failed is dropped: the next connect() starts a new one (back online, say).
-          if (started === defaultWorker) defaultWorker = null;
-          reject(workerFailure(event));
-        },
-        { once: true },
-      );
-    });
-    failed.catch(() => undefined);
-    failures.set(worker, failed);
-  }
-  return { backend, failed: failures.get(worker)! };
+  const proxy = Comlink.wrap<WorkerApi>(worker);
+  const watch = watchWorker(worker, (name) => proxy.holdLifetimeLock(name));
+  const backend = remote(proxy, pageCanBlockWorkers(), watch);
+  backends.set(worker, backend);
+  watch.onStop((stop) => {
+    // A default worker that stopped is dropped: the next connect() starts a new one (back online, say),
+    // which reopens the files once the stopped worker has ended and the browser has released its handles.
+    if (started === defaultWorker) defaultWorker = null;
+    endingWorkers.add(watch.gone);
+    void watch.gone.then(() => endingWorkers.delete(watch.gone));
+    const reason = workerStoppedError(stop, false);
+    for (const db of [...openConnections]) if (db.servedBy(backend)) db.lose(reason);
+  });
+  return backend;
+}
+
+/**
+ * Waits (a few seconds at most) until the workers that stopped have ended, so that a database one of them
+ * had open is free again: a worker terminated after an uncaught error lets go of its files a moment later.
+ */
+async function afterStoppedWorkersEnded(): Promise<void> {
+  if (endingWorkers.size === 0) return;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const patience = new Promise<void>((resolve) => (timer = setTimeout(resolve, ENDING_WAIT_MS)));
+  await Promise.race([Promise.all(endingWorkers), patience]);
+  clearTimeout(timer);
 }
 
 /** Whether a worker may block waiting for this page (SharedArrayBuffer: the page is cross-origin isolated). */
 function pageCanBlockWorkers(): boolean {
   return typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
-}
-
-/**
- * The error for a worker that failed: an uncaught error in it (an ErrorEvent), or a script that did not
- * load at all — missing from the deployed files, unreachable offline when no service worker caches it,
- * or (an uncommon dev-server setup) not where the bundled client looks for it.
- */
-function workerFailure(event: Event): SqliteError {
-  if (event instanceof ErrorEvent && event.message) return new SqliteError('SQLITE_CANTOPEN', `unable to open database: the Hearth worker failed (${event.message})`);
-  return new SqliteError(
-    'SQLITE_CANTOPEN',
-    "unable to open database: the Hearth worker's script did not load (is it deployed with the page's assets, and cached for offline use? " +
-      "under a dev server that pre-bundles dependencies, add optimizeDeps: { exclude: ['@hearth/client'] } to its config)",
-  );
-}
-
-/** `call` on the backend of `worker`, rejected instead if the worker fails first. */
-async function withWorker<T>(worker: Worker | undefined, call: (backend: Backend) => Promise<T>): Promise<T> {
-  const { backend, failed } = backendOf(worker);
-  return Promise.race([call(backend), failed]);
 }
 
 function closeAllOnPagehide(): void {
@@ -92,12 +86,14 @@ function closeAllOnPagehide(): void {
 /**
  * Opens the database at `path` in the origin's private file system (created unless `readonly` or
  * `fileMustExist`), or an in-memory one for `:memory:`. Rejects with SQLITE_BUSY when another tab has it
- * open, and with SQLITE_CANTOPEN when the worker cannot start.
+ * open, and with SQLITE_CANTOPEN when the worker cannot start. If the worker stops later, pending and later
+ * calls on the connection reject with SQLITE_IOERR.
  */
 export async function connect(path: string, options: ConnectOptions = {}): Promise<Database> {
   if (options.persist && typeof navigator !== 'undefined' && navigator.storage?.persist) await navigator.storage.persist();
   closeAllOnPagehide();
-  const db = await withWorker(options.worker, (backend) => openOn(backend, path, options, (closed) => openConnections.delete(closed)));
+  await afterStoppedWorkersEnded();
+  const db = await openOn(backendOf(options.worker), path, options, (closed) => openConnections.delete(closed));
   openConnections.add(db);
   return db;
 }
@@ -107,12 +103,14 @@ export async function connect(path: string, options: ConnectOptions = {}): Promi
  * SQLITE_NOTADB when they are not one; SQLITE_BUSY while the database is open.
  */
 export async function importDatabase(name: string, bytes: Uint8Array, options: { worker?: Worker } = {}): Promise<void> {
-  await withWorker(options.worker, (backend) => settle(backend.importDatabase(name, bytes)));
+  await afterStoppedWorkersEnded();
+  await settle(backendOf(options.worker).importDatabase(name, bytes));
 }
 
 /** Removes database `name` (and its side files) from OPFS. SQLITE_BUSY while it is open. */
 export async function deleteDatabase(name: string, options: { worker?: Worker } = {}): Promise<void> {
-  await withWorker(options.worker, (backend) => settle(backend.deleteDatabase(name)));
+  await afterStoppedWorkersEnded();
+  await settle(backendOf(options.worker).deleteDatabase(name));
 }
 
 /** The origin's storage use and quota, and whether it is persistent (`navigator.storage`). */

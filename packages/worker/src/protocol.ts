@@ -143,6 +143,12 @@ export interface FunctionsApi {
   defineRemoteFunction(conn: number, name: string, options: WorkerFunctionOptions, id: number, arity: number): void;
 }
 
+/** How the page learns that the worker ended (see lifetime-lock.ts). */
+export interface LifetimeApi {
+  /** Takes Web Lock `name` until the worker ends; resolves once it holds it. */
+  holdLifetimeLock(name: string): void;
+}
+
 /** Options of a SQL function defined for the worker's engine (better-sqlite3's `db.function` options). */
 export interface WorkerFunctionOptions {
   varargs?: boolean;
@@ -151,11 +157,11 @@ export interface WorkerFunctionOptions {
   safeIntegers?: boolean;
 }
 
-/** What the worker exposes over Comlink: every method of `ServerApi` and `FunctionsApi`, answering with a `Reply`. */
+/** What the worker exposes over Comlink: every method of `ServerApi`, `FunctionsApi` and `LifetimeApi`, answering with a `Reply`. */
 export type WorkerApi = {
-  [K in keyof (ServerApi & FunctionsApi)]: (
-    ...args: Parameters<(ServerApi & FunctionsApi)[K]>
-  ) => Promise<Reply<Awaited<ReturnType<(ServerApi & FunctionsApi)[K]>>>>;
+  [K in keyof (ServerApi & FunctionsApi & LifetimeApi)]: (
+    ...args: Parameters<(ServerApi & FunctionsApi & LifetimeApi)[K]>
+  ) => Promise<Reply<Awaited<ReturnType<(ServerApi & FunctionsApi & LifetimeApi)[K]>>>>;
 };
 
 /** A call of the page's function `call` with `args`, sent by the worker on the functions port. */

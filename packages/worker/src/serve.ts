@@ -10,6 +10,7 @@
 import * as Comlink from 'comlink';
 import { type DatabaseOptions, SqliteError } from '@hearth/engine';
 import { FunctionBridge } from './function-bridge.js';
+import { holdForLifetime } from './lifetime-lock.js';
 import { OpfsVfs } from './opfs-vfs.js';
 import { openDatabase, sharedOpfsVfs } from './open-database.js';
 import type { ErrorShape, Reply, WorkerApi, WorkerFunctionOptions } from './protocol.js';
@@ -67,7 +68,8 @@ function transferables(rows: unknown[][]): ArrayBuffer[] {
 /**
  * The server's methods as the worker exposes them: each answers with a `Reply` (the result and, for a
  * call on a connection, its transaction state), errors as `ErrorShape`, binary results transferred. With
- * `attachFunctions` the page may define SQL functions of its own thread (function-bridge.ts).
+ * `attachFunctions` the page may define SQL functions of its own thread (function-bridge.ts); with
+ * `holdLifetimeLock` it learns when this worker ends (lifetime-lock.ts).
  */
 export function messagingApi(server: DatabaseServer): WorkerApi {
   /** The transaction state of the connection a call with `args` was about, if it was about one. */
@@ -115,6 +117,7 @@ export function messagingApi(server: DatabaseServer): WorkerApi {
     shutdown: guard(server.shutdown),
     attachFunctions: guard(functions.attachFunctions),
     defineRemoteFunction: guard(functions.defineRemoteFunction),
+    holdLifetimeLock: guard(holdForLifetime),
   };
 }
 
