@@ -4,14 +4,18 @@ import { defineConfig } from 'vitest/config';
 
 const engineSource = fileURLToPath(new URL('./packages/engine/src/', import.meta.url));
 const workerSource = fileURLToPath(new URL('./packages/worker/src/', import.meta.url));
+const clientSource = fileURLToPath(new URL('./packages/client/src/', import.meta.url));
 
 export default defineConfig({
-  // Unit tests of the worker and client run against the sources of the packages they use, not dist/.
+  // Unit tests run against the sources of the packages they import, not dist/ (which shell.test.ts may be
+  // rebuilding meanwhile). Tests run in Node, so the client resolves to its Node entry, as its `node`
+  // export condition does.
   resolve: {
     alias: [
       { find: /^@hearth\/engine\/node$/, replacement: `${engineSource}node.ts` },
       { find: /^@hearth\/engine$/, replacement: `${engineSource}index.ts` },
       { find: /^@hearth\/worker$/, replacement: `${workerSource}index.ts` },
+      { find: /^@hearth\/client$/, replacement: `${clientSource}node.ts` },
     ],
   },
   test: {
