@@ -15,6 +15,7 @@ import { SqliteError, corrupt } from '../common/errors.js';
 import { get32, put32 } from '../pager/header.js';
 import type { Page } from '../pager/pager.js';
 import { UnpackedKey, compareKeyToRecord, type KeyInfo } from '../record/compare.js';
+import type { RecordReader } from '../record/record.js';
 import { putVarint, varintSize, type Int64 } from '../record/varint.js';
 import { balanceAfterDelete, balanceOverfull } from './balance.js';
 import { MAX_DEPTH, type Btree } from './btree.js';
@@ -305,6 +306,20 @@ export class BtCursor {
    */
   payload(): Uint8Array {
     return this.readPayload(this.cell());
+  }
+
+  /**
+   * Points `reader` at the current entry's record: at the page's own bytes when the payload has no
+   * overflow (no view is made), else at the cursor's buffer. Valid until the cursor moves.
+   */
+  readRecord(reader: RecordReader): void {
+    const info = this.cell();
+    if (info.localSize === info.payloadSize) {
+      reader.init(this.pages[this.depth]!.data, info.payloadOffset, info.payloadSize);
+    } else {
+      const payload = this.readPayload(info);
+      reader.init(payload, 0, payload.length);
+    }
   }
 
   /** The payload of the cell `info` describes, on the page at the cursor's depth. */

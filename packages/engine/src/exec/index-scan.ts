@@ -179,9 +179,8 @@ export class IndexScan implements Access {
 
   /** The rowid the current index entry ends with. */
   rowid(): Int64 {
-    const payload = this.cursor!.payload();
     const reader = this.reader!;
-    reader.init(payload, 0, payload.length);
+    this.cursor!.readRecord(reader);
     return reader.getInt(reader.count - 1);
   }
 

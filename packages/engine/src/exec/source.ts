@@ -29,6 +29,7 @@ import { HashedScan, hashKey } from './hashed-scan.js';
 import { IndexScan } from './index-scan.js';
 import type { ColumnMeta } from './program.js';
 import { schemaName, treeOf } from './schemas.js';
+import { type StoredField, withStoredField } from './stored-column.js';
 
 const NO_ROWS: Int64[] = [];
 
@@ -138,7 +139,11 @@ export class TableSource implements RowSource {
       if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(field));
       return produce(t, reader.getValue(field));
     };
-    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
+    const stored: StoredField = {
+      reader,
+      field: () => (this.nullRow || (missing !== null && fields[index]! >= reader.count) ? -1 : fields[index]!),
+    };
+    return { fn: withStoredField(fn, stored), affinity: info.affinity, collation: info.collation, explicitCollation: false };
   }
 
   /**
@@ -251,8 +256,7 @@ export class TableSource implements RowSource {
   }
 
   private load(): boolean {
-    const payload = this.covering ? this.covering.payload() : this.cursor!.payload();
-    this.reader.init(payload, 0, payload.length);
+    (this.covering ? this.covering.cursor! : this.cursor!).readRecord(this.reader);
     return true;
   }
 }
