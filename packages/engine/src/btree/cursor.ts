@@ -412,6 +412,23 @@ export class BtCursor {
     this.skip = 0;
   }
 
+  /** Whether this cursor is closed and was made for the tree at `root` of `bt` with `keyInfo`. */
+  reusableFor(bt: Btree, root: number, keyInfo: KeyInfo | null): boolean {
+    return this.closed && this.bt === bt && this.root === root && this.keyInfo === keyInfo;
+  }
+
+  /** Makes a closed cursor an open, unpositioned one again (for `Btree.cursor`). */
+  reopen(): this {
+    assert(this.closed, 'reopen of a closed cursor');
+    this.closed = false;
+    this.state = 'unpositioned';
+    this.depth = -1;
+    this.infoValid = false;
+    this.savedRecord = null;
+    this.skip = 0;
+    return this;
+  }
+
   close(): void {
     if (this.closed) return;
     this.releasePages();

@@ -100,6 +100,8 @@ export class IndexScan implements Access {
   /** Set by the table source when the query reads only columns the index holds. */
   covering = false;
   cursor: BtCursor | null = null;
+  /** The cursor of the last execution, closed, for the next to reopen. */
+  private spare: BtCursor | null = null;
   // Made when first opened (the planner builds scans it may not choose).
   private keyInfo: KeyInfo | null = null;
   private reader: RecordReader | null = null;
@@ -164,11 +166,12 @@ export class IndexScan implements Access {
       this.startKey = new UnpackedKey();
       this.endKey = new UnpackedKey();
     }
-    this.cursor = treeOf(bt, this.index).cursor(this.index.root, this.keyInfo);
+    this.cursor = treeOf(bt, this.index).cursor(this.index.root, this.keyInfo, this.spare);
   }
 
   close(): void {
     this.cursor?.close();
+    this.spare = this.cursor ?? this.spare;
     this.cursor = null;
   }
 

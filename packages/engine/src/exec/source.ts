@@ -68,6 +68,8 @@ export interface RowSource {
  */
 export class TableSource implements RowSource {
   cursor: BtCursor | null = null;
+  /** The cursor of the last execution, closed, for the next to reopen. */
+  private spare: BtCursor | null = null;
   readonly reader = new RecordReader();
   nullRow = false;
   readonly hasRowid = true;
@@ -181,7 +183,7 @@ export class TableSource implements RowSource {
   }
 
   open(bt: Btree): void {
-    this.cursor = treeOf(bt, this.table).cursor(this.table.root);
+    this.cursor = treeOf(bt, this.table).cursor(this.table.root, null, this.spare);
     this.access.open(bt);
     this.nullRow = false;
     this.scanned = false;
@@ -252,6 +254,7 @@ export class TableSource implements RowSource {
   close(): void {
     this.access.close();
     this.cursor?.close();
+    this.spare = this.cursor ?? this.spare;
     this.cursor = null;
   }
 
