@@ -210,7 +210,6 @@ export class BtCursor {
    */
   seek(key: UnpackedKey, bias: -1 | 0 | 1 = 0): number {
     assert(!this.isTable && this.keyInfo !== null, 'seek on an index cursor');
-    const keyInfo = this.keyInfo;
     if (!this.moveToRoot()) {
       this.setEof();
       return -1;
@@ -229,8 +228,7 @@ export class BtCursor {
         const mid = (lo + hi) >>> 1;
         this.idx[d] = mid;
         this.infoValid = false;
-        const payload = this.readPayload(this.loadCell());
-        let c = compareKeyToRecord(key, payload, 0, payload.length, keyInfo);
+        let c = this.compareCell(key, this.loadCell());
         if (c === 0) c = bias;
         if (c === 0) {
           exact = mid;
@@ -306,6 +304,20 @@ export class BtCursor {
    */
   payload(): Uint8Array {
     return this.readPayload(this.cell());
+  }
+
+  /** `compareKeyToRecord` of `key` and the current entry of an index cursor. */
+  compareKey(key: UnpackedKey): number {
+    return this.compareCell(key, this.cell());
+  }
+
+  /** Compares `key` with the record of the cell `info` describes: on the page itself when it has no overflow. */
+  private compareCell(key: UnpackedKey, info: CellInfo): number {
+    if (info.localSize === info.payloadSize) {
+      return compareKeyToRecord(key, this.pages[this.depth]!.data, info.payloadOffset, info.payloadSize, this.keyInfo!);
+    }
+    const payload = this.readPayload(info);
+    return compareKeyToRecord(key, payload, 0, payload.length, this.keyInfo!);
   }
 
   /**

@@ -18,7 +18,7 @@
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
-import { BINARY, type Collation, type KeyInfo, UnpackedKey, compareKeyToRecord } from '../record/compare.js';
+import { BINARY, type Collation, type KeyInfo, UnpackedKey } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
 import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
@@ -304,16 +304,14 @@ export class IndexScan implements Access {
   /** Whether the current entry is not past the end of the range. */
   private beforeEnd(): boolean {
     if (!this.hasEnd) return true;
-    const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.endKey!, payload, 0, payload.length, this.keyInfo!);
+    const c = this.cursor!.compareKey(this.endKey!);
     return this.endExclusive ? c > 0 : c >= 0;
   }
 
   /** Whether the current entry is not before the start of the range. */
   private afterStart(): boolean {
     if (!this.hasStart) return true;
-    const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.startKey!, payload, 0, payload.length, this.keyInfo!);
+    const c = this.cursor!.compareKey(this.startKey!);
     return this.startExclusive ? c < 0 : c <= 0;
   }
 }

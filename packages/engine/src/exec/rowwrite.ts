@@ -387,7 +387,9 @@ export class TableWriter {
       if (key !== null) index.remove(key);
     }
     const cursor = this.cursor!;
-    if (cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
+    // `read` usually left the cursor on the row (index changes do not move it).
+    const onRow = cursor.valid && cursor.rowid() === row.rowid;
+    if (!onRow && cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
     cursor.delete();
   }
 
