@@ -95,8 +95,8 @@ export function encodeUtf8Into(s: string, buf: Uint8Array, off: number): number 
 /** Texts up to this many bytes decode from their character codes when ASCII (faster than TextDecoder). */
 const SHORT_DECODE = 64;
 
-/** The character codes of a short ASCII text being decoded (reused: no array per string). */
-const asciiCodes: number[] = [];
+/** Per length n ≤ SHORT_DECODE, an array of n character codes for decoding (reused: no array per string). */
+const asciiCodes: number[][] = Array.from({ length: SHORT_DECODE + 1 }, (_, n) => new Array<number>(n).fill(0));
 
 /**
  * Decodes the UTF-8 bytes `bytes[start, end)` to a string. Short ASCII texts are made in one step from
@@ -106,8 +106,7 @@ const asciiCodes: number[] = [];
 export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
   const n = end - start;
   if (n <= SHORT_DECODE) {
-    const codes = asciiCodes;
-    codes.length = n;
+    const codes = asciiCodes[n]!;
     for (let i = 0; i < n; i++) {
       const b = bytes[start + i]!;
       if (b >= 0x80) return decodeView(bytes.subarray(start, end));
