@@ -160,9 +160,13 @@ export class Btree {
     this.freePage(root);
   }
 
-  /** Opens a cursor on the tree at `root`: a table cursor when `keyInfo` is null, else an index cursor. */
-  cursor(root: number, keyInfo: KeyInfo | null = null): BtCursor {
-    const cursor = new BtCursor(this, root, keyInfo);
+  /**
+   * Opens a cursor on the tree at `root`: a table cursor when `keyInfo` is null, else an index cursor.
+   * `spare`, a closed cursor its owner kept, is reopened instead of making a new one when it was made
+   * for the same tree and key (a statement run again reuses its cursors).
+   */
+  cursor(root: number, keyInfo: KeyInfo | null = null, spare: BtCursor | null = null): BtCursor {
+    const cursor = spare !== null && spare.reusableFor(this, root, keyInfo) ? spare.reopen() : new BtCursor(this, root, keyInfo);
     this.cursors.push(cursor);
     return cursor;
   }

@@ -15,6 +15,7 @@ import { SqliteError, corrupt } from '../common/errors.js';
 import { get32, put32 } from '../pager/header.js';
 import type { Page } from '../pager/pager.js';
 import { UnpackedKey, compareKeyToRecord, type KeyInfo } from '../record/compare.js';
+import type { RecordReader } from '../record/record.js';
 import { putVarint, varintSize, type Int64 } from '../record/varint.js';
 import { balanceAfterDelete, balanceOverfull } from './balance.js';
 import { MAX_DEPTH, type Btree } from './btree.js';
@@ -225,7 +226,6 @@ export class BtCursor {
    */
   seek(key: UnpackedKey, bias: -1 | 0 | 1 = 0): number {
     assert(!this.isTable && this.keyInfo !== null, 'seek on an index cursor');
-    const keyInfo = this.keyInfo;
     if (!this.moveToRoot()) {
       this.setEof();
       return -1;
@@ -244,8 +244,7 @@ export class BtCursor {
         const mid = (lo + hi) >>> 1;
         this.idx[d] = mid;
         this.infoValid = false;
-        const payload = this.readPayload(this.loadCell());
-        let c = compareKeyToRecord(key, payload, 0, payload.length, keyInfo);
+        let c = this.compareCell(key, this.loadCell());
         if (c === 0) c = bias;
         if (c === 0) {
           exact = mid;
@@ -321,6 +320,34 @@ export class BtCursor {
    */
   payload(): Uint8Array {
     return this.readPayload(this.cell());
+  }
+
+  /** `compareKeyToRecord` of `key` and the current entry of an index cursor. */
+  compareKey(key: UnpackedKey): number {
+    return this.compareCell(key, this.cell());
+  }
+
+  /** Compares `key` with the record of the cell `info` describes: on the page itself when it has no overflow. */
+  private compareCell(key: UnpackedKey, info: CellInfo): number {
+    if (info.localSize === info.payloadSize) {
+      return compareKeyToRecord(key, this.pages[this.depth]!.data, info.payloadOffset, info.payloadSize, this.keyInfo!);
+    }
+    const payload = this.readPayload(info);
+    return compareKeyToRecord(key, payload, 0, payload.length, this.keyInfo!);
+  }
+
+  /**
+   * Points `reader` at the current entry's record: at the page's own bytes when the payload has no
+   * overflow (no view is made), else at the cursor's buffer. Valid until the cursor moves.
+   */
+  readRecord(reader: RecordReader): void {
+    const info = this.cell();
+    if (info.localSize === info.payloadSize) {
+      reader.init(this.pages[this.depth]!.data, info.payloadOffset, info.payloadSize);
+    } else {
+      const payload = this.readPayload(info);
+      reader.init(payload, 0, payload.length);
+    }
   }
 
   /** The payload of the cell `info` describes, on the page at the cursor's depth. */
@@ -416,6 +443,23 @@ export class BtCursor {
     this.releasePages();
     this.state = 'saved';
     this.skip = 0;
+  }
+
+  /** Whether this cursor is closed and was made for the tree at `root` of `bt` with `keyInfo`. */
+  reusableFor(bt: Btree, root: number, keyInfo: KeyInfo | null): boolean {
+    return this.closed && this.bt === bt && this.root === root && this.keyInfo === keyInfo;
+  }
+
+  /** Makes a closed cursor an open, unpositioned one again (for `Btree.cursor`). */
+  reopen(): this {
+    assert(this.closed, 'reopen of a closed cursor');
+    this.closed = false;
+    this.state = 'unpositioned';
+    this.depth = -1;
+    this.infoValid = false;
+    this.savedRecord = null;
+    this.skip = 0;
+    return this;
   }
 
   close(): void {

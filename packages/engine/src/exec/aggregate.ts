@@ -264,6 +264,9 @@ export class GroupStream {
   private collect(): Group[] {
     const keys = this.keys;
     const byKey = new Map<string, Group>();
+    // A lone numeric key finds its group by its value, without making a signature string per row
+    // (a Map key's equality is the signature's: 1 and 1.0 are one key, and so are -0.0 and 0).
+    const byNumber = keys.length === 1 ? new Map<number, Group>() : null;
     let single: Group | null = null;
     while (this.input()) {
       let group: Group;
@@ -274,18 +277,20 @@ export class GroupStream {
           this.keyValues[i] = keys[i]!.fn();
           this.keyTypes[i] = evalType;
         }
-        const key = rowSignature(this.keyTypes, this.keyValues, this.keyCollations);
-        let found = byKey.get(key);
+        const number = byNumber ? numericKey(this.keyTypes[0] as ValueType, this.keyValues[0]!) : null;
+        const key = number === null ? rowSignature(this.keyTypes, this.keyValues, this.keyCollations) : number;
+        let found = typeof key === 'number' ? byNumber!.get(key) : byKey.get(key);
         if (!found) {
           found = this.newGroup();
-          byKey.set(key, found);
+          if (typeof key === 'number') byNumber!.set(key, found);
+          else byKey.set(key, found);
         }
         group = found;
       }
       this.accumulate(group);
     }
     if (keys.length === 0) return [single ?? this.newGroup()];
-    const groups = [...byKey.values()];
+    const groups = [...byKey.values(), ...(byNumber?.values() ?? [])];
     const collations = this.keyCollations;
     groups.sort((a, b) => compareRows(a.key, b.key, collations));
     return groups;
@@ -401,4 +406,12 @@ function stepInOrder(call: AggregateCall, state: Aggregate, rows: TypedRow[]): v
     state.step(slots);
   }
   rows.length = 0;
+}
+
+/** A numeric GROUP BY key as the number it equals, or null when it is not numeric or no double equals it. */
+function numericKey(type: ValueType, value: SqlValue): number | null {
+  if (type !== ValueType.Integer && type !== ValueType.Real) return null;
+  if (typeof value === 'number') return value;
+  const approx = Number(value);
+  return BigInt(approx) === value ? approx : null;
 }

@@ -17,6 +17,7 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, FunctionCall } from '../sql/ast.js';
 import { lookupFunction } from '../func/registry.js';
 import { windowFunction } from '../func/window.js';
+import { builtinPatternKind } from '../func/pattern.js';
 import type { FunctionContext, FunctionDescriptor, ScalarFunction } from '../func/types.js';
 import { Affinity, affinityOfType, castValue, convertedType } from '../value/affinity.js';
 import { CapturingResult, SlotArgs } from '../value/args.js';
@@ -25,6 +26,7 @@ import { compareWithAffinity } from '../value/compare.js';
 import { truthValue } from '../value/convert.js';
 import { collationByName } from '../plan/catalog.js';
 import { foldedInteger } from './fold.js';
+import { patternOperator } from './like.js';
 import { compileRaise } from './raise.js';
 import type { CompileEnv } from './program.js';
 
@@ -750,8 +752,11 @@ function branch(c: Compiled, carries: boolean): Evaluator {
 /** `x [NOT] LIKE|GLOB p [ESCAPE e]` through the like()/glob() functions, as SQLite rewrites it. */
 function like(expr: Extract<Expr, { kind: 'like' }>, cx: CompileContext): Compiled {
   if (expr.op !== 'LIKE' && expr.op !== 'GLOB') throw notSupported(`the ${expr.op} operator`);
-  const args = [expr.right, expr.left, ...(expr.escape ? [expr.escape] : [])];
-  const call = scalarCall(expr.op.toLowerCase(), args.map((a) => compileExpr(a, cx)), cx.functions);
+  const args = [expr.right, expr.left, ...(expr.escape ? [expr.escape] : [])].map((a) => compileExpr(a, cx));
+  const name = expr.op.toLowerCase();
+  const descriptor = cx.functions.overrides?.find(name, args.length) ?? lookupFunction(name, args.length);
+  const kind = descriptor?.kind === 'scalar' ? builtinPatternKind(descriptor.implementation) : null;
+  const call = kind === null ? scalarCall(name, args, cx.functions) : inherited(patternOperator(kind, args[0]!.fn, args[1]!.fn, args[2]?.fn ?? null), args);
   if (!expr.not) return call;
   return unary('NOT', call);
 }

@@ -18,7 +18,7 @@
  */
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
-import { BINARY, type Collation, type KeyInfo, UnpackedKey, compareKeyToRecord } from '../record/compare.js';
+import { BINARY, type Collation, type KeyInfo, UnpackedKey } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
 import { RecordReader } from '../record/record.js';
 import { type SqlValue, ValueType } from '../record/value.js';
@@ -100,6 +100,8 @@ export class IndexScan implements Access {
   /** Set by the table source when the query reads only columns the index holds. */
   covering = false;
   cursor: BtCursor | null = null;
+  /** The cursor of the last execution, closed, for the next to reopen. */
+  private spare: BtCursor | null = null;
   // Made when first opened (the planner builds scans it may not choose).
   private keyInfo: KeyInfo | null = null;
   private reader: RecordReader | null = null;
@@ -164,11 +166,12 @@ export class IndexScan implements Access {
       this.startKey = new UnpackedKey();
       this.endKey = new UnpackedKey();
     }
-    this.cursor = treeOf(bt, this.index).cursor(this.index.root, this.keyInfo);
+    this.cursor = treeOf(bt, this.index).cursor(this.index.root, this.keyInfo, this.spare);
   }
 
   close(): void {
     this.cursor?.close();
+    this.spare = this.cursor ?? this.spare;
     this.cursor = null;
   }
 
@@ -179,9 +182,8 @@ export class IndexScan implements Access {
 
   /** The rowid the current index entry ends with. */
   rowid(): Int64 {
-    const payload = this.cursor!.payload();
     const reader = this.reader!;
-    reader.init(payload, 0, payload.length);
+    this.cursor!.readRecord(reader);
     return reader.getInt(reader.count - 1);
   }
 
@@ -302,16 +304,14 @@ export class IndexScan implements Access {
   /** Whether the current entry is not past the end of the range. */
   private beforeEnd(): boolean {
     if (!this.hasEnd) return true;
-    const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.endKey!, payload, 0, payload.length, this.keyInfo!);
+    const c = this.cursor!.compareKey(this.endKey!);
     return this.endExclusive ? c > 0 : c >= 0;
   }
 
   /** Whether the current entry is not before the start of the range. */
   private afterStart(): boolean {
     if (!this.hasStart) return true;
-    const payload = this.cursor!.payload();
-    const c = compareKeyToRecord(this.startKey!, payload, 0, payload.length, this.keyInfo!);
+    const c = this.cursor!.compareKey(this.startKey!);
     return this.startExclusive ? c < 0 : c <= 0;
   }
 }

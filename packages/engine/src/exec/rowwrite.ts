@@ -256,6 +256,11 @@ export class TableWriter {
   upsertRowid: Int64 = 0;
   /** Foreign key checks of each row written; null when none applies. */
   writeCheck: WriteCheck | null = null;
+  /**
+   * Per index (position in `indexes`), 1 when writing a new version of a row cannot change its entry
+   * there (an UPDATE that assigns none of the index's columns): the entry is neither checked nor moved.
+   */
+  unchangedIndexes: Uint8Array | null = null;
 
   constructor(
     readonly table: TableInfo,
@@ -382,7 +387,8 @@ export class TableWriter {
     const cursor = this.cursor!;
     const indexes = this.indexes;
     const keys = this.keys;
-    for (let k = 0; k < indexes.length; k++) keys[k] = indexes[k]!.key(row);
+    const unchanged = old ? this.unchangedIndexes : null;
+    for (let k = 0; k < indexes.length; k++) keys[k] = unchanged !== null && unchanged[k] === 1 ? null : indexes[k]!.key(row);
     const self = old ? old.rowid : null;
     for (const c of this.checkOrder) {
       let other: Int64 | null = null;
@@ -414,6 +420,7 @@ export class TableWriter {
     this.writeCheck?.beforeWrite(row, old);
     if (old) {
       for (let k = 0; k < indexes.length; k++) {
+        if (unchanged !== null && unchanged[k] === 1) continue;
         const index = indexes[k]!;
         const before = index.key(old);
         const after = keys[k]!;
@@ -437,7 +444,9 @@ export class TableWriter {
       if (key !== null) index.remove(key);
     }
     const cursor = this.cursor!;
-    if (cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
+    // `read` usually left the cursor on the row (index changes do not move it).
+    const onRow = cursor.valid && cursor.rowid() === row.rowid;
+    if (!onRow && cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
     cursor.delete();
   }
 

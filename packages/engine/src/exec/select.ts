@@ -477,8 +477,20 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
     const rows: TypedRow[] = [];
     const distinct = this.distinct;
     const seen = distinct ? new Set<string>() : null;
+    // With ORDER BY and a small LIMIT only the first LIMIT + OFFSET rows in order can be returned: once
+    // that many are kept (in order), a row sorting at or after the last is dropped, else it takes its
+    // place after its equals (what a stable sort of every row would give).
+    const bound = keys.length > 0 && !distinct && this.remaining > 0 && this.remaining + this.skip <= TOP_ROWS_LIMIT ? this.remaining + this.skip : -1;
+    let spare: TypedRow | null = null;
     while (this.stream.next()) {
-      const row: TypedRow = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
+      let row: TypedRow;
+      if (spare) {
+        row = spare;
+        row.subtypes = undefined;
+        spare = null;
+      } else {
+        row = { types: new Uint8Array(width), values: new Array<SqlValue>(width) };
+      }
       for (let i = 0; i < keys.length; i++) {
         row.values[i] = keys[i]!.fn();
         row.types[i] = evalType;
@@ -493,12 +505,32 @@ class SelectProgram implements Omit<QueryProgram, 'traits'> {
         if (seen.has(signature)) continue;
         seen.add(signature);
       }
-      rows.push(row);
+      if (rows.length < bound || bound < 0) {
+        rows.push(row);
+        if (rows.length === bound) rows.sort((a, b) => compareByKeys(a, b, keys));
+        continue;
+      }
+      if (compareByKeys(row, rows[bound - 1]!, keys) >= 0) {
+        spare = row;
+        continue;
+      }
+      let lo = 0;
+      let hi = bound - 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (compareByKeys(row, rows[mid]!, keys) >= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      spare = rows.pop()!;
+      rows.splice(lo, 0, row);
     }
-    if (keys.length > 0) rows.sort((a, b) => compareByKeys(a, b, keys));
+    if (keys.length > 0 && rows.length !== bound) rows.sort((a, b) => compareByKeys(a, b, keys));
     return rows;
   }
 }
+
+/** Largest LIMIT + OFFSET for which an ordered query keeps only its first rows while reading. */
+const TOP_ROWS_LIMIT = 1000;
 
 /** A LIMIT or OFFSET value: an integer, as SQLite requires ("datatype mismatch" otherwise). */
 function limitValue(f: Evaluator): number {

@@ -29,6 +29,7 @@ import { HashedScan, hashKey } from './hashed-scan.js';
 import { IndexScan } from './index-scan.js';
 import type { ColumnMeta } from './program.js';
 import { schemaName, treeOf } from './schemas.js';
+import { type StoredField, withStoredField } from './stored-column.js';
 
 const NO_ROWS: Int64[] = [];
 
@@ -67,6 +68,8 @@ export interface RowSource {
  */
 export class TableSource implements RowSource {
   cursor: BtCursor | null = null;
+  /** The cursor of the last execution, closed, for the next to reopen. */
+  private spare: BtCursor | null = null;
   readonly reader = new RecordReader();
   nullRow = false;
   readonly hasRowid = true;
@@ -138,7 +141,11 @@ export class TableSource implements RowSource {
       if (real && t === ValueType.Integer) return produce(ValueType.Real, reader.getReal(field));
       return produce(t, reader.getValue(field));
     };
-    return { fn, affinity: info.affinity, collation: info.collation, explicitCollation: false };
+    const stored: StoredField = {
+      reader,
+      field: () => (this.nullRow || (missing !== null && fields[index]! >= reader.count) ? -1 : fields[index]!),
+    };
+    return { fn: withStoredField(fn, stored), affinity: info.affinity, collation: info.collation, explicitCollation: false };
   }
 
   /**
@@ -176,7 +183,7 @@ export class TableSource implements RowSource {
   }
 
   open(bt: Btree): void {
-    this.cursor = treeOf(bt, this.table).cursor(this.table.root);
+    this.cursor = treeOf(bt, this.table).cursor(this.table.root, null, this.spare);
     this.access.open(bt);
     this.nullRow = false;
     this.scanned = false;
@@ -247,12 +254,12 @@ export class TableSource implements RowSource {
   close(): void {
     this.access.close();
     this.cursor?.close();
+    this.spare = this.cursor ?? this.spare;
     this.cursor = null;
   }
 
   private load(): boolean {
-    const payload = this.covering ? this.covering.payload() : this.cursor!.payload();
-    this.reader.init(payload, 0, payload.length);
+    (this.covering ? this.covering.cursor! : this.cursor!).readRecord(this.reader);
     return true;
   }
 }

@@ -64,6 +64,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   // With BEFORE triggers, which may change the row, the columns not set are read again after them.
   const set = new Uint8Array(table.columns.length);
   for (const i of assignments.targets) if (i >= 0) set[i] = 1;
+  if (!before) writer.unchangedIndexes = unchangedIndexes(writer, assignments.targets, set);
   const run = (bt: Btree, effects: Effects): void => {
     replace?.start(bt, effects);
     victims?.start(bt, effects);
@@ -100,4 +101,20 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
     }
   };
   return returning ? returning.program(run) : writeProgram(run);
+}
+
+/**
+ * Per index of `writer`, 1 when the UPDATE cannot change a row's entry in it: an index of plain columns,
+ * not partial, none of whose columns is assigned (`set`), while the rowid, which every entry ends with,
+ * is not assigned either. Null when every index must be maintained.
+ */
+function unchangedIndexes(writer: TableWriter, targets: readonly number[], set: Uint8Array): Uint8Array | null {
+  const alias = writer.table.rowidAlias;
+  if (targets.some((i) => i < 0 || i === alias)) return null;
+  const unchanged = new Uint8Array(writer.indexes.length);
+  writer.indexes.forEach((index, k) => {
+    const { info } = index;
+    if (!info.partial && info.columns.every((c) => c.column >= 0 && set[c.column] === 0)) unchanged[k] = 1;
+  });
+  return unchanged;
 }

@@ -45,7 +45,7 @@ import {
 } from './math.js';
 import { registerJsonFunctions } from './json/register.js';
 import { absFunction, randomFunction, randomblobFunction, roundFunction, signFunction, zeroblobFunction } from './numeric.js';
-import { makeGlobFunction, makeLikeFunction } from './pattern.js';
+import { PatternKind, makePatternFunction } from './pattern.js';
 import { formatFunction } from './printf.js';
 import {
   charFunction,
@@ -102,7 +102,7 @@ scalar('concat', 1, ANY, concatFunction);
 scalar('concat_ws', 2, ANY, concatWsFunction);
 scalar('format', 0, ANY, (_ctx, args, result) => formatFunction(args, result));
 scalar('printf', 0, ANY, (_ctx, args, result) => formatFunction(args, result));
-scalar('glob', 2, 2, makeGlobFunction());
+scalar('glob', 2, 2, makePatternFunction(PatternKind.Glob));
 scalar('hex', 1, 1, hexFunction);
 scalar('ifnull', 2, 2, coalesceFunction);
 scalar('iif', 2, ANY, iifFunction);
@@ -110,7 +110,7 @@ scalar('if', 2, ANY, iifFunction);
 scalar('instr', 2, 2, instrFunction);
 scalar('last_insert_rowid', 0, 0, lastInsertRowidFunction, false);
 scalar('length', 1, 1, lengthFunction);
-scalar('like', 2, 3, makeLikeFunction(false));
+scalar('like', 2, 3, makePatternFunction(PatternKind.Like));
 scalar('likelihood', 2, 2, likelihoodFunction);
 scalar('likely', 1, 1, likelyFunction);
 scalar('unlikely', 1, 1, likelyFunction);
@@ -194,7 +194,7 @@ const caseSensitiveLike: FunctionDescriptor = {
   kind: 'scalar',
   name: 'like',
   deterministic: true,
-  implementation: makeLikeFunction(true),
+  implementation: makePatternFunction(PatternKind.CaseSensitiveLike),
 };
 
 /** Options that change which implementation a name resolves to. */

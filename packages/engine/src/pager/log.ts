@@ -47,11 +47,14 @@ export function openPageLog(vfs: Vfs, path: string, db: VfsFile, walMode: boolea
   return new RollbackLog(vfs, `${path}-journal`, db);
 }
 
+/** The database header as `fileCommittedPageCount` last read it (reused: it runs for every read transaction). */
+const headScratch = new Uint8Array(HEADER_SIZE);
+
 /** The database size from the header when SQLite's rule says it is valid, else from the file size. */
 export function fileCommittedPageCount(db: VfsFile, pageSize: number): number {
   const size = db.size();
   if (size < HEADER_SIZE) return 0;
-  const head = new Uint8Array(HEADER_SIZE);
+  const head = headScratch;
   db.read(head, 0);
   const inHeader = get32(head, H.pageCount);
   const fromFile = Math.ceil(size / (headerPageSize(head) || pageSize));

@@ -394,15 +394,27 @@ export class RecordReader {
     let p = off + varintLength;
     let body = hdrEnd;
     let n = 0;
+    let types = this.types;
+    let offsets = this.offsets;
     while (p < hdrEnd) {
-      const t = getVarint32(buf, p, hdrEnd);
-      p += varintLength;
+      // Most serial types are one byte (every type below 128: numbers, and text or blobs up to 57 bytes).
+      let t = buf[p]!;
+      if (t < 0x80) {
+        p++;
+      } else {
+        t = getVarint32(buf, p, hdrEnd);
+        p += varintLength;
+      }
       if (t === 10 || t === 11) throw corrupt(`reserved serial type ${t} in record at offset ${off}`);
-      if (n === this.types.length) this.grow();
-      this.types[n] = t;
-      this.offsets[n] = body;
+      if (n === types.length) {
+        this.grow();
+        types = this.types;
+        offsets = this.offsets;
+      }
+      types[n] = t;
+      offsets[n] = body;
       n++;
-      body += serialTypeSize(t);
+      body += t >= 12 ? (t - 12) >>> 1 : FIXED_SIZE[t]!;
       if (body > end) throw corrupt(`record at offset ${off} has columns past its end`);
     }
     if (body !== end) {
@@ -420,6 +432,11 @@ export class RecordReader {
   /** Serial type of column `i` (0, NULL, for columns past the end). */
   serialType(i: number): number {
     return i < this.count ? this.types[i] : 0;
+  }
+
+  /** The buffer the record lies in (column bodies are at `offsetOf`). */
+  get bytes(): Uint8Array {
+    return this.buf;
   }
 
   /** Offset in the buffer of column `i`'s body. `i` must be below `count`. */

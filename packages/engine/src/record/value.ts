@@ -92,16 +92,27 @@ export function encodeUtf8Into(s: string, buf: Uint8Array, off: number): number 
   return p - off;
 }
 
-/** Decodes the UTF-8 bytes `bytes[start, end)` to a string. */
+/** Texts up to this many bytes decode from their character codes when ASCII (faster than TextDecoder). */
+const SHORT_DECODE = 64;
+
+/** Per length n ≤ SHORT_DECODE, an array of n character codes for decoding (reused: no array per string). */
+const asciiCodes: number[][] = Array.from({ length: SHORT_DECODE + 1 }, (_, n) => new Array<number>(n).fill(0));
+
+/**
+ * Decodes the UTF-8 bytes `bytes[start, end)` to a string. Short ASCII texts are made in one step from
+ * their character codes: appending character by character would leave a chain of partial strings for
+ * the collector (and for every later read of the string) to walk.
+ */
 export function decodeUtf8(bytes: Uint8Array, start = 0, end = bytes.length): string {
-  if (end - start <= SHORT_STRING) {
-    let s = '';
-    for (let i = start; i < end; i++) {
-      const b = bytes[i];
+  const n = end - start;
+  if (n <= SHORT_DECODE) {
+    const codes = asciiCodes[n]!;
+    for (let i = 0; i < n; i++) {
+      const b = bytes[start + i]!;
       if (b >= 0x80) return decodeView(bytes.subarray(start, end));
-      s += String.fromCharCode(b);
+      codes[i] = b;
     }
-    return s;
+    return String.fromCharCode.apply(null, codes);
   }
   return decodeView(bytes.subarray(start, end));
 }

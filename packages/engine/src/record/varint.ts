@@ -30,14 +30,19 @@ export function getVarint(buf: Uint8Array, off: number, end = buf.length): Int64
       varintLength = 1;
       return b0;
     }
-    if (off + 1 < end) {
+    if (off + 2 < end) {
       const b1 = buf[off + 1];
       if (b1 < 0x80) {
         varintLength = 2;
         return ((b0 & 0x7f) << 7) | b1;
       }
-      return getVarintLong(buf, off, end);
+      const b2 = buf[off + 2];
+      if (b2 < 0x80) {
+        varintLength = 3;
+        return ((b0 & 0x7f) << 14) | ((b1 & 0x7f) << 7) | b2;
+      }
     }
+    return getVarintLong(buf, off, end);
   }
   throw truncated(off);
 }
@@ -68,16 +73,18 @@ function getVarintLong(buf: Uint8Array, off: number, end: number): Int64 {
  * (or negative) values are corruption. The varint must end before `end`. Sets `varintLength`.
  */
 export function getVarint32(buf: Uint8Array, off: number, end = buf.length): number {
-  if (off + 1 < end) {
+  if (off < end) {
     const b0 = buf[off];
     if (b0 < 0x80) {
       varintLength = 1;
       return b0;
     }
-    const b1 = buf[off + 1];
-    if (b1 < 0x80) {
-      varintLength = 2;
-      return ((b0 & 0x7f) << 7) | b1;
+    if (off + 1 < end) {
+      const b1 = buf[off + 1];
+      if (b1 < 0x80) {
+        varintLength = 2;
+        return ((b0 & 0x7f) << 7) | b1;
+      }
     }
   }
   const v = getVarint(buf, off, end);
