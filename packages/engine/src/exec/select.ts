@@ -37,6 +37,7 @@ import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
 import { minMaxFromEnd } from './minmax-plan.js';
 import { WindowPlan, WindowStream, containsWindow, hasWindows } from './window.js';
+import { splitHaving } from './having-to-where.js';
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -104,6 +105,9 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
   // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
+  // HAVING terms that read only GROUP BY terms and constants filter the rows before grouping.
+  const having = core.having && core.groupBy.length > 0 ? splitHaving({ having: core.having, groupBy: core.groupBy, columns: core.columns, scope, aliases, functions: env.functions, collationOf: (t) => groupingCollation(t, withAliases({ ...cx, aggregates: null })) }) : { moved: [], kept: core.having };
+  for (const expr of having.moved) terms.push(term(expr, whereCx));
   const rest = [core.columns, core.groupBy, core.having, select.orderBy];
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
@@ -160,7 +164,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   // SQLite resolves GROUP BY after ORDER BY: an error of GROUP BY's waits for ORDER BY's.
   let groupByError: unknown = null;
   if (plan) {
-    const having = core.having ? compileExpr(core.having, withAliases(groupOutCx)).fn : null;
+    const havingFn = having.kept ? compileExpr(having.kept, withAliases(groupOutCx)).fn : null;
     const tooLarge: SqliteError[] = [];
     const aggregateKeys: SqliteError[] = [];
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: aggregatesInGroupBy(aggregateKeys, cx) });
@@ -168,7 +172,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
       const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, withAliases(cx), tooLarge));
       if (tooLarge.length > 0) throw tooLarge[0]!;
       if (aggregateKeys.length > 0) throw aggregateKeys[0]!;
-      stream = new GroupStream(plan, () => join.next(), keys, having);
+      stream = new GroupStream(plan, () => join.next(), keys, havingFn);
     } catch (err) {
       if (!(err instanceof SqliteError)) throw err;
       groupByError = err;
@@ -257,6 +261,16 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
   return compileExpr(term, cx);
+}
+
+/** The collation GROUP BY `term` groups under, or null when it fails to compile (the query then fails later). */
+function groupingCollation(term: Expr, cx: CompileContext): Collation | null {
+  try {
+    return compileExpr(term, cx).collation;
+  } catch (err) {
+    if (err instanceof SqliteError) return null;
+    throw err;
+  }
 }
 
 /**
