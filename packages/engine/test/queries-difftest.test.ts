@@ -219,3 +219,30 @@ describe('HAVING terms over GROUP BY terms and constants filter rows before grou
     'SELECT sum(b) FROM g HAVING a <> 2',
   ]);
 });
+
+describe('a one-column subquery left of IN (list) compares under its own affinity only', () => {
+  const typed = new QueryPair(`
+    CREATE TABLE t3(c NUMERIC, d TEXT, e);
+    INSERT INTO t3 VALUES (38.5, '38.5', 38.5);
+    CREATE TABLE u(f COLLATE NOCASE);
+    INSERT INTO u VALUES ('a');
+  `);
+  afterAll(() => typed.close());
+  checkQueries(typed, 'as any x IN (list)', [
+    "SELECT (SELECT '38.5') IN (c), '38.5' IN (c), (SELECT '38.5') = c FROM t3",
+    "SELECT (SELECT '38.5') IN (c, 1), (SELECT '38.5') IN (1, c), (SELECT '38.5') NOT IN (c, 1, 2) FROM t3",
+    'SELECT (SELECT d) IN (c), (SELECT c FROM t3) IN (d), (SELECT 38.5) IN (d), (SELECT CAST(d AS NUMERIC)) IN (d) FROM t3',
+    "SELECT c FROM t3 WHERE (SELECT '38.5') IN (c)",
+    "SELECT (SELECT 'A') IN (f), (SELECT 'A') IN ('a' COLLATE nocase), (SELECT 'A' COLLATE nocase) IN ('a'), (SELECT f) IN ('A') FROM u",
+    'SELECT (SELECT NULL) IN (1), (SELECT 1) IN (NULL, 1), (SELECT 2) NOT IN (NULL, 1), (SELECT 1) IN ()',
+  ]);
+  checkQueries(typed, 'a multi-column subquery left of a list', [
+    'SELECT (SELECT 1, 2) IN ((1, 2))',
+    'SELECT (SELECT 1, 2) IN ((1, 2), (3, 4))',
+    'SELECT (SELECT 1, 2) IN (1, 2)',
+    'SELECT (SELECT 1, 2) IN ((1, 2), 3)',
+    'SELECT (SELECT 1, 2) IN ((3, 4), (1, 2), (5, 6))',
+    'SELECT (SELECT 1, 2) IN ()',
+    'SELECT (SELECT 1) IN ((1, 2))',
+  ]);
+});

@@ -616,7 +616,7 @@ function between(x: Compiled, low: Compiled, high: Compiled, not: boolean): Comp
  * The items have no affinity (x's alone applies, datatype3.html §4.2) and x's collation is used; a
  * single constant item is `x = +a`, where a COLLATE on the item counts too.
  */
-function inList(x: Compiled, itemExprs: readonly Expr[], not: boolean, cx: CompileContext): Compiled {
+export function inList(x: Compiled, itemExprs: readonly Expr[], not: boolean, cx: CompileContext): Compiled {
   const fx = x.fn;
   const compiled = itemExprs.map((e) => compileExpr(e, cx));
   const single = itemExprs.length === 1 && parseTimeConstant(itemExprs[0]!);
