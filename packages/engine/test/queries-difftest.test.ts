@@ -246,3 +246,22 @@ describe('a one-column subquery left of IN (list) compares under its own affinit
     'SELECT (SELECT 1) IN ((1, 2))',
   ]);
 });
+
+check('IS [NOT] TRUE/FALSE looks through COLLATE on the keyword (a truth test), not through likely()', [
+  "SELECT '' IS NOT (FALSE COLLATE RTRIM), '' IS (TRUE COLLATE nocase), 'x' IS NOT likely(FALSE COLLATE nocase)",
+  "SELECT x IS NOT (FALSE COLLATE RTRIM), y IS likely(false), 2 IS likelihood(TRUE, 0.5) FROM t",
+]);
+
+describe('RANGE offsets move the other row\'s value, as SQLite rounds the sum', () => {
+  const big = new QueryPair(`
+    CREATE TABLE w(x);
+    INSERT INTO w VALUES (-5369244664720266909), (-5369244664720266000), (1), (2.5), ('t'), (NULL), (9223372036854775807), (9223372036854775000);
+  `);
+  afterAll(() => big.close());
+  checkQueries(big, 'frame ends', [
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 PRECEDING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 PRECEDING) FROM w',
+    'SELECT x, sum(1) OVER (ORDER BY x DESC NULLS FIRST RANGE BETWEEN 900 PRECEDING AND 0.5 PRECEDING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING) FROM w',
+  ]);
+});

@@ -201,21 +201,27 @@ export class FrameBounds {
     return p.groupStarts[target]!;
   }
 
-  /** A RANGE bound with an offset: binary search for the first row at or past (end: past) the moved value. */
+  /**
+   * A RANGE bound with an offset: binary search for the first row at or past (end: past) the bound.
+   * As in SQLite, the offset moves the other row's value, not the current one (`v + 1.5 <= x`, not
+   * `v <= x - 1.5`), which differs when the sum rounds.
+   */
   private rangeBound(preceding: boolean, isStart: boolean, offset: SqlValue, offsetType: ValueType, p: Partition, position: number): number {
     const key = this.key!;
-    let type = p.keyType(position);
-    let value = p.keyValue(position);
-    if (type === ValueType.Integer || type === ValueType.Real) {
-      const down = preceding !== key.desc;
-      value = down ? subtract(type, value, offsetType, offset) : add(type, value, offsetType, offset);
-      type = arithType;
-    }
+    const type = p.keyType(position);
+    const value = p.keyValue(position);
+    const up = preceding !== key.desc;
     let lo = p.start;
     let hi = p.end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compareKeys(p.keyType(mid), p.keyValue(mid), type, value, key);
+      let midType = p.keyType(mid);
+      let midValue = p.keyValue(mid);
+      if (midType === ValueType.Integer || midType === ValueType.Real) {
+        midValue = up ? add(midType, midValue, offsetType, offset) : subtract(midType, midValue, offsetType, offset);
+        midType = arithType;
+      }
+      const c = compareKeys(midType, midValue, type, value, key);
       if (isStart ? c < 0 : c <= 0) lo = mid + 1;
       else hi = mid;
     }
