@@ -265,3 +265,25 @@ describe('RANGE offsets move the other row\'s value, as SQLite rounds the sum', 
     'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING) FROM w',
   ]);
 });
+
+describe('groups come in scan order when GROUP BY holds the outer table\'s rowid (which groups LIMIT finalizes)', () => {
+  const rows = new QueryPair(`
+    CREATE TABLE t2(a);
+    INSERT INTO t2 VALUES (4370485008957661877), (11), (9007199254740991);
+    CREATE TABLE k(id INTEGER PRIMARY KEY, v);
+    INSERT INTO k VALUES (3, 'a'), (1, 'b'), (2, 'c');
+  `);
+  afterAll(() => rows.close());
+  checkQueries(rows, 'as SQLite emits them', [
+    'SELECT sum(q1.a) FROM t2 AS q1, t2 GROUP BY q1.a, q1.oid LIMIT 1',
+    'SELECT q1.a, q1.oid, count(*) FROM t2 AS q1, t2 GROUP BY q1.a, q1.oid',
+    'SELECT q1.a, q1.oid, sum(q1.a) FROM t2 AS q1 GROUP BY q1.a, q1.oid LIMIT 1',
+    'SELECT sum(q1.a) FROM t2 AS q1, t2 GROUP BY q1.a LIMIT 1',
+    'SELECT v, id, count(*) FROM k GROUP BY v, id',
+    'SELECT v, count(*) FROM k, t2 GROUP BY v, k.rowid',
+    'SELECT v, count(*) FROM k, t2 GROUP BY v, t2.rowid',
+    'SELECT v, count(*) FROM k WHERE id > 1 GROUP BY v, id',
+    'SELECT v, count(*) FROM k LEFT JOIN t2 ON 1 GROUP BY v, id',
+    'SELECT v, count(*) FROM k GROUP BY v, id ORDER BY 1 DESC',
+  ]);
+});
