@@ -490,7 +490,7 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
   }
   if (grouped) cx.mode = 'group';
   cx.fixedScan = groupBy === null && cx.scope.length === 1 && cx.scope[0]!.rowid && !cx.scope[0]!.indexed;
-  const numberedGroups = groupBy !== null && cx.keys.some(numberLike);
+  const numberedGroups = groupBy !== null && cx.keys.some((k) => numberLike(k) || find(k, (n) => n.tag === 'column') === undefined);
   if (groupBy && prng.chance(0.4)) having = { ...seq(' HAVING ', expr(cx, 2)), optional: true, feature: 'groupby' };
   const columns: SqlNode[] = [];
   const aliases: string[] = [];
@@ -528,7 +528,8 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
 /**
  * Whether GROUP BY term `node` is an integer, or likely(n) or unlikely(n) of one: SQLite's rewrite of a
  * query with window functions reads such a term (or the integer a column number stands for) as a
- * column number of the rewritten query (FOUND.md).
+ * column number of the rewritten query (FOUND.md). A constant term that is also a result column is
+ * remapped the same way; selectCore keeps window functions out of a core with either.
  */
 function numberLike(node: SqlNode): boolean {
   return /^(\(?[-+]?(\d+|0x[0-9a-f]+)\)?|(un)?likely\(\(?[-+]?(\d+|0x[0-9a-f]+)\)?\))$/i.test(render(node).sql);
