@@ -252,10 +252,10 @@ check('IS [NOT] TRUE/FALSE looks through COLLATE on the keyword (a truth test), 
   "SELECT x IS NOT (FALSE COLLATE RTRIM), y IS likely(false), 2 IS likelihood(TRUE, 0.5) FROM t",
 ]);
 
-describe('RANGE offsets move the other row\'s value, as SQLite rounds the sum', () => {
+describe('RANGE offsets on values that round as doubles bound the frame as SQLite does', () => {
   const big = new QueryPair(`
     CREATE TABLE w(x);
-    INSERT INTO w VALUES (-5369244664720266909), (-5369244664720266000), (1), (2.5), ('t'), (NULL), (9223372036854775807), (9223372036854775000);
+    INSERT INTO w VALUES (-5369244664720266909), (-5369244664720266000), (1), (2.5), ('t'), (NULL), (9223372036854775807), (9223372036854775000), (-9223372036854775807), (2.5);
   `);
   afterAll(() => big.close());
   checkQueries(big, 'frame ends', [
@@ -263,6 +263,16 @@ describe('RANGE offsets move the other row\'s value, as SQLite rounds the sum', 
     'SELECT x, count(*) OVER (ORDER BY x DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 PRECEDING) FROM w',
     'SELECT x, sum(1) OVER (ORDER BY x DESC NULLS FIRST RANGE BETWEEN 900 PRECEDING AND 0.5 PRECEDING) FROM w',
     'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN CURRENT ROW AND 1.5 FOLLOWING) FROM w',
+  ]);
+  checkQueries(big, 'frame starts, and a PRECEDING start or FOLLOWING end keeps the current row', [
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND 1.5 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC RANGE BETWEEN 1.5 PRECEDING AND 1.5 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC NULLS FIRST RANGE BETWEEN 1.5 FOLLOWING AND UNBOUNDED FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 FOLLOWING AND UNBOUNDED FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 0 PRECEDING AND 0 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 2 PRECEDING AND 1 PRECEDING) FROM w',
   ]);
 });
 

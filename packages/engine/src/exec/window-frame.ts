@@ -203,27 +203,44 @@ export class FrameBounds {
 
   /**
    * A RANGE bound with an offset: binary search for the first row at or past (end: past) the bound.
-   * As in SQLite, the offset moves the other row's value, not the current one (`v + 1.5 <= x`, not
-   * `v <= x - 1.5`), which differs when the sum rounds.
+   * SQLite compares in doubles where a value plus the offset rounds, and which value it moves
+   * differs by bound: a start bound moves the current row's value (`v >= x - 1.5`), an end bound
+   * the other row's (`v + 1.5 <= x`); and a PRECEDING start or FOLLOWING end never leaves out the
+   * current row's peers (its cursors never pass the current row there).
    */
   private rangeBound(preceding: boolean, isStart: boolean, offset: SqlValue, offsetType: ValueType, p: Partition, position: number): number {
     const key = this.key!;
     const type = p.keyType(position);
     const value = p.keyValue(position);
     const up = preceding !== key.desc;
+    const numeric = (t: ValueType): boolean => t === ValueType.Integer || t === ValueType.Real;
+    let boundType = type;
+    let bound = value;
+    if (isStart && numeric(type)) {
+      bound = up ? subtract(type, value, offsetType, offset) : add(type, value, offsetType, offset);
+      boundType = arithType;
+    }
     let lo = p.start;
     let hi = p.end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       let midType = p.keyType(mid);
       let midValue = p.keyValue(mid);
-      if (midType === ValueType.Integer || midType === ValueType.Real) {
+      if (!isStart && numeric(midType)) {
         midValue = up ? add(midType, midValue, offsetType, offset) : subtract(midType, midValue, offsetType, offset);
         midType = arithType;
       }
-      const c = compareKeys(midType, midValue, type, value, key);
+      const c = compareKeys(midType, midValue, boundType, bound, key);
       if (isStart ? c < 0 : c <= 0) lo = mid + 1;
       else hi = mid;
+    }
+    const peer = (i: number): boolean => compareKeys(p.keyType(i), p.keyValue(i), type, value, key) === 0;
+    if (isStart && preceding && lo > position) {
+      lo = position;
+      while (lo > p.start && peer(lo - 1)) lo--;
+    } else if (!isStart && !preceding && lo <= position) {
+      lo = position + 1;
+      while (lo < p.end && peer(lo)) lo++;
     }
     return lo;
   }
