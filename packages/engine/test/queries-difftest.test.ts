@@ -297,3 +297,22 @@ describe('groups come in scan order when GROUP BY holds the outer table\'s rowid
     'SELECT v, count(*) FROM k GROUP BY v, id ORDER BY 1 DESC',
   ]);
 });
+
+describe('an aggregate or window call takes the first explicit collation among its arguments', () => {
+  const named = new QueryPair(`
+    CREATE TABLE t1(a, x);
+    CREATE TABLE t2(b, y, e);
+    INSERT INTO t2 VALUES (-2, 'a', x'00'), (29, 'A', x'');
+  `);
+  afterAll(() => named.close());
+  checkQueries(named, 'as any function call', [
+    'SELECT nth_value((t2.y COLLATE nocase), 1) OVER (ORDER BY NULL, NULL, t2.rowid RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t2 EXCEPT SELECT NULL FROM t1',
+    "SELECT max(y COLLATE nocase) FROM t2 GROUP BY b UNION SELECT 'A'",
+    'SELECT max(y COLLATE nocase) AS m FROM t2 GROUP BY b ORDER BY m',
+    "SELECT min(y COLLATE nocase) = 'A', max(y) = 'a' COLLATE nocase, max(y COLLATE nocase) < 'B', max(y COLLATE nocase) IN ('A') FROM t2",
+    'SELECT DISTINCT first_value(y COLLATE nocase) OVER (ORDER BY b DESC) FROM t2',
+    'SELECT DISTINCT lag(y COLLATE nocase, 0) OVER (ORDER BY b) FROM t2',
+    'SELECT DISTINCT group_concat(y COLLATE nocase) OVER (ORDER BY b ROWS CURRENT ROW) FROM t2',
+    "SELECT count(y COLLATE nocase) = '2' FROM t2",
+  ]);
+});

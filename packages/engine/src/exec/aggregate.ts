@@ -173,11 +173,13 @@ export class AggregatePlan implements AggregateHost {
     this.resultTypes = new Uint8Array(this.calls.length);
     this.resultValues = new Array<SqlValue>(this.calls.length).fill(null);
     this.resultSubtypes = new Uint8Array(this.calls.length);
+    // Like any function call, the result takes the first explicit collation among the arguments.
+    const collated = args.find((a) => a.explicitCollation);
     return {
       fn: () => produceSubtyped(this.resultTypes[index] as ValueType, this.resultValues[index]!, this.resultSubtypes[index]!),
       affinity: Affinity.None,
-      collation: BINARY,
-      explicitCollation: false,
+      collation: collated?.collation ?? BINARY,
+      explicitCollation: collated !== undefined,
       subtyped: true,
     };
   }
