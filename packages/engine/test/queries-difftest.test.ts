@@ -274,6 +274,14 @@ describe('RANGE offsets on values that round as doubles bound the frame as SQLit
     'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 0 PRECEDING AND 0 FOLLOWING) FROM w',
     'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 2 PRECEDING AND 1 PRECEDING) FROM w',
   ]);
+  const edge = new QueryPair(`
+    CREATE TABLE t1(z UNSIGNED BIG INT);
+    INSERT INTO t1 VALUES (9223372036854775806), ('9223372036854775808');
+  `);
+  afterAll(() => edge.close());
+  checkQueries(edge, 'a PRECEDING start moves the other row too (9223372036854775806 + 3 rounds to 2^63)', [
+    'SELECT count(0) OVER (ORDER BY q1.z RANGE BETWEEN 3 PRECEDING AND 0 FOLLOWING) FROM t1 CROSS JOIN t1 AS q1',
+  ]);
 });
 
 describe('groups come in scan order when GROUP BY holds the outer table\'s rowid (which groups LIMIT finalizes)', () => {

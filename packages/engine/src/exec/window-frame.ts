@@ -204,9 +204,9 @@ export class FrameBounds {
   /**
    * A RANGE bound with an offset: binary search for the first row at or past (end: past) the bound.
    * SQLite compares in doubles where a value plus the offset rounds, and which value it moves
-   * differs by bound: a start bound moves the current row's value (`v >= x - 1.5`), an end bound
-   * the other row's (`v + 1.5 <= x`); and a PRECEDING start or FOLLOWING end never leaves out the
-   * current row's peers (its cursors never pass the current row there).
+   * differs by bound: a FOLLOWING start moves the current row's value (`v >= x + 1.5`), the other
+   * bounds the other row's (`v + 1.5 <= x` for a PRECEDING end); and a PRECEDING start or FOLLOWING
+   * end never leaves out the current row's peers (its cursors never pass the current row there).
    */
   private rangeBound(preceding: boolean, isStart: boolean, offset: SqlValue, offsetType: ValueType, p: Partition, position: number): number {
     const key = this.key!;
@@ -216,7 +216,8 @@ export class FrameBounds {
     const numeric = (t: ValueType): boolean => t === ValueType.Integer || t === ValueType.Real;
     let boundType = type;
     let bound = value;
-    if (isStart && numeric(type)) {
+    const moveCurrent = isStart && !preceding;
+    if (moveCurrent && numeric(type)) {
       bound = up ? subtract(type, value, offsetType, offset) : add(type, value, offsetType, offset);
       boundType = arithType;
     }
@@ -226,7 +227,7 @@ export class FrameBounds {
       const mid = (lo + hi) >>> 1;
       let midType = p.keyType(mid);
       let midValue = p.keyValue(mid);
-      if (!isStart && numeric(midType)) {
+      if (!moveCurrent && numeric(midType)) {
         midValue = up ? add(midType, midValue, offsetType, offset) : subtract(midType, midValue, offsetType, offset);
         midType = arithType;
       }
