@@ -170,3 +170,157 @@ check('LIMIT stops UNION ALL members and VALUES rows before they run', [
   'SELECT EXISTS (VALUES (1), (abs(-9223372036854775808)))',
   'SELECT 1 IN (VALUES (1), (abs(-9223372036854775808)))',
 ]);
+
+describe('HAVING terms over GROUP BY terms and constants filter rows before grouping, as in SQLite', () => {
+  // Group 2 overflows sum(); 1 and 1.0 share a group (equal under BINARY) but differ in typeof().
+  const grouped = new QueryPair(`
+    CREATE TABLE g(a, b);
+    INSERT INTO g VALUES (1, 1), (1.0, 2), ('1', 3), (2, 9223372036854775807), (2, 1), (3, 5);
+    CREATE TABLE n(a COLLATE NOCASE, b);
+    INSERT INTO n VALUES ('x', 1), ('X', 2), ('y', 3);
+  `);
+  afterAll(() => grouped.close());
+  checkQueries(grouped, 'moved: the group they reject never forms', [
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a <> 2',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a+0 <> 2 AND a IN (1, 3)',
+    'SELECT g.a, sum(b) FROM g GROUP BY a HAVING "A" COLLATE nocase <> 2',
+    'SELECT a AS k, sum(b) FROM g GROUP BY a HAVING k <> 2',
+    'SELECT a+0 AS k, sum(b) FROM g GROUP BY 1 HAVING a+0 <> 2',
+    'SELECT a+0 AS k, sum(b) FROM g GROUP BY k HAVING k <> 2',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING random() AND a <> 2',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING NULL',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING 0.0',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING NOT 1',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a <> 2 AND false',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a <> 2 AND abs(a) AND 0',
+    'SELECT a, sum(b), row_number() OVER () FROM g GROUP BY a HAVING a <> 2',
+    'SELECT NULL, NULL FROM g INTERSECT SELECT sum(0x7FFFFFFFFFFFFFFF), NULL FROM g GROUP BY NULL HAVING NULL',
+    // Each row is tested, not the group's bare column.
+    "SELECT a, typeof(a), sum(b) FROM g GROUP BY a HAVING typeof(a) = 'real'",
+    "SELECT a, typeof(a), sum(b) FROM g GROUP BY a COLLATE binary HAVING typeof(a) = 'real'",
+    "SELECT a, b, sum(b) FROM n GROUP BY a COLLATE binary HAVING a = 'x' COLLATE binary",
+  ]);
+  checkQueries(grouped, 'kept: aggregates, subqueries, other columns, other collations, always false', [
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a <> 2 AND sum(b) > 0',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING (SELECT a) <> 2',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a IN (SELECT 1)',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING b <> 9223372036854775807',
+    "SELECT a, typeof(a), sum(b) FROM g GROUP BY a COLLATE nocase HAVING typeof(a) = 'real'",
+    "SELECT a, typeof(a), sum(b) FROM g GROUP BY +a HAVING typeof(a) = 'real'",
+    "SELECT a, b, sum(b) FROM n GROUP BY a HAVING a = 'x' COLLATE binary",
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING 0',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING false',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING 0x0',
+    // The parser folds `x AND 0` to 0 when neither side calls a function.
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING a <> 2 AND 0',
+    'SELECT a, sum(b) FROM g GROUP BY a HAVING (a <> 3 AND 0) AND a <> 2',
+    "SELECT a, sum(b) FROM g GROUP BY a HAVING 'x' IS NULL",
+    'SELECT (SELECT sum(b) FROM g GROUP BY a HAVING x.a <> 2 LIMIT 1) FROM g AS x',
+    'SELECT sum(b) FROM g HAVING a <> 2',
+  ]);
+});
+
+describe('a one-column subquery left of IN (list) compares under its own affinity only', () => {
+  const typed = new QueryPair(`
+    CREATE TABLE t3(c NUMERIC, d TEXT, e);
+    INSERT INTO t3 VALUES (38.5, '38.5', 38.5);
+    CREATE TABLE u(f COLLATE NOCASE);
+    INSERT INTO u VALUES ('a');
+  `);
+  afterAll(() => typed.close());
+  checkQueries(typed, 'as any x IN (list)', [
+    "SELECT (SELECT '38.5') IN (c), '38.5' IN (c), (SELECT '38.5') = c FROM t3",
+    "SELECT (SELECT '38.5') IN (c, 1), (SELECT '38.5') IN (1, c), (SELECT '38.5') NOT IN (c, 1, 2) FROM t3",
+    'SELECT (SELECT d) IN (c), (SELECT c FROM t3) IN (d), (SELECT 38.5) IN (d), (SELECT CAST(d AS NUMERIC)) IN (d) FROM t3',
+    "SELECT c FROM t3 WHERE (SELECT '38.5') IN (c)",
+    "SELECT (SELECT 'A') IN (f), (SELECT 'A') IN ('a' COLLATE nocase), (SELECT 'A' COLLATE nocase) IN ('a'), (SELECT f) IN ('A') FROM u",
+    'SELECT (SELECT NULL) IN (1), (SELECT 1) IN (NULL, 1), (SELECT 2) NOT IN (NULL, 1), (SELECT 1) IN ()',
+  ]);
+  checkQueries(typed, 'a multi-column subquery left of a list', [
+    'SELECT (SELECT 1, 2) IN ((1, 2))',
+    'SELECT (SELECT 1, 2) IN ((1, 2), (3, 4))',
+    'SELECT (SELECT 1, 2) IN (1, 2)',
+    'SELECT (SELECT 1, 2) IN ((1, 2), 3)',
+    'SELECT (SELECT 1, 2) IN ((3, 4), (1, 2), (5, 6))',
+    'SELECT (SELECT 1, 2) IN ()',
+    'SELECT (SELECT 1) IN ((1, 2))',
+  ]);
+});
+
+check('IS [NOT] TRUE/FALSE looks through COLLATE on the keyword (a truth test), not through likely()', [
+  "SELECT '' IS NOT (FALSE COLLATE RTRIM), '' IS (TRUE COLLATE nocase), 'x' IS NOT likely(FALSE COLLATE nocase)",
+  "SELECT x IS NOT (FALSE COLLATE RTRIM), y IS likely(false), 2 IS likelihood(TRUE, 0.5) FROM t",
+]);
+
+describe('RANGE offsets on values that round as doubles bound the frame as SQLite does', () => {
+  const big = new QueryPair(`
+    CREATE TABLE w(x);
+    INSERT INTO w VALUES (-5369244664720266909), (-5369244664720266000), (1), (2.5), ('t'), (NULL), (9223372036854775807), (9223372036854775000), (-9223372036854775807), (2.5);
+  `);
+  afterAll(() => big.close());
+  checkQueries(big, 'frame ends', [
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 PRECEDING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC RANGE BETWEEN UNBOUNDED PRECEDING AND 1.5 PRECEDING) FROM w',
+    'SELECT x, sum(1) OVER (ORDER BY x DESC NULLS FIRST RANGE BETWEEN 900 PRECEDING AND 0.5 PRECEDING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1 FOLLOWING AND 1000 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN CURRENT ROW AND 1.5 FOLLOWING) FROM w',
+  ]);
+  checkQueries(big, 'frame starts, and a PRECEDING start or FOLLOWING end keeps the current row', [
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND 1.5 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC RANGE BETWEEN 1.5 PRECEDING AND 1.5 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x DESC NULLS FIRST RANGE BETWEEN 1.5 FOLLOWING AND UNBOUNDED FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 1.5 FOLLOWING AND UNBOUNDED FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 0 PRECEDING AND 0 FOLLOWING) FROM w',
+    'SELECT x, count(*) OVER (ORDER BY x RANGE BETWEEN 2 PRECEDING AND 1 PRECEDING) FROM w',
+  ]);
+  const edge = new QueryPair(`
+    CREATE TABLE t1(z UNSIGNED BIG INT);
+    INSERT INTO t1 VALUES (9223372036854775806), ('9223372036854775808');
+  `);
+  afterAll(() => edge.close());
+  checkQueries(edge, 'a PRECEDING start moves the other row too (9223372036854775806 + 3 rounds to 2^63)', [
+    'SELECT count(0) OVER (ORDER BY q1.z RANGE BETWEEN 3 PRECEDING AND 0 FOLLOWING) FROM t1 CROSS JOIN t1 AS q1',
+  ]);
+});
+
+describe('groups come in scan order when GROUP BY holds the outer table\'s rowid (which groups LIMIT finalizes)', () => {
+  const rows = new QueryPair(`
+    CREATE TABLE t2(a);
+    INSERT INTO t2 VALUES (4370485008957661877), (11), (9007199254740991);
+    CREATE TABLE k(id INTEGER PRIMARY KEY, v);
+    INSERT INTO k VALUES (3, 'a'), (1, 'b'), (2, 'c');
+  `);
+  afterAll(() => rows.close());
+  checkQueries(rows, 'as SQLite emits them', [
+    'SELECT sum(q1.a) FROM t2 AS q1, t2 GROUP BY q1.a, q1.oid LIMIT 1',
+    'SELECT q1.a, q1.oid, count(*) FROM t2 AS q1, t2 GROUP BY q1.a, q1.oid',
+    'SELECT q1.a, q1.oid, sum(q1.a) FROM t2 AS q1 GROUP BY q1.a, q1.oid LIMIT 1',
+    'SELECT sum(q1.a) FROM t2 AS q1, t2 GROUP BY q1.a LIMIT 1',
+    'SELECT v, id, count(*) FROM k GROUP BY v, id',
+    'SELECT v, count(*) FROM k, t2 GROUP BY v, k.rowid',
+    'SELECT v, count(*) FROM k, t2 GROUP BY v, t2.rowid',
+    'SELECT v, count(*) FROM k WHERE id > 1 GROUP BY v, id',
+    'SELECT v, count(*) FROM k LEFT JOIN t2 ON 1 GROUP BY v, id',
+    'SELECT v, count(*) FROM k GROUP BY v, id ORDER BY 1 DESC',
+  ]);
+});
+
+describe('an aggregate or window call takes the first explicit collation among its arguments', () => {
+  const named = new QueryPair(`
+    CREATE TABLE t1(a, x);
+    CREATE TABLE t2(b, y, e);
+    INSERT INTO t2 VALUES (-2, 'a', x'00'), (29, 'A', x'');
+  `);
+  afterAll(() => named.close());
+  checkQueries(named, 'as any function call', [
+    'SELECT nth_value((t2.y COLLATE nocase), 1) OVER (ORDER BY NULL, NULL, t2.rowid RANGE BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING) FROM t2 EXCEPT SELECT NULL FROM t1',
+    "SELECT max(y COLLATE nocase) FROM t2 GROUP BY b UNION SELECT 'A'",
+    'SELECT max(y COLLATE nocase) AS m FROM t2 GROUP BY b ORDER BY m',
+    "SELECT min(y COLLATE nocase) = 'A', max(y) = 'a' COLLATE nocase, max(y COLLATE nocase) < 'B', max(y COLLATE nocase) IN ('A') FROM t2",
+    'SELECT DISTINCT first_value(y COLLATE nocase) OVER (ORDER BY b DESC) FROM t2',
+    'SELECT DISTINCT lag(y COLLATE nocase, 0) OVER (ORDER BY b) FROM t2',
+    'SELECT DISTINCT group_concat(y COLLATE nocase) OVER (ORDER BY b ROWS CURRENT ROW) FROM t2',
+    "SELECT count(y COLLATE nocase) = '2' FROM t2",
+  ]);
+});

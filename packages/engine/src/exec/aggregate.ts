@@ -7,7 +7,8 @@
  * output reads outside any aggregate: from the group's first row or, when the query calls min() or
  * max(), from the last row that set the value of the last such call (a NULL argument counts while the
  * call has no value yet), as SQLite does. Once the input
- * is exhausted the groups are sorted by key (the order in which SQLite's GROUP BY emits them) and
+ * is exhausted the groups are sorted by key (the order in which SQLite's GROUP BY emits them, unless
+ * the input arrives grouped: group-order.ts) and
  * produced one at a time: every aggregate is finalized into its result slot, HAVING is tested, and the
  * result columns read the slots and the copies. Without GROUP BY there is exactly one group, even over
  * no rows.
@@ -172,11 +173,13 @@ export class AggregatePlan implements AggregateHost {
     this.resultTypes = new Uint8Array(this.calls.length);
     this.resultValues = new Array<SqlValue>(this.calls.length).fill(null);
     this.resultSubtypes = new Uint8Array(this.calls.length);
+    // Like any function call, the result takes the first explicit collation among the arguments.
+    const collated = args.find((a) => a.explicitCollation);
     return {
       fn: () => produceSubtyped(this.resultTypes[index] as ValueType, this.resultValues[index]!, this.resultSubtypes[index]!),
       affinity: Affinity.None,
-      collation: BINARY,
-      explicitCollation: false,
+      collation: collated?.collation ?? BINARY,
+      explicitCollation: collated !== undefined,
       subtyped: true,
     };
   }
@@ -232,6 +235,8 @@ export class GroupStream {
     private readonly input: () => boolean,
     private readonly keys: Compiled[],
     private readonly having: Evaluator | null,
+    /** Whether the input arrives grouped (group-order.ts): groups then come in the order they start. */
+    private readonly scanOrder = false,
   ) {
     this.keyTypes = new Uint8Array(keys.length);
     this.keyValues = new Array<SqlValue>(keys.length).fill(null);
@@ -292,7 +297,7 @@ export class GroupStream {
     if (keys.length === 0) return [single ?? this.newGroup()];
     const groups = [...byKey.values(), ...(byNumber?.values() ?? [])];
     const collations = this.keyCollations;
-    groups.sort((a, b) => compareRows(a.key, b.key, collations));
+    if (!this.scanOrder) groups.sort((a, b) => compareRows(a.key, b.key, collations));
     return groups;
   }
 

@@ -160,8 +160,9 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
     }
     case 'binary':
       if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
-      if ((expr.op === 'IS' || expr.op === 'IS NOT') && !cx.laterValuesRow && truthKeyword(expr.right, cx) !== null) {
-        return truthTest(compileExpr(expr.left, cx), truthKeyword(expr.right, cx)!, expr.op === 'IS NOT');
+      // SQLite looks through COLLATE for the keyword (`x IS NOT (FALSE COLLATE RTRIM)` is a truth test).
+      if ((expr.op === 'IS' || expr.op === 'IS NOT') && !cx.laterValuesRow && truthKeyword(withoutCollate(expr.right), cx) !== null) {
+        return truthTest(compileExpr(expr.left, cx), truthKeyword(withoutCollate(expr.right), cx)!, expr.op === 'IS NOT');
       }
       if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);
       // SQLite's JSON operators are the functions named "->" and "->>".
@@ -353,6 +354,10 @@ function truthKeyword(expr: Expr, cx: CompileContext): boolean | null {
   if (name !== 'true' && name !== 'false') return null;
   if (cx.scope?.column(expr)) return null;
   return name === 'true';
+}
+
+function withoutCollate(expr: Expr): Expr {
+  return expr.kind === 'collate' ? withoutCollate(expr.operand) : expr;
 }
 
 /** `x IS [NOT] TRUE|FALSE`: whether x's truth value is (not) `wanted`; NULL is neither. */
@@ -618,7 +623,7 @@ function between(x: Compiled, low: Compiled, high: Compiled, not: boolean): Comp
  * The items have no affinity (x's alone applies, datatype3.html §4.2) and x's collation is used; a
  * single constant item is `x = +a`, where a COLLATE on the item counts too.
  */
-function inList(x: Compiled, itemExprs: readonly Expr[], not: boolean, cx: CompileContext): Compiled {
+export function inList(x: Compiled, itemExprs: readonly Expr[], not: boolean, cx: CompileContext): Compiled {
   const fx = x.fn;
   const compiled = itemExprs.map((e) => compileExpr(e, cx));
   const single = itemExprs.length === 1 && parseTimeConstant(itemExprs[0]!);

@@ -30,13 +30,15 @@ import { AggregatePlan, GroupStream, containsAggregate, aggregatesInGroupBy, mis
 import { type OrderKey, type TypedRow, compareByKeys, orderKey, rowSignature } from './rowkey.js';
 import { columnNumber, termOutOfRange } from './fold.js';
 import { collationByName } from '../plan/catalog.js';
-import { type PlanTable, type Term, bit, planJoin } from './where.js';
+import { type PlanTable, type TableSet, type Term, bit, planJoin } from './where.js';
 import { compileTerm, planTable, selfContained } from './plan-table.js';
 import { explaining, notePlan, planMark, selectPlan } from './explain.js';
 import { type OrderTerm, deliverOrder } from './order-plan.js';
 import { covers } from './index-plan.js';
 import { minMaxFromEnd } from './minmax-plan.js';
 import { WindowPlan, WindowStream, containsWindow, hasWindows } from './window.js';
+import { splitHaving } from './having-to-where.js';
+import { groupedByScan } from './group-order.js';
 
 /** The rows before projection, restartable. */
 interface RowStream {
@@ -104,6 +106,9 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const terms = (core.where ? conjuncts(core.where) : []).map((expr) => term(expr, whereCx));
   // ON of an inner join is a WHERE term; an outer join's ON decides which rows match (and may seek).
   for (const on of innerOn) for (const expr of conjuncts(on)) terms.push(term(expr, cx));
+  // HAVING terms that read only GROUP BY terms and constants filter the rows before grouping.
+  const having = core.having && core.groupBy.length > 0 ? splitHaving({ having: core.having, groupBy: core.groupBy, columns: core.columns, scope, aliases, functions: env.functions, collationOf: (t) => groupingCollation(t, withAliases({ ...cx, aggregates: null })) }) : { moved: [], kept: core.having };
+  for (const expr of having.moved) terms.push(term(expr, whereCx));
   const rest = [core.columns, core.groupBy, core.having, select.orderBy];
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
@@ -159,16 +164,27 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   let stream: RowStream = join;
   // SQLite resolves GROUP BY after ORDER BY: an error of GROUP BY's waits for ORDER BY's.
   let groupByError: unknown = null;
+  let groupsInScanOrder = false;
   if (plan) {
-    const having = core.having ? compileExpr(core.having, withAliases(groupOutCx)).fn : null;
+    const havingFn = having.kept ? compileExpr(having.kept, withAliases(groupOutCx)).fn : null;
     const tooLarge: SqliteError[] = [];
     const aggregateKeys: SqliteError[] = [];
     const groupCx: CompileContext = withAliases({ ...cx, aggregates: aggregatesInGroupBy(aggregateKeys, cx) });
     try {
-      const keys = core.groupBy.map((t, i) => groupKey(t, i, outputExprs, rowColumns, groupCx, withAliases(cx), tooLarge));
+      // Which sources each key reads (all of them for a number naming a `*` column, read before).
+      const reads: TableSet[] = [];
+      const keys = core.groupBy.map((t, i) => {
+        scope.used = 0n;
+        const key = groupKey(t, i, outputExprs, rowColumns, groupCx, withAliases(cx), tooLarge);
+        const n = columnNumber(t);
+        reads.push(n !== null && core.columns.slice(0, n).some((c) => c.kind !== 'expr') ? -1n : scope.used);
+        return key;
+      });
       if (tooLarge.length > 0) throw tooLarge[0]!;
       if (aggregateKeys.length > 0) throw aggregateKeys[0]!;
-      stream = new GroupStream(plan, () => join.next(), keys, having);
+      const outermost = levels[0]?.source;
+      groupsInScanOrder = !outerJoined && groupedByScan(core.groupBy, reads, scope, outermost, outermost ? sources.indexOf(outermost) : -1);
+      stream = new GroupStream(plan, () => join.next(), keys, havingFn, groupsInScanOrder);
     } catch (err) {
       if (!(err instanceof SqliteError)) throw err;
       groupByError = err;
@@ -198,7 +214,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   for (const source of sources) if (source instanceof TableSource) source.settle();
   const program = new SelectProgram(names, meta, outputs.map((o) => o.fn), outputs.map((o) => o.subtyped === true), sortKeys, distinct, join, stream, sources, limit, offset);
   if (explaining()) {
-    const steps = { groupBy: core.groupBy.length > 0, distinct: distinct !== null, orderBy: sortKeys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
+    const steps = { groupBy: core.groupBy.length > 0 && !groupsInScanOrder, distinct: distinct !== null, orderBy: sortKeys.length > 0 && !sameTerms(select.orderBy, core.groupBy) };
     notePlan(program, selectPlan(levels.map((level) => level.source), steps, planStart));
   }
   return Object.assign(program, { traits: outputs.map(traitsOf) });
@@ -257,6 +273,16 @@ function groupKey(term: Expr, i: number, outputExprs: (Expr | null)[], rowColumn
     return term.kind === 'collate' ? { ...compiled, collation: compileExpr(term, cx).collation, explicitCollation: true } : compiled;
   }
   return compileExpr(term, cx);
+}
+
+/** The collation GROUP BY `term` groups under, or null when it fails to compile (the query then fails later). */
+function groupingCollation(term: Expr, cx: CompileContext): Collation | null {
+  try {
+    return compileExpr(term, cx).collation;
+  } catch (err) {
+    if (err instanceof SqliteError) return null;
+    throw err;
+  }
 }
 
 /**

@@ -17,7 +17,7 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, InExpr, Select } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { compareValues, compareWithAffinity } from '../value/compare.js';
-import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, comparisonCollation, evalType, produce, produceSubtyped } from './expr.js';
+import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, comparisonCollation, evalType, inList, produce, produceSubtyped } from './expr.js';
 import type { ColumnTraits, QueryProgram, Runtime } from './nested.js';
 import { compareRows, type TypedRow } from './rowkey.js';
 import { nameSubqueryPlan } from './explain.js';
@@ -340,6 +340,12 @@ function inAffinity(right: Affinity, left: Affinity): Affinity {
 function inExpr(expr: InExpr, cx: CompileContext): Compiled {
   const left = operand(expr.operand, cx);
   const values = expr.values;
+  // A one-column subquery on the left of a list is a scalar: only its own affinity applies, as for any x IN (list).
+  if (values.kind === 'list' && left.scalar) return inList(left.scalar, values.items, expr.not, cx);
+  // A multi-column subquery left of a list: SQLite wants scalars (one row value alone becomes `=`, misused).
+  if (values.kind === 'list' && expr.operand.kind === 'subquery' && values.items.length > 0) {
+    throw values.items.length === 1 && values.items[0]!.kind === 'row' ? rowValueMisused() : columnsError(left.width, 1);
+  }
   if (values.kind === 'list') return inRowList(expr.not, left, values.items.map((item) => operand(item, cx)));
   const select = values.kind === 'inTable' ? tableQuery(values) : values;
   const sub = compileSubquery(select, cx, 'LIST');

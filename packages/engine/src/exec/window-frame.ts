@@ -201,23 +201,47 @@ export class FrameBounds {
     return p.groupStarts[target]!;
   }
 
-  /** A RANGE bound with an offset: binary search for the first row at or past (end: past) the moved value. */
+  /**
+   * A RANGE bound with an offset: binary search for the first row at or past (end: past) the bound.
+   * SQLite compares in doubles where a value plus the offset rounds, and which value it moves
+   * differs by bound: a FOLLOWING start moves the current row's value (`v >= x + 1.5`), the other
+   * bounds the other row's (`v + 1.5 <= x` for a PRECEDING end); and a PRECEDING start or FOLLOWING
+   * end never leaves out the current row's peers (its cursors never pass the current row there).
+   */
   private rangeBound(preceding: boolean, isStart: boolean, offset: SqlValue, offsetType: ValueType, p: Partition, position: number): number {
     const key = this.key!;
-    let type = p.keyType(position);
-    let value = p.keyValue(position);
-    if (type === ValueType.Integer || type === ValueType.Real) {
-      const down = preceding !== key.desc;
-      value = down ? subtract(type, value, offsetType, offset) : add(type, value, offsetType, offset);
-      type = arithType;
+    const type = p.keyType(position);
+    const value = p.keyValue(position);
+    const up = preceding !== key.desc;
+    const numeric = (t: ValueType): boolean => t === ValueType.Integer || t === ValueType.Real;
+    let boundType = type;
+    let bound = value;
+    const moveCurrent = isStart && !preceding;
+    if (moveCurrent && numeric(type)) {
+      bound = up ? subtract(type, value, offsetType, offset) : add(type, value, offsetType, offset);
+      boundType = arithType;
     }
     let lo = p.start;
     let hi = p.end;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      const c = compareKeys(p.keyType(mid), p.keyValue(mid), type, value, key);
+      let midType = p.keyType(mid);
+      let midValue = p.keyValue(mid);
+      if (!moveCurrent && numeric(midType)) {
+        midValue = up ? add(midType, midValue, offsetType, offset) : subtract(midType, midValue, offsetType, offset);
+        midType = arithType;
+      }
+      const c = compareKeys(midType, midValue, boundType, bound, key);
       if (isStart ? c < 0 : c <= 0) lo = mid + 1;
       else hi = mid;
+    }
+    const peer = (i: number): boolean => compareKeys(p.keyType(i), p.keyValue(i), type, value, key) === 0;
+    if (isStart && preceding && lo > position) {
+      lo = position;
+      while (lo > p.start && peer(lo - 1)) lo--;
+    } else if (!isStart && !preceding && lo <= position) {
+      lo = position + 1;
+      while (lo < p.end && peer(lo)) lo++;
     }
     return lo;
   }

@@ -190,11 +190,13 @@ export class WindowPlan implements WindowHost {
     };
     sorting.calls.push(call);
     this.calls.push(call);
+    // Like any function call, the result takes the first explicit collation among the arguments.
+    const collated = args.find((a) => a.explicitCollation);
     return {
       fn: () => produce(call.resultTypes[this.current] as ValueType, call.resultValues[this.current]!),
       affinity: Affinity.None,
-      collation: BINARY,
-      explicitCollation: false,
+      collation: collated?.collation ?? BINARY,
+      explicitCollation: collated !== undefined,
     };
   }
 

@@ -50,6 +50,9 @@ export const BUG_FLAGS = [
   'invalid_utf8', // BLOB bytes 0x80 and up, which make invalid UTF-8 when read as TEXT (FOUND.md)
   'bare_column_in_on', // unqualified column names in ON (FOUND.md: ON name resolution)
   'outer_aggregate', // aggregates in a subquery over outer columns only (FOUND.md: outer aggregates)
+  'desc_first_index', // an index whose first term is DESC (FOUND.md: SQLite's IN misses NULLs through it)
+  'window_group_number', // GROUP BY <integer> or likely(<integer>) with window functions (FOUND.md: the window rewrite)
+  'or_mismatch_partial', // UPDATE OR IGNORE/REPLACE of an INTEGER PRIMARY KEY to any expression (FOUND.md: partial changes)
 ] as const;
 
 export type Feature = (typeof BASE_FEATURES)[number] | (typeof PENDING_FEATURES)[number] | (typeof BUG_FLAGS)[number];

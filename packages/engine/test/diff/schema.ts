@@ -105,14 +105,15 @@ function randomTable(prng: Prng, name: string, pool: Val[]): TableSpec {
   return { name, columns, rows };
 }
 
-function randomIndex(prng: Prng, table: TableSpec, name: string): IndexSpec {
+function randomIndex(prng: Prng, table: TableSpec, name: string, features: FeatureSet): IndexSpec {
   const cols = table.columns.slice();
   const terms: string[] = [];
   for (let n = prng.range(1, Math.min(3, cols.length)); n > 0; n--) {
     const c = cols.splice(prng.int(cols.length), 1)[0]!;
     let term = c.name;
     if (prng.chance(0.2)) term += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
-    if (prng.chance(0.3)) term += ' DESC';
+    // SQLite's IN (SELECT x) through an index leading with x DESC misses the NULLs (FOUND.md).
+    if (prng.chance(0.3) && (terms.length > 0 || features.has('desc_first_index'))) term += ' DESC';
     terms.push(term);
   }
   return { name, table: table.name, terms };
@@ -128,7 +129,7 @@ export function randomScenario(prng: Prng, features: FeatureSet): Scenario {
   const indexes: IndexSpec[] = [];
   if (features.has('index')) {
     let n = 0;
-    for (const table of tables) while (prng.chance(0.5)) indexes.push(randomIndex(prng, table, `i${++n}`));
+    for (const table of tables) while (prng.chance(0.5)) indexes.push(randomIndex(prng, table, `i${++n}`, features));
   }
   return { tables, indexes };
 }
