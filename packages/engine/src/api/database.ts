@@ -8,7 +8,10 @@
  * starts one as BEGIN DEFERRED does, and releasing that outermost savepoint commits it. A statement that
  * fails in autocommit mode rolls its transaction back; inside a transaction each writing statement runs
  * in a savepoint of its own, rolled back to when it fails, so that it leaves nothing behind while the
- * transaction stays open (SQLite's ON CONFLICT ABORT). A violation under OR FAIL keeps what the statement
+ * transaction stays open (SQLite's ON CONFLICT ABORT). A statement that can fail only before its first
+ * change (`Program.failsOnlyBeforeWriting`) needs none, as SQLite opens no statement journal for it; if
+ * it fails after changing pages all the same (an I/O error), the whole transaction is rolled back, as in
+ * SQLite. A violation under OR FAIL keeps what the statement
  * wrote before it; one under OR ROLLBACK rolls the whole transaction back.
  *
  * Prepared statements are recompiled when the schema cookie shows the schema changed, and after a
@@ -103,6 +106,8 @@ export class Database {
   private readonly savepoints = new SavepointStack();
   /** Pager depth of the running writing statement's savepoint, or -1. */
   private statementSavepoint = -1;
+  /** The pager's change count when a writing statement that needs no savepoint started, or -1. */
+  private statementChangeMark = -1;
   private busy = false;
   private closed = false;
   private changesCount = 0;
@@ -363,32 +368,44 @@ export class Database {
     return this.catalog;
   }
 
-  /**
-   * Starts what a statement needs: a read or write transaction of its own, or within the explicit one;
-   * inside a transaction a writing statement also gets a savepoint, so that a failure undoes only it.
-   */
+  /** Starts what a statement needs: a read or write transaction of its own, or within the explicit one. */
   enter(access: Access): void {
     this.checkOpen();
     if (this.busy) throw new SqliteError('SQLITE_MISUSE', 'This database connection is busy executing a query');
     this.statementTime = 0;
-    if (access !== 'own') {
-      this.begin(access === 'read');
-      if (this.tx !== 'none' && access === 'write') {
-        this.statementSavepoint = this.bt.openSavepoint();
-        this.temp.openSavepoint();
-      }
-    }
+    if (access !== 'own') this.begin(access === 'read');
     this.busy = true;
   }
 
   /**
-   * Ends what `enter` started: commits (or, `failed`, rolls back) an autocommit transaction; inside a
-   * transaction, releases a writing statement's savepoint, rolling back to it first when `failed`.
+   * Right before writing `program` runs (after `enter`): inside a transaction, opens the savepoint that
+   * undoes only it if it fails, or for a program that fails only before writing, notes the pager's
+   * change count instead.
+   */
+  beginStatement(program: Program): void {
+    if (this.tx === 'none') return;
+    if (program.failsOnlyBeforeWriting) {
+      this.statementChangeMark = this.bt.pager.changeCount;
+      return;
+    }
+    this.statementSavepoint = this.bt.openSavepoint();
+    this.temp.openSavepoint();
+  }
+
+  /**
+   * Ends what `enter` and `beginStatement` started: commits (or, `failed`, rolls back) an autocommit
+   * transaction; inside a transaction, releases a writing statement's savepoint, rolling back to it
+   * first when `failed`. A statement without a savepoint that failed after changing pages rolls the
+   * whole transaction back.
    */
   leave(access: Access, failed: boolean): void {
     this.busy = false;
     if (access === 'own') return;
     const bt = this.bt;
+    if (this.statementChangeMark >= 0) {
+      if (failed && bt.pager.changeCount !== this.statementChangeMark) this.endTransaction();
+      this.statementChangeMark = -1;
+    }
     if (this.statementSavepoint >= 0) {
       const depth = this.statementSavepoint;
       this.statementSavepoint = -1;
@@ -812,6 +829,7 @@ export class Statement {
       program.open(db.btree, effects);
       return;
     }
+    db.beginStatement(program);
     const keys = db.foreignKeyState;
     keys.beginStatement();
     program.open(db.btree, effects);
