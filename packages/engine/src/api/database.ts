@@ -651,6 +651,10 @@ export class Statement {
   private readonly ast: AstStatement;
   private readonly parameters: (string | null)[];
   private readonly access: Access;
+  /** Whether the statement is transaction control, which the connection runs itself. */
+  private readonly control: boolean;
+  /** Whether every parameter is positional (`?` or `?NNN`), so that `bind` can take the fast path. */
+  private readonly positionalOnly: boolean;
   private readonly bindings = new Bindings();
   private program: Program | null = null;
   /** The catalog `program` was compiled against. */
@@ -668,6 +672,8 @@ export class Statement {
     this.ast = ast;
     this.parameters = parameters;
     this.access = ast.kind === 'select' || ast.kind === 'explain' ? 'read' : ast.kind === 'pragma' ? 'own' : 'write';
+    this.control = CONTROL_STATEMENTS.has(ast.kind);
+    this.positionalOnly = parameters.every((name) => !name || name[0] === '?');
   }
 
   /** Whether the statement returns rows. */
@@ -713,13 +719,13 @@ export class Statement {
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
     const connection = this.db.functionContext.connection;
-    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
+    if (this.control && this.db.control(this.ast)) {
+      return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
+    }
     // A write starts from the connection's last insert rowid and moves it with each row it inserts.
     const effects: Effects = { changes: 0, lastInsertRowid: connection.lastInsertRowid() };
     try {
-      this.execute(params, effects, (program) => {
-        while (program.step());
-      });
+      this.execute(params, effects, drain);
     } catch (err) {
       // Rows inserted before the failure still moved last_insert_rowid, as in SQLite.
       this.db.recordEffects(effects, true);
@@ -875,6 +881,11 @@ export class Statement {
   private bind(params: unknown[]): void {
     const b = this.bindings;
     const count = this.parameters.length;
+    // One value per positional parameter, none of them an array or object of values: each slot is set.
+    if (this.positionalOnly && params.length === count && (count !== 1 || !isValueList(params[0]))) {
+      for (let i = 0; i < count; i++) setBinding(b, i, params[i]);
+      return;
+    }
     b.reset(count);
     const named = params.length === 1 && isPlainObject(params[0]) ? (params[0] as Record<string, unknown>) : null;
     const positional = named ? [] : params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
@@ -916,6 +927,16 @@ export class Statement {
 
 function isPageSize(n: number): boolean {
   return n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
+}
+
+/** Runs a program to its end, dropping its rows. */
+function drain(program: Program): void {
+  while (program.step());
+}
+
+/** Whether a lone argument stands for the parameter values rather than being one: an array or a plain object. */
+function isValueList(v: unknown): boolean {
+  return Array.isArray(v) || isPlainObject(v);
 }
 
 function isPlainObject(v: unknown): boolean {
