@@ -11,8 +11,8 @@
  * transaction stays open (SQLite's ON CONFLICT ABORT). A statement that can fail only before its first
  * change (`Program.failsOnlyBeforeWriting`) needs none, as SQLite opens no statement journal for it; if
  * it fails after changing pages all the same (an I/O error), the whole transaction is rolled back, as in
- * SQLite. A violation under OR FAIL keeps what the statement
- * wrote before it; one under OR ROLLBACK rolls the whole transaction back.
+ * SQLite. A violation under OR FAIL keeps what the statement wrote before it; one under OR ROLLBACK
+ * rolls the whole transaction back.
  *
  * Prepared statements are recompiled when the schema cookie shows the schema changed, and after a
  * rollback (which may bring back a cookie that a rolled-back schema change had used).
