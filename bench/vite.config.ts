@@ -1,5 +1,6 @@
 // Builds the bench page (bench/dist): the page, one engine-worker bundle whose engines are separate chunks
-// loaded on demand, and the OPFS floor worker. Hearth (engine and worker) is bundled from its TypeScript source.
+// loaded on demand, the OPFS floor worker, and the worker behind the crossing's @hearth/client connection.
+// Hearth (engine, worker and client) is bundled from its TypeScript source.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
@@ -10,6 +11,7 @@ export default defineConfig({
     alias: {
       '@hearth/engine': fileURLToPath(new URL('../packages/engine/src/index.ts', import.meta.url)),
       '@hearth/worker': fileURLToPath(new URL('../packages/worker/src/index.ts', import.meta.url)),
+      '@hearth/client': fileURLToPath(new URL('../packages/client/src/index.ts', import.meta.url)),
     },
   },
   build: {

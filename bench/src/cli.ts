@@ -1,7 +1,8 @@
 /**
  * `pnpm bench` / `pnpm bench:node`: runs one variant, prints the console table, and writes
- * `results/[node-]latest.json` and `.html` (quick runs write `[node-]quick.*`, so they never replace a real
- * baseline). Exits non-zero when engines disagree on a result or an available engine fails a workload.
+ * `results/[node-]latest.json` and `.html` (quick runs write `[node-]quick.*` and runs of only some engines
+ * `[node-]partial.*`, so they never replace the full baseline). Exits non-zero when engines disagree on a
+ * result or an available engine fails a workload.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
@@ -77,7 +78,7 @@ async function main(): Promise<number> {
   console.log(`\n${text}`);
   const resultsDir = join(BENCH_DIR, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const base = `${variant === 'node' ? 'node-' : ''}${quick ? 'quick' : 'latest'}`;
+  const base = `${variant === 'node' ? 'node-' : ''}${quick ? 'quick' : enginesArg ? 'partial' : 'latest'}`;
   writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(resultsDir, `${base}.html`), htmlReport(report));
   console.log(`wrote ${join('bench', 'results', `${base}.json`)} and ${base}.html`);

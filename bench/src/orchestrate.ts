@@ -8,6 +8,7 @@ import type { Sizes } from './data.js';
 import type { EngineConfig } from './engines.js';
 import type { FromWorker, ToWorker } from './protocol.js';
 import type { EngineRun, HeapSample, Mismatch, WorkloadResult } from './results.js';
+import type { Row } from './drivers/driver.js';
 import { WORKLOADS, coldStartSql, crossingParams, median } from './workloads.js';
 
 /** A worker running one engine, seen from the orchestrator. */
@@ -25,6 +26,19 @@ export interface Host {
   /** Removes what earlier engines left in storage, so that each starts fresh. */
   resetStorage(): Promise<void>;
   log(line: string): void;
+  /**
+   * For an engine whose users cross the boundary through a client library of its own (Hearth:
+   * @hearth/client), what opens a connection through it to the database the workloads left (their worker
+   * has closed it by then) for the crossing query; null (or absent) to measure the worker posting the rows.
+   */
+  crossingClient?(config: EngineConfig): ((sizes: Sizes) => Promise<CrossingClient>) | null;
+}
+
+/** A client connection on this thread that runs the crossing query. */
+export interface CrossingClient {
+  /** The crossing query's rows, as objects on this thread. */
+  query(params: [number]): Promise<Row[]>;
+  close(): Promise<void>;
 }
 
 /** A worker with a queue of the messages it posted, answered one at a time. */
@@ -114,20 +128,29 @@ async function coldStart(host: Host, config: EngineConfig, sizes: Sizes): Promis
   return { median: median(times), times, checksum, rows: 1 };
 }
 
-/** The crossing result set: request to rows received on this thread, then checksummed here. */
-async function crossing(host: Host, worker: Conversation, sizes: Sizes): Promise<WorkloadResult> {
+/** The crossing result set: request to rows received on this thread (`ask`), then checksummed here. */
+async function crossing(host: Host, ask: (params: [number]) => Promise<Row[]>, sizes: Sizes): Promise<WorkloadResult> {
   const times: number[] = [];
   let checksum: string | null = null;
   let rows = 0;
   for (let rep = 0; rep <= sizes.repetitions; rep++) {
     const start = host.now();
-    worker.channel.send({ type: 'cross', params: crossingParams(sizes) });
-    const received = await worker.expect('rows');
+    const received = await ask(crossingParams(sizes));
     const elapsed = host.now() - start;
     if (rep > 0) times.push(elapsed);
-    ({ checksum, rows } = checksumOf(received.rows));
+    ({ checksum, rows } = checksumOf(received));
   }
   return { median: median(times), times, checksum, rows };
+}
+
+/** The crossing through the engine's client library, once the workloads' worker has closed the database. */
+async function crossingThroughClient(host: Host, open: (sizes: Sizes) => Promise<CrossingClient>, sizes: Sizes): Promise<WorkloadResult> {
+  const client = await open(sizes);
+  try {
+    return await crossing(host, (params) => client.query(params), sizes);
+  } finally {
+    await client.close();
+  }
 }
 
 /** Measures one engine configuration; failures become per-workload errors, never numbers. */
@@ -152,20 +175,32 @@ export async function measureEngine(host: Host, config: EngineConfig, sizes: Siz
     report('cold-start', failed(why));
   }
   const worker = new Conversation(host, `bench-${config.id}`);
+  let workerOpen = true;
   try {
     worker.channel.send({ type: 'run', config, sizes });
     const done = await worker.expect('done', report);
     run.journalMode = done.journalMode;
     run.heap = done.heap;
     try {
-      report('crossing', await crossing(host, worker, sizes));
+      const client = host.crossingClient?.(config) ?? null;
+      if (client) {
+        workerOpen = false;
+        await worker.close();
+        report('crossing', await crossingThroughClient(host, client, sizes));
+      } else {
+        const posted = async (params: [number]): Promise<Row[]> => {
+          worker.channel.send({ type: 'cross', params });
+          return (await worker.expect('rows')).rows;
+        };
+        report('crossing', await crossing(host, posted, sizes));
+      }
     } catch (error) {
       report('crossing', failed(message(error)));
     }
   } catch (error) {
     for (const { id } of WORKLOADS) run.workloads[id] ??= failed(message(error));
   } finally {
-    await worker.close().catch(() => undefined);
+    if (workerOpen) await worker.close().catch(() => undefined);
   }
   return run;
 }

@@ -11,8 +11,8 @@ import type { Driver } from './drivers/driver.js';
 import { Checksum } from './checksum.js';
 import type { EngineRun, HeapSample, WorkloadResult } from './results.js';
 
-const ITEMS_COLUMNS = '(id INTEGER PRIMARY KEY, k INTEGER NOT NULL, category INTEGER NOT NULL, name TEXT NOT NULL, price REAL NOT NULL, note TEXT)';
-const INSERT_ITEM = 'INSERT INTO items (id, k, category, name, price, note) VALUES (?, ?, ?, ?, ?, ?)';
+export const ITEMS_COLUMNS = '(id INTEGER PRIMARY KEY, k INTEGER NOT NULL, category INTEGER NOT NULL, name TEXT NOT NULL, price REAL NOT NULL, note TEXT)';
+export const INSERT_ITEM = 'INSERT INTO items (id, k, category, name, price, note) VALUES (?, ?, ?, ?, ?, ?)';
 
 /** The query whose result set crosses from the engine's worker to the main thread. */
 export const CROSSING_SQL = 'SELECT * FROM items WHERE id <= ? ORDER BY id';

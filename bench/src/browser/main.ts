@@ -8,6 +8,7 @@ import { BROWSER_ENGINES } from '../engines.js';
 import type { FromWorker } from '../protocol.js';
 import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
 import type { EngineRun, HeapSample, OpfsFloor } from '../results.js';
+import { openHearthClient } from './client-crossing.js';
 
 export interface PageResult {
   engines: EngineRun[];
@@ -57,6 +58,7 @@ const host: Host = {
   measureHeap: async (workerName) => (window.__benchHeap ? window.__benchHeap(workerName) : null),
   resetStorage: clearOpfs,
   log: (line) => console.log(line),
+  crossingClient: (config) => (config.engine === 'hearth' ? (sizes) => openHearthClient(config, sizes) : null),
 };
 
 function measureOpfsFloor(commits: number, readMiB: number): Promise<OpfsFloor> {

@@ -3,9 +3,9 @@
  * promise API: `exec`, `prepare` → `run` / `get` / `all` / `iterate`, `raw` / `pluck` / `safeIntegers`
  * / `columns`, `batch`, `transaction`, `pragma`, `function`, `export`, `close`, `inTransaction`.
  *
- * Every call is one message to the server (see backend.ts); rows come back as arrays with the column
- * names once, and are shaped into objects (or kept as arrays, or plucked) here. `iterate` streams
- * them in batches through a server-side cursor.
+ * Every call is one message to the server (see backend.ts); rows come back with the column names once,
+ * packed when they crossed from a worker, and are shaped into objects (or arrays, or plucked values) here
+ * (rows.ts). `iterate` streams them in batches through a server-side cursor.
  *
  * Ordering: `transaction(fn)` holds the connection until `fn` settles. Calls made meanwhile through
  * the connection (or statements it prepared) wait for the transaction to end; calls through the
@@ -15,6 +15,7 @@
 import type { BatchItem, BindArgs, ColumnInfo, ConnectionInfo, OpenOptions, RunResult, WorkerFunctionOptions } from '@hearth/worker';
 import type { Backend } from './backend.js';
 import { notOpen, settle } from './errors.js';
+import { type Shape, rowCount, shapeFirst, shapeRows } from './rows.js';
 
 export type { BatchItem, BindArgs, ColumnInfo, RunResult } from '@hearth/worker';
 
@@ -279,9 +280,6 @@ export class Database {
   }
 }
 
-/** How a statement shapes its rows. */
-type Shape = 'object' | 'raw' | 'pluck';
-
 /** A prepared statement. Create it with `db.prepare(sql)`. */
 export class Statement<R = Row> {
   /** The SQL text. */
@@ -344,14 +342,14 @@ export class Statement<R = Row> {
   async get(...args: BindArgs): Promise<R | undefined> {
     const id = await this.id();
     const result = await this.db.call((b, conn) => b.query(conn, id, args, this.safeInts, 1));
-    return result.rows.length > 0 ? this.shapeRow(result.columns, result.rows[0]!) : undefined;
+    return rowCount(result.rows) > 0 ? shapeFirst<R>(result.columns, result.rows, this.shape) : undefined;
   }
 
   /** Every row. */
   async all(...args: BindArgs): Promise<R[]> {
     const id = await this.id();
     const result = await this.db.call((b, conn) => b.query(conn, id, args, this.safeInts));
-    return this.shapeRows(result.columns, result.rows);
+    return shapeRows<R>(result.columns, result.rows, this.shape);
   }
 
   /**
@@ -364,11 +362,11 @@ export class Statement<R = Row> {
     const start = await this.db.call((b, conn) => b.openCursor(conn, id, args, this.safeInts, batchSize));
     let done = start.done;
     try {
-      for (const row of start.rows) yield this.shapeRow(start.columns, row);
+      yield* shapeRows<R>(start.columns, start.rows, this.shape);
       while (!done) {
         const batch = await this.db.call((b, conn) => b.next(conn, start.cursor, batchSize));
         done = batch.done;
-        for (const row of batch.rows) yield this.shapeRow(start.columns, row);
+        yield* shapeRows<R>(start.columns, batch.rows, this.shape);
       }
     } finally {
       if (!done && this.db.open) await this.db.call((b, conn) => b.closeCursor(conn, start.cursor));
@@ -387,19 +385,5 @@ export class Statement<R = Row> {
   private async id(): Promise<number> {
     this.db.checkReentry();
     return (await settle(this.prepared)).id;
-  }
-
-  private shapeRows(columns: string[], rows: unknown[][]): R[] {
-    const out = new Array<R>(rows.length);
-    for (let i = 0; i < rows.length; i++) out[i] = this.shapeRow(columns, rows[i]!);
-    return out;
-  }
-
-  private shapeRow(columns: string[], row: unknown[]): R {
-    if (this.shape === 'raw') return row as R;
-    if (this.shape === 'pluck') return row[0] as R;
-    const object: Record<string, unknown> = {};
-    for (let i = 0; i < columns.length; i++) object[columns[i]!] = row[i];
-    return object as R;
   }
 }

@@ -13,7 +13,8 @@ export { openDatabase, sharedOpfsVfs, OPFS_DEFAULT_CACHE_SIZE, type OpenDatabase
 export { DatabaseServer, cacheBytesFor, checkDatabaseFile, DEFAULT_CACHE_KIB, type ServerStorage, type ServerOptions, type WorkerFunction } from './server.js';
 export { serve, opfsStorage, messagingApi, errorShape, type ServeOptions } from './serve.js';
 export { FunctionBridge, type CallPort } from './function-bridge.js';
-export { FUNCTION_DATA_OFFSET, FUNCTION_NUMBER_OFFSET, FunctionSlot, FunctionState, ResultKind } from './protocol.js';
+export { FUNCTION_DATA_OFFSET, FUNCTION_NUMBER_OFFSET, FunctionSlot, FunctionState, PackedTag, ResultKind } from './protocol.js';
+export { packRows, type Packing } from './row-pack.js';
 export type * from './protocol.js';
 
 /** The version of @hearth/worker (kept equal to package.json's "version"). */

@@ -1,7 +1,9 @@
 /**
  * What @hearth/client and the worker say to each other: the server's methods (`ServerApi`) and the
- * shapes that cross the boundary. Everything here is structured-clonable; rows travel as arrays of
- * values (`unknown[][]`) with the column names once per result, and the client builds objects.
+ * shapes that cross the boundary. Everything here is structured-clonable. The server produces rows as
+ * arrays of values (`unknown[][]`) with the column names once per result; the worker's messaging layer
+ * packs them (`PackedRows`: a few typed arrays and one string, whatever the row count) before they cross,
+ * and the client builds objects from either form.
  */
 
 /** Arguments of a statement: positional values, or one object of named values. */
@@ -53,16 +55,40 @@ export interface RunResult {
   lastInsertRowid: number | bigint;
 }
 
-/** Rows of a query: the column names once, each row as an array in that order. */
+/** Rows of a query: the column names once, and the rows in that column order. */
 export interface QueryResult {
   columns: string[];
-  rows: unknown[][];
+  rows: RowData;
 }
 
 /** A batch of rows from an open cursor; `done` when no rows are left (the cursor is then closed). */
 export interface CursorBatch {
-  rows: unknown[][];
+  rows: RowData;
   done: boolean;
+}
+
+/** Rows as the server makes them (each an array of values), or packed for crossing to another thread. */
+export type RowData = unknown[][] | PackedRows;
+
+/** How a packed value is stored: which of `PackedRows`' sequences holds it. */
+export const PackedTag = { NULL: 0, NUMBER: 1, TEXT: 2, OTHER: 3 } as const;
+
+/**
+ * Rows packed for the trip between threads: a structured clone of thousands of small arrays costs far more
+ * than one of a few typed arrays and one string, whose buffers are transferred. The values are taken row by
+ * row, column by column; `tags[i]` tells where value i is: the next of `numbers`, of the TEXT values (all
+ * concatenated in `text`, the next ending at the next of `textEnds`, in UTF-16 units), or of `others`
+ * (bigints and BLOBs, as they are), or NULL.
+ */
+export interface PackedRows {
+  packed: true;
+  count: number;
+  width: number;
+  tags: Uint8Array;
+  numbers: Float64Array;
+  text: string;
+  textEnds: Uint32Array;
+  others: unknown[];
 }
 
 /** A cursor opened on a query, with its first batch. */

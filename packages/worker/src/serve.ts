@@ -1,7 +1,8 @@
 /**
  * The worker side of @hearth/client: `serve()` exposes a `DatabaseServer` over Comlink on the worker's
  * global scope, with databases in OPFS. Errors leave as plain `{ code, name, message }` objects (the
- * client rebuilds `SqliteError`s from them), and binary values leave transferred, not copied.
+ * client rebuilds `SqliteError`s from them), rows leave packed (row-pack.ts) and binary values
+ * transferred, not copied.
  *
  * Call it from the worker entry — @hearth/client ships one — or from a worker of one's own to add SQL
  * functions that run in the worker: `serve({ functions: { slugify: (s) => … } })`. Functions the page
@@ -13,7 +14,8 @@ import { FunctionBridge } from './function-bridge.js';
 import { holdForLifetime } from './lifetime-lock.js';
 import { OpfsVfs } from './opfs-vfs.js';
 import { openDatabase, sharedOpfsVfs } from './open-database.js';
-import type { ErrorShape, Reply, WorkerApi, WorkerFunctionOptions } from './protocol.js';
+import type { ErrorShape, Reply, RowData, WorkerApi, WorkerFunctionOptions } from './protocol.js';
+import { packRows } from './row-pack.js';
 import { DatabaseServer, type ServerOptions, type ServerStorage } from './server.js';
 
 /** Options of `serve`. */
@@ -44,30 +46,19 @@ export function errorShape(err: unknown): ErrorShape {
 }
 
 /**
- * The buffers of `value`'s binary values, to transfer. A Uint8Array that is a view into a larger or
- * shared buffer is replaced by a copy first (cloning the view would copy the whole buffer, and
- * transferring it would take it from its owner).
+ * Packs a result's rows for crossing to the page (row-pack.ts), in place, and returns the buffers to
+ * transfer with them.
  */
-function transferables(rows: unknown[][]): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  for (const row of rows) {
-    for (let i = 0; i < row.length; i++) {
-      const value = row[i];
-      if (!(value instanceof Uint8Array)) continue;
-      let own = value;
-      if (!(value.buffer instanceof ArrayBuffer) || value.byteOffset !== 0 || value.byteLength !== value.buffer.byteLength || buffers.has(value.buffer)) {
-        own = value.slice();
-        row[i] = own;
-      }
-      buffers.add(own.buffer as ArrayBuffer);
-    }
-  }
-  return [...buffers];
+function packForCrossing(result: { rows: RowData }): ArrayBuffer[] {
+  const { packed, transfer } = packRows(result.rows as unknown[][]);
+  result.rows = packed;
+  return transfer;
 }
 
 /**
  * The server's methods as the worker exposes them: each answers with a `Reply` (the result and, for a
- * call on a connection, its transaction state), errors as `ErrorShape`, binary results transferred. With
+ * call on a connection, its transaction state), errors as `ErrorShape`, rows packed, binary results
+ * transferred (`prepare` readies a result for the trip and lists its buffers). With
  * `attachFunctions` the page may define SQL functions of its own thread (function-bridge.ts); with
  * `holdLifetimeLock` it learns when this worker ends (lifetime-lock.ts).
  */
@@ -75,7 +66,7 @@ export function messagingApi(server: DatabaseServer): WorkerApi {
   /** The transaction state of the connection a call with `args` was about, if it was about one. */
   const stateAfter = (args: unknown[]): boolean | undefined => (typeof args[0] === 'number' ? server.transactionState(args[0]) : undefined);
   const guard =
-    <A extends unknown[], R>(method: (...args: A) => R | Promise<R>, transfer?: (result: R) => ArrayBuffer[]) =>
+    <A extends unknown[], R>(method: (...args: A) => R | Promise<R>, prepare?: (result: R) => ArrayBuffer[]) =>
     async (...args: A): Promise<Reply<R>> => {
       let value: R;
       try {
@@ -83,8 +74,9 @@ export function messagingApi(server: DatabaseServer): WorkerApi {
       } catch (err) {
         throw { ...errorShape(err), inTransaction: stateAfter(args) };
       }
+      const transfer = prepare ? prepare(value) : null;
       const reply: Reply<R> = { value, inTransaction: stateAfter(args) };
-      return transfer ? Comlink.transfer(reply, transfer(value)) : reply;
+      return transfer ? Comlink.transfer(reply, transfer) : reply;
     };
   let bridge: FunctionBridge | null = null;
   const functions = {
@@ -103,10 +95,10 @@ export function messagingApi(server: DatabaseServer): WorkerApi {
     prepare: guard(server.prepare),
     finalize: guard(server.finalize),
     run: guard(server.run),
-    query: guard(server.query, (result) => transferables(result.rows)),
+    query: guard(server.query, packForCrossing),
     columns: guard(server.columns),
-    openCursor: guard(server.openCursor, (result) => transferables(result.rows)),
-    next: guard(server.next, (result) => transferables(result.rows)),
+    openCursor: guard(server.openCursor, packForCrossing),
+    next: guard(server.next, packForCrossing),
     closeCursor: guard(server.closeCursor),
     batch: guard(server.batch),
     pragma: guard(server.pragma),

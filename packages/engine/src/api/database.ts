@@ -8,8 +8,11 @@
  * starts one as BEGIN DEFERRED does, and releasing that outermost savepoint commits it. A statement that
  * fails in autocommit mode rolls its transaction back; inside a transaction each writing statement runs
  * in a savepoint of its own, rolled back to when it fails, so that it leaves nothing behind while the
- * transaction stays open (SQLite's ON CONFLICT ABORT). A violation under OR FAIL keeps what the statement
- * wrote before it; one under OR ROLLBACK rolls the whole transaction back.
+ * transaction stays open (SQLite's ON CONFLICT ABORT). A statement that can fail only before its first
+ * change (`Program.failsOnlyBeforeWriting`) needs none, as SQLite opens no statement journal for it; if
+ * it fails after changing pages all the same (an I/O error), the whole transaction is rolled back, as in
+ * SQLite. A violation under OR FAIL keeps what the statement wrote before it; one under OR ROLLBACK
+ * rolls the whole transaction back.
  *
  * Prepared statements are recompiled when the schema cookie shows the schema changed, and after a
  * rollback (which may bring back a cookie that a rolled-back schema change had used).
@@ -103,6 +106,8 @@ export class Database {
   private readonly savepoints = new SavepointStack();
   /** Pager depth of the running writing statement's savepoint, or -1. */
   private statementSavepoint = -1;
+  /** The pager's change count when a writing statement that needs no savepoint started, or -1. */
+  private statementChangeMark = -1;
   private busy = false;
   private closed = false;
   private changesCount = 0;
@@ -363,32 +368,44 @@ export class Database {
     return this.catalog;
   }
 
-  /**
-   * Starts what a statement needs: a read or write transaction of its own, or within the explicit one;
-   * inside a transaction a writing statement also gets a savepoint, so that a failure undoes only it.
-   */
+  /** Starts what a statement needs: a read or write transaction of its own, or within the explicit one. */
   enter(access: Access): void {
     this.checkOpen();
     if (this.busy) throw new SqliteError('SQLITE_MISUSE', 'This database connection is busy executing a query');
     this.statementTime = 0;
-    if (access !== 'own') {
-      this.begin(access === 'read');
-      if (this.tx !== 'none' && access === 'write') {
-        this.statementSavepoint = this.bt.openSavepoint();
-        this.temp.openSavepoint();
-      }
-    }
+    if (access !== 'own') this.begin(access === 'read');
     this.busy = true;
   }
 
   /**
-   * Ends what `enter` started: commits (or, `failed`, rolls back) an autocommit transaction; inside a
-   * transaction, releases a writing statement's savepoint, rolling back to it first when `failed`.
+   * Right before writing `program` runs (after `enter`): inside a transaction, opens the savepoint that
+   * undoes only it if it fails, or for a program that fails only before writing, notes the pager's
+   * change count instead.
+   */
+  beginStatement(program: Program): void {
+    if (this.tx === 'none') return;
+    if (program.failsOnlyBeforeWriting) {
+      this.statementChangeMark = this.bt.pager.changeCount;
+      return;
+    }
+    this.statementSavepoint = this.bt.openSavepoint();
+    this.temp.openSavepoint();
+  }
+
+  /**
+   * Ends what `enter` and `beginStatement` started: commits (or, `failed`, rolls back) an autocommit
+   * transaction; inside a transaction, releases a writing statement's savepoint, rolling back to it
+   * first when `failed`. A statement without a savepoint that failed after changing pages rolls the
+   * whole transaction back.
    */
   leave(access: Access, failed: boolean): void {
     this.busy = false;
     if (access === 'own') return;
     const bt = this.bt;
+    if (this.statementChangeMark >= 0) {
+      if (failed && bt.pager.changeCount !== this.statementChangeMark) this.endTransaction();
+      this.statementChangeMark = -1;
+    }
     if (this.statementSavepoint >= 0) {
       const depth = this.statementSavepoint;
       this.statementSavepoint = -1;
@@ -634,6 +651,10 @@ export class Statement {
   private readonly ast: AstStatement;
   private readonly parameters: (string | null)[];
   private readonly access: Access;
+  /** Whether the statement is transaction control, which the connection runs itself. */
+  private readonly control: boolean;
+  /** Whether every parameter is positional (`?` or `?NNN`), so that `bind` can take the fast path. */
+  private readonly positionalOnly: boolean;
   private readonly bindings = new Bindings();
   private program: Program | null = null;
   /** The catalog `program` was compiled against. */
@@ -651,6 +672,8 @@ export class Statement {
     this.ast = ast;
     this.parameters = parameters;
     this.access = ast.kind === 'select' || ast.kind === 'explain' ? 'read' : ast.kind === 'pragma' ? 'own' : 'write';
+    this.control = CONTROL_STATEMENTS.has(ast.kind);
+    this.positionalOnly = parameters.every((name) => !name || name[0] === '?');
   }
 
   /** Whether the statement returns rows. */
@@ -696,13 +719,13 @@ export class Statement {
   /** Executes the statement; for a query, its rows are read and dropped. */
   run(...params: unknown[]): RunResult {
     const connection = this.db.functionContext.connection;
-    if (this.db.control(this.ast)) return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
+    if (this.control && this.db.control(this.ast)) {
+      return { changes: 0, lastInsertRowid: this.toJs(ValueType.Integer, connection.lastInsertRowid()) as number | bigint };
+    }
     // A write starts from the connection's last insert rowid and moves it with each row it inserts.
     const effects: Effects = { changes: 0, lastInsertRowid: connection.lastInsertRowid() };
     try {
-      this.execute(params, effects, (program) => {
-        while (program.step());
-      });
+      this.execute(params, effects, drain);
     } catch (err) {
       // Rows inserted before the failure still moved last_insert_rowid, as in SQLite.
       this.db.recordEffects(effects, true);
@@ -812,6 +835,7 @@ export class Statement {
       program.open(db.btree, effects);
       return;
     }
+    db.beginStatement(program);
     const keys = db.foreignKeyState;
     keys.beginStatement();
     program.open(db.btree, effects);
@@ -857,6 +881,11 @@ export class Statement {
   private bind(params: unknown[]): void {
     const b = this.bindings;
     const count = this.parameters.length;
+    // One value per positional parameter, none of them an array or object of values: each slot is set.
+    if (this.positionalOnly && params.length === count && (count !== 1 || !isValueList(params[0]))) {
+      for (let i = 0; i < count; i++) setBinding(b, i, params[i]);
+      return;
+    }
     b.reset(count);
     const named = params.length === 1 && isPlainObject(params[0]) ? (params[0] as Record<string, unknown>) : null;
     const positional = named ? [] : params.length === 1 && Array.isArray(params[0]) ? (params[0] as unknown[]) : params;
@@ -898,6 +927,16 @@ export class Statement {
 
 function isPageSize(n: number): boolean {
   return n >= 512 && n <= 65536 && (n & (n - 1)) === 0;
+}
+
+/** Runs a program to its end, dropping its rows. */
+function drain(program: Program): void {
+  while (program.step());
+}
+
+/** Whether a lone argument stands for the parameter values rather than being one: an array or a plain object. */
+function isValueList(v: unknown): boolean {
+  return Array.isArray(v) || isPlainObject(v);
 }
 
 function isPlainObject(v: unknown): boolean {

@@ -54,7 +54,9 @@ export class ForeignKeyState {
   deferredImmediate = 0;
   /** Outstanding violations of immediate constraints in the running statement. */
   statement = 0;
-  private statementStart: [number, number] = [0, 0];
+  /** `deferred` and `deferredImmediate` when the running statement started. */
+  private deferredAtStatement = 0;
+  private deferredImmediateAtStatement = 0;
   /** Per open savepoint: the transaction's counters when it was opened. */
   private readonly savepoints: [number, number][] = [];
 
@@ -93,7 +95,8 @@ export class ForeignKeyState {
 
   beginStatement(): void {
     this.statement = 0;
-    this.statementStart = [this.deferred, this.deferredImmediate];
+    this.deferredAtStatement = this.deferred;
+    this.deferredImmediateAtStatement = this.deferredImmediate;
   }
 
   /**
@@ -106,7 +109,8 @@ export class ForeignKeyState {
 
   /** The statement was undone: so are the violations it counted. */
   statementUndone(): void {
-    [this.deferred, this.deferredImmediate] = this.statementStart;
+    this.deferred = this.deferredAtStatement;
+    this.deferredImmediate = this.deferredImmediateAtStatement;
     this.statement = 0;
   }
 

@@ -74,15 +74,20 @@ export function compileInsert(stmt: InsertStmt, env: CompileEnv): Program {
   // SQLite checks no parent side of immediate constraints for one row that fires and deletes nothing.
   const keys = rowForeignKeys(env, table, 'INSERT', { singleRow: !env.trigger && !firing && !victims && isSingleRow(stmt) });
   writer.writeCheck = keys;
+  const plan: InsertPlan = { table, targets, source, writer, autoincrement, returning, upsert, or, triggers, scratch: null };
   const run = (bt: Btree, effects: Effects): void => {
     replace?.start(bt, effects);
     victims?.start(bt, effects);
     keys?.start(bt, effects);
     autoincrement?.begin(bt);
-    insertRows(bt, effects, { table, targets, source, writer, autoincrement, returning, upsert, or, triggers });
+    insertRows(bt, effects, plan);
     autoincrement?.end(bt);
   };
-  return returning ? returning.program(run) : writeProgram(run);
+  if (returning) return returning.program(run);
+  // One row, whose every check runs before its first B-tree write, and nothing written after it.
+  const failsOnlyBeforeWriting =
+    !env.trigger && isSingleRow(stmt) && !table.temp && !firing && !autoincrement && !upsert && !keys && !victims && !mayReplace(table, or);
+  return writeProgram(run, failsOnlyBeforeWriting);
 }
 
 /** Whether the statement inserts one row: DEFAULT VALUES, or a VALUES of one row. */
@@ -248,13 +253,24 @@ interface InsertPlan {
   upsert: Upsert | null;
   or: ConflictResolution | null;
   triggers: RowTriggers | null;
+  /** The row image and given-column flags an execution fills, kept between executions; null while in use. */
+  scratch: InsertScratch | null;
+}
+
+/** What one execution of an INSERT fills row by row. */
+interface InsertScratch {
+  row: RowImage;
+  /** Per column: 1 when the statement gives its value. */
+  given: Uint8Array;
 }
 
 function insertRows(bt: Btree, effects: Effects, plan: InsertPlan): void {
   const { table, targets, source, writer, autoincrement, returning, upsert, or, triggers } = plan;
   const n = table.columns.length;
-  const row = new RowImage(n);
-  const given = new Uint8Array(n);
+  // A trigger may run this INSERT again while it runs: the nested execution gets scratch of its own.
+  const scratch = plan.scratch ?? { row: new RowImage(n), given: new Uint8Array(n) };
+  plan.scratch = null;
+  const { row, given } = scratch;
   writer.open(bt);
   try {
     source.open(bt);
@@ -296,6 +312,7 @@ function insertRows(bt: Btree, effects: Effects, plan: InsertPlan): void {
   } finally {
     source.close();
     writer.close();
+    plan.scratch = scratch;
   }
 }
 

@@ -62,6 +62,12 @@ export interface Program {
   readonly values: SqlValue[];
   /** Subtypes of the current row's values, where the program keeps them (see Args.subtype). */
   readonly subtypes?: Uint8Array;
+  /**
+   * Set on a writing statement that can fail only before its first change (after it, only by an I/O
+   * error): inside a transaction it needs no savepoint of its own to undo a failure, as SQLite opens no
+   * statement journal for it.
+   */
+  readonly failsOnlyBeforeWriting?: boolean;
   open(bt: Btree, effects: Effects): void;
   step(): boolean;
   close(): void;
@@ -127,11 +133,12 @@ export function compileStatement(stmt: Statement, env: CompileEnv): Program {
 }
 
 /** A program that does its work in `open` and returns no rows. */
-export function writeProgram(run: (bt: Btree, effects: Effects) => void): Program {
+export function writeProgram(run: (bt: Btree, effects: Effects) => void, failsOnlyBeforeWriting = false): Program {
   return {
     columns: [],
     meta: [],
     readonly: false,
+    failsOnlyBeforeWriting,
     types: new Uint8Array(0),
     values: [],
     open: run,

@@ -51,11 +51,13 @@ class TopProgram implements Program {
   readonly readonly: boolean;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
+  readonly failsOnlyBeforeWriting: boolean;
 
   constructor(
     private readonly query: Program,
     private readonly runtime: Runtime,
   ) {
+    this.failsOnlyBeforeWriting = query.failsOnlyBeforeWriting === true;
     this.columns = query.columns;
     this.meta = query.meta;
     this.readonly = query.readonly;

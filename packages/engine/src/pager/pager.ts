@@ -77,6 +77,11 @@ export class Pager {
   walAutoCheckpoint: number;
   /** Database size in pages as the open transaction sees it. */
   pageCount: number;
+  /**
+   * Counts the page changes declared (`write`, `append`, `truncate`) over the pager's life: a caller
+   * compares two readings to learn whether anything changed in between.
+   */
+  changeCount = 0;
 
   private readonly shared: SharedFile;
   private readonly cache: PageCache;
@@ -178,6 +183,7 @@ export class Pager {
     const subJournal = this.subJournal;
     if (subJournal.depth > 0 && subJournal.needsImage(page.pgno)) subJournal.save(page.pgno, page.data);
     this.cache.setDirty(page.slot);
+    this.changeCount++;
   }
 
   /** Adds a zeroed page at the end of the database, pinned and writable. */
@@ -194,6 +200,7 @@ export class Pager {
     this.cache.data[slot]!.fill(0);
     this.cache.pin(slot);
     this.cache.setDirty(slot);
+    this.changeCount++;
     const page = this.pages[slot]!;
     page.pgno = pgno;
     return page;
@@ -212,6 +219,7 @@ export class Pager {
     }
     this.cache.dropAbove(pageCount);
     this.pageCount = pageCount;
+    this.changeCount++;
   }
 
   /** Starts a read transaction: reads see the database as last committed, until `endRead`. */
