@@ -22,6 +22,10 @@ export const openSqliteWasm: OpenDriver = async (storage, name) => {
   } else {
     pool ??= await sqlite3.installOpfsSAHPoolVfs({ directory: '/bench-sahpool' });
     db = new pool.OpfsSAHPoolDb(`/${name}`);
+    // The pool serves one connection per origin, as Hearth's worker holds its file exclusively; exclusive
+    // locking keeps SQLite from re-checking the file (size, header, hot journal) before every statement,
+    // which costs it ~0.6 ms of OPFS calls per statement here (10k lookups: 6.7 s instead of 0.19 s).
+    db.exec('PRAGMA locking_mode = EXCLUSIVE');
   }
   return sqliteWasmDriver(sqlite3, db, storage === 'opfs');
 };
