@@ -523,6 +523,10 @@ export class Database {
       set cacheSize(size: number) {
         db.cacheSize = size;
       },
+      setCaseSensitiveLike: (on) => {
+        this.userFunctions.registerBuiltinLike(on);
+        this.functionsVersion++;
+      },
       read: (fn) => this.within(true, fn),
       write: (fn) => this.within(false, fn),
       catalog: () => this.currentCatalog(),
