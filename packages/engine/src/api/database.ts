@@ -522,6 +522,8 @@ export class Database {
       },
       set cacheSize(size: number) {
         db.cacheSize = size;
+        db.pagerOptions.cacheSize = size;
+        db.bt.pager.setCacheSize(size);
       },
       setCaseSensitiveLike: (on) => {
         this.userFunctions.registerBuiltinLike(on);

@@ -401,6 +401,25 @@ export class Pager {
     if (shared.release(this)) closeShared(shared, this.synchronous);
   }
 
+  /**
+   * PRAGMA cache_size: resizes the cache to the slots `cacheSize` gives (positive = pages, negative =
+   * KiB). Growing adds empty slots; shrinking drops clean pages and keeps those it must (pinned, and
+   * dirty ones that find no room below the new size).
+   */
+  setCacheSize(cacheSize: number): void {
+    const slots = cacheSlots(cacheSize, this.pageSize);
+    const cache = this.cache;
+    if (slots > cache.capacity) {
+      this.growCache(slots - cache.capacity);
+    } else if (slots < cache.capacity) {
+      cache.shrink(slots);
+      const pages = this.pages;
+      pages.length = cache.capacity;
+      // Page objects whose slot moved to a new buffer are replaced; pinned ones keep theirs.
+      for (let i = 0; i < pages.length; i++) if (pages[i]!.data !== cache.data[i]) pages[i] = { slot: i, pgno: pages[i]!.pgno, data: cache.data[i]! };
+    }
+  }
+
   /** Number of page slots in the cache: the bound on the memory pages take. */
   get cacheCapacity(): number {
     return this.cache.capacity;
@@ -464,12 +483,17 @@ export class Pager {
       slot = this.cache.claim(pgno);
       if (slot >= 0) return slot;
     }
-    const cache = this.cache;
-    cache.grow(Math.max(8, cache.capacity >>> 3));
-    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
-    slot = cache.claim(pgno);
+    this.growCache(Math.max(8, this.cache.capacity >>> 3));
+    slot = this.cache.claim(pgno);
     assert(slot >= 0, 'a grown cache has a free slot');
     return slot;
+  }
+
+  /** Adds `extra` empty slots to the cache, with their page objects. */
+  private growCache(extra: number): void {
+    const cache = this.cache;
+    cache.grow(extra);
+    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
   }
 
   /** Writes the unpinned dirty pages to the log before commit so their slots can be reused. */
