@@ -143,6 +143,8 @@ export class Database {
       synchronous: options.synchronous,
       cacheSize: options.cacheSize,
       cacheBuffer: options.cacheBuffer,
+      // A private in-memory database lives in its page cache alone.
+      inMemory: memory && !options.vfs,
     };
     this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
     registerTemp(this.bt, () => this.openTemp());

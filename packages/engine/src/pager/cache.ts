@@ -57,6 +57,11 @@ export class PageCache {
   private dirtyCount = 0;
   private dirtyAt: Int32Array;
   private pinCount = 0;
+  /**
+   * False when the cache is the only copy of its pages (an in-memory database): `claim` then never
+   * evicts, so a full cache makes the pager grow it.
+   */
+  evicts = true;
 
   constructor(pageSize: number, capacity: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
     assert(capacity >= 8, 'page cache holds at least 8 pages');
@@ -188,7 +193,8 @@ export class PageCache {
 
   /**
    * Finds a slot for `pgno` (which must not be cached): a fresh or free slot, else the CLOCK victim
-   * among clean unpinned slots. Returns -1 when every slot is pinned or dirty. The slot's bytes are
+   * among clean unpinned slots (unless the cache never `evicts`). Returns -1 when every slot is pinned
+   * or dirty, or full in a cache that does not evict. The slot's bytes are
    * stale: the caller fills them.
    */
   claim(pgno: number): number {
@@ -199,7 +205,7 @@ export class PageCache {
     } else if (this.fresh < this.capacity) {
       slot = this.fresh++;
     } else {
-      slot = this.findVictim();
+      slot = this.evicts ? this.findVictim() : -1;
       if (slot < 0) return -1;
       this.unmap(slot);
     }
