@@ -1,15 +1,27 @@
 /**
  * In-memory databases keep their rollback journal in memory (journal_mode=MEMORY): these scripts make
- * transactions spill pages from a tiny cache into the database and then roll back (wholly, to a
- * savepoint, or a failing statement), and compare every table with SQLite's after each step.
+ * big transactions under a tiny cache (a `:memory:` database grows its cache, a memory-journal file
+ * spills pages into the file) and then roll back (wholly, to a savepoint, or a failing statement), and
+ * compare every table with SQLite's after each step.
  */
 import Oracle from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { Database } from '../src/api/database.js';
+import { MemoryVfs } from '../src/vfs/memory.js';
 
-/** Runs each script step on both and compares the whole table after it; returns each step's outcome. */
+/**
+ * Runs each script step on Hearth and SQLite and compares the whole table after it; returns each step's
+ * outcome. Hearth runs it twice: on a private `:memory:` database (its cache the only copy of its
+ * pages) and on a memory-VFS file in journal mode memory, whose tiny cache spills pages into the file.
+ */
 function compareScripts(steps: string[], cacheSize: number): string[] {
-  const hearth = new Database(':memory:', { cacheSize });
+  const inMemory = compareOn(new Database(':memory:', { cacheSize }), steps);
+  const spilling = compareOn(new Database('spill.db', { cacheSize, vfs: new MemoryVfs(), journalMode: 'memory' }), steps);
+  expect(spilling).toEqual(inMemory);
+  return inMemory;
+}
+
+function compareOn(hearth: Database, steps: string[]): string[] {
   const oracle = new Oracle(':memory:');
   oracle.defaultSafeIntegers(true);
   const dump = 'SELECT id, k, pad FROM t ORDER BY id';

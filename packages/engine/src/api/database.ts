@@ -148,6 +148,8 @@ export class Database {
       synchronous: options.synchronous,
       cacheSize: options.cacheSize,
       cacheBuffer: options.cacheBuffer,
+      // A private in-memory database lives in its page cache alone.
+      inMemory: memory && !options.vfs,
     };
     this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
     registerTemp(this.bt, () => this.openTemp());
@@ -539,6 +541,12 @@ export class Database {
       },
       set cacheSize(size: number) {
         db.cacheSize = size;
+        db.pagerOptions.cacheSize = size;
+        db.bt.pager.setCacheSize(size);
+      },
+      setCaseSensitiveLike: (on) => {
+        this.userFunctions.registerBuiltinLike(on);
+        this.functionsVersion++;
       },
       read: (fn) => this.within(true, fn),
       write: (fn) => this.within(false, fn),

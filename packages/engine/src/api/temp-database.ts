@@ -26,7 +26,7 @@ export class TempDatabase {
    */
   open(mainDepth: number, pageSize: number): Btree {
     if (this.bt) return this.bt;
-    const bt = Btree.open(new MemoryVfs(), ':memory:', { journalMode: 'memory', pageSize });
+    const bt = Btree.open(new MemoryVfs(), ':memory:', { journalMode: 'memory', pageSize, inMemory: true });
     bt.beginWrite();
     if (mainDepth >= 0) for (let i = 0; i <= mainDepth; i++) bt.openSavepoint();
     this.bt = bt;

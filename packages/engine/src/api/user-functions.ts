@@ -14,6 +14,7 @@
  */
 import { normalizeInt64 } from '../record/int64.js';
 import { ValueType } from '../record/value.js';
+import { lookupFunction } from '../func/registry.js';
 import type { FunctionDescriptor, FunctionOverrides, ScalarFunction } from '../func/types.js';
 import type { Args, Result } from '../value/args.js';
 
@@ -82,6 +83,22 @@ export class ConnectionFunctions implements FunctionOverrides {
 
   has(name: string): boolean {
     return this.byName.has(name.toLowerCase());
+  }
+
+  /**
+   * PRAGMA case_sensitive_like: as SQLite does, registers the built-in like() again for two and three
+   * arguments, replacing any like() the connection defined with those counts; `caseSensitive` picks
+   * the variant that compares letters exactly.
+   */
+  registerBuiltinLike(caseSensitive: boolean): void {
+    const entries = this.byName.get('like');
+    entries?.delete(2);
+    entries?.delete(3);
+    if (entries?.size === 0) this.byName.delete('like');
+    if (!caseSensitive) return;
+    const exact = new Map<number, FunctionDescriptor>(entries);
+    for (const argc of [2, 3]) exact.set(argc, lookupFunction('like', argc, { caseSensitiveLike: true })!);
+    this.byName.set('like', exact);
   }
 }
 

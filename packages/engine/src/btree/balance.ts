@@ -62,6 +62,15 @@ export function balanceOverfull(cur: BtCursor, cell: Uint8Array): void {
   settle(cur, d, content);
 }
 
+/**
+ * Whether a non-root page that lost cells must be rebalanced with its siblings: SQLite's rule, when it
+ * is empty or more than two thirds of its usable bytes are free.
+ */
+export function isUnderfull(page: Page, type: number, usable: number): boolean {
+  const hdr = hdrOffset(page.pgno);
+  return cellCount(page.data, hdr) === 0 || freeBytes(page.data, hdr, type, usable, page.pgno) * 3 > usable * 2;
+}
+
 /** A cell was removed from the page at the cursor's depth: rebalance if it is now underfull. */
 export function balanceAfterDelete(cur: BtCursor): void {
   settle(cur, cur.depth, null);
@@ -96,8 +105,7 @@ function settle(cur: BtCursor, d: number, content: Content | null): void {
       balanceShallower(cur);
       return;
     }
-    const free = freeBytes(page.data, hdr, type, bt.limits.usable, page.pgno);
-    if (free * 3 <= bt.limits.usable * 2 && cellCount(page.data, hdr) > 0) return;
+    if (!isUnderfull(page, type, bt.limits.usable)) return;
     content = balanceSiblings(cur, d, null);
     d--;
   }

@@ -9,6 +9,9 @@
  * When its tree changes under it (another cursor wrote, or it wrote itself), a cursor saves its key,
  * releases its pages and seeks back on next use (`state === 'saved'`). `skip` then records where the
  * seek landed relative to the saved key, so next/prev after a delete neither skip nor repeat an entry.
+ * One exception: a table cursor that deleted a row from a leaf that stays full enough keeps its path
+ * (still exact, as nothing else changed the tree), so that the next seek near it — a DELETE walking a
+ * range — searches that leaf alone. Any change by another cursor still makes it let go of its pages.
  */
 import { assert } from '../common/assert.js';
 import { SqliteError, corrupt } from '../common/errors.js';
@@ -17,7 +20,7 @@ import type { Page } from '../pager/pager.js';
 import { UnpackedKey, compareKeyToRecord, type KeyInfo } from '../record/compare.js';
 import type { RecordReader } from '../record/record.js';
 import { putVarint, varintSize, type Int64 } from '../record/varint.js';
-import { balanceAfterDelete, balanceOverfull } from './balance.js';
+import { balanceAfterDelete, balanceOverfull, isUnderfull } from './balance.js';
 import { MAX_DEPTH, type Btree } from './btree.js';
 import {
   CellInfo,
@@ -185,6 +188,10 @@ export class BtCursor {
   seekRowid(key: Int64): number {
     assert(this.isTable, 'seekRowid on a table cursor');
     const rowid = normalizeRowid(key);
+    if (this.depth > 0 && this.types[this.depth] === LEAF_TABLE) {
+      const c = this.seekRowidInLeaf(rowid);
+      if (c !== 2) return c;
+    }
     if (!this.moveToRoot()) {
       this.setEof();
       return -1;
@@ -217,6 +224,34 @@ export class BtCursor {
       this.idx[d] = lo;
       this.descend(this.childAt(d));
     }
+  }
+
+  /**
+   * `seekRowid` within the table leaf the cursor holds, when `rowid` lies between its first and last
+   * keys (leaves split the key space, so no other leaf can hold it); 2 when it does not.
+   */
+  private seekRowidInLeaf(rowid: number | bigint): number {
+    const d = this.depth;
+    const data = this.pages[d]!.data;
+    const hdr = hdrOffset(this.pages[d]!.pgno);
+    const usable = this.bt.limits.usable;
+    const n = cellCount(data, hdr);
+    if (n === 0 || rowid < tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, 0), LEAF_TABLE, usable)) return 2;
+    if (rowid > tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, usable)) return 2;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, mid), LEAF_TABLE, usable) < rowid) lo = mid + 1;
+      else hi = mid;
+    }
+    this.state = 'valid';
+    this.infoValid = false;
+    this.idx[d] = lo;
+    const c = tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid ? 0 : 1;
+    this.seekedRowid = rowid;
+    this.seekedResult = c;
+    return c;
   }
 
   /**
@@ -686,6 +721,13 @@ export class BtCursor {
     else this.savedRecord = this.payload().slice();
     if (isLeafType(this.types[d]!)) {
       this.removeCurrentCell();
+      if (this.isTable && d > 0 && !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable)) {
+        // No rebalancing: the path stays exact, kept for the next seek (see the file comment).
+        this.state = 'saved';
+        this.skip = 0;
+        this.seekedRowid = null;
+        return;
+      }
       balanceAfterDelete(this);
     } else {
       this.deleteInteriorIndexEntry();

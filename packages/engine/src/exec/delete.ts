@@ -42,10 +42,12 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
     const row = new RowImage(table.columns.length);
     // With BEFORE triggers, which may change or delete the row, it is read again after them.
     const current = before ? new RowImage(table.columns.length) : row;
+    // Without triggers, RETURNING or foreign keys, only the index keys need the row's values.
+    const wanted = before || after || returning || keys ? null : writer.keyColumns();
     writer.open(bt);
     try {
       for (const rowid of rowids) {
-        if (!writer.read(rowid, row)) continue;
+        if (!writer.read(rowid, row, wanted)) continue;
         if (before && (!before.fireBefore(row, null, bt, effects) || !writer.read(rowid, current))) continue;
         returning?.capture(row);
         // SQLite checks and acts on the row as it was before the BEFORE triggers.

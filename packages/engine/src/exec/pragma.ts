@@ -43,6 +43,8 @@ export interface PragmaHost {
   synchronous: number;
   busyTimeout: number;
   cacheSize: number;
+  /** PRAGMA case_sensitive_like = on|off: registers the built-in like() again with that setting. */
+  setCaseSensitiveLike(on: boolean): void;
   /** Whether the temp database has been opened (SQLite opens it lazily; database_list shows it after). */
   tempOpened: boolean;
   /** The temp database, when it has been opened. */
@@ -344,6 +346,15 @@ const PRAGMAS: Record<string, PragmaDef> = {
     run(host, value) {
       if (value === null) return [row(int(host.cacheSize))];
       host.cacheSize = atoi32(value);
+      return [];
+    },
+  },
+  case_sensitive_like: {
+    // Write-only, as in SQLite: without a value it does nothing and returns nothing.
+    columns: [],
+    rowsWithValue: false,
+    run(host, value) {
+      if (value !== null) host.setCaseSensitiveLike(booleanValue(value));
       return [];
     },
   },

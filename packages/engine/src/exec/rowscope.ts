@@ -52,11 +52,19 @@ export class RowImage {
     for (let i = 0; i < this.values.length; i++) this.values[i] = other.values[i]!;
   }
 
-  /** Fills the image from row `rowid` of `table`, whose record `reader` holds. */
-  load(table: TableInfo, rowid: Int64, reader: RecordReader): void {
+  /**
+   * Fills the image from row `rowid` of `table`, whose record `reader` holds; with `wanted`, only the
+   * columns it marks (the others read as NULL, for a caller that never looks at them).
+   */
+  load(table: TableInfo, rowid: Int64, reader: RecordReader, wanted: readonly boolean[] | null = null): void {
     this.rowid = rowid;
     const columns = table.columns;
     for (let i = 0; i < columns.length; i++) {
+      if (wanted !== null && !wanted[i]) {
+        this.types[i] = ValueType.Null;
+        this.values[i] = null;
+        continue;
+      }
       if (i === table.rowidAlias) {
         this.types[i] = ValueType.Integer;
         this.values[i] = rowid;

@@ -326,13 +326,16 @@ export class TableWriter {
     for (const index of this.indexes) index.close();
   }
 
-  /** Loads row `rowid` into `image`; false when there is no such row. */
-  read(rowid: Int64, image: RowImage): boolean {
+  /**
+   * Loads row `rowid` into `image` (only the columns `wanted` marks, when given); false when there is
+   * no such row.
+   */
+  read(rowid: Int64, image: RowImage, wanted: readonly boolean[] | null = null): boolean {
     const cursor = this.cursor!;
     if (cursor.seekRowid(rowid) !== 0) return false;
     const payload = cursor.payload();
     this.reader.init(payload, 0, payload.length);
-    image.load(this.table, rowid, this.reader);
+    image.load(this.table, rowid, this.reader, wanted);
     return true;
   }
 
@@ -435,6 +438,22 @@ export class TableWriter {
     const size = this.encode(row);
     cursor.insert(row.rowid, this.recordBuf, size);
     return true;
+  }
+
+  /**
+   * The columns `delete` reads from a row (those its indexes' keys are made of), for `read`; null when
+   * an index has an expression or a WHERE clause, which may read any column.
+   */
+  keyColumns(): boolean[] | null {
+    const wanted = new Array<boolean>(this.table.columns.length).fill(false);
+    for (const index of this.indexes) {
+      if (index.info.partial) return null;
+      for (const c of index.info.columns) {
+        if (c.expr) return null;
+        if (c.column >= 0) wanted[c.column] = true;
+      }
+    }
+    return wanted;
   }
 
   /** Deletes `row` (as loaded by `read`) and its index entries. */

@@ -57,6 +57,11 @@ export class PageCache {
   private dirtyCount = 0;
   private dirtyAt: Int32Array;
   private pinCount = 0;
+  /**
+   * False when the cache is the only copy of its pages (an in-memory database): `claim` then never
+   * evicts, so a full cache makes the pager grow it.
+   */
+  evicts = true;
 
   constructor(pageSize: number, capacity: number, buffer?: ArrayBuffer | SharedArrayBuffer) {
     assert(capacity >= 8, 'page cache holds at least 8 pages');
@@ -105,6 +110,74 @@ export class PageCache {
     for (let slot = 0; slot < this.fresh; slot++) if (this.pgnos[slot] !== 0) this.insertHash(slot);
   }
 
+  /**
+   * Shrinks the cache to `target` slots, or as near as the pages it must keep allow: clean unpinned
+   * pages in the slots cut off are dropped, dirty unpinned ones move down into slots below `target`
+   * (free ones, else ones whose clean page is dropped for them), and pinned ones stay where they are
+   * (callers hold their slot numbers). The cache then ends after its highest slot still in use. With
+   * nothing pinned the kept pages move into a buffer of the new size, so the old one is released.
+   */
+  shrink(target: number): void {
+    assert(target >= 8, 'page cache holds at least 8 pages');
+    if (target >= this.capacity) return;
+    for (let slot = target; slot < this.fresh; slot++) {
+      if (this.pgnos[slot] !== 0 && this.pins[slot] === 0 && !this.isDirty(slot)) this.drop(slot);
+    }
+    let low = 0;
+    for (let slot = target; slot < this.fresh; slot++) {
+      if (this.pgnos[slot] === 0 || this.pins[slot]! > 0) continue;
+      // A dirty page: find it a place below the target.
+      while (low < target && (this.pins[low]! > 0 || this.isDirty(low))) low++;
+      if (low >= target) break;
+      if (low < this.fresh && this.pgnos[low] !== 0) this.drop(low);
+      this.move(slot, low);
+    }
+    let capacity = target;
+    for (let slot = target; slot < this.fresh; slot++) if (this.pgnos[slot] !== 0) capacity = slot + 1;
+    this.truncateTo(capacity);
+  }
+
+  /** Moves the unpinned page in slot `from` into the free slot `to`, keeping its bytes and dirtiness. */
+  private move(from: number, to: number): void {
+    const pgno = this.pgnos[from]!;
+    const dirty = this.isDirty(from);
+    this.data[to]!.set(this.data[from]!);
+    this.setClean(from);
+    this.unmap(from);
+    this.flags[from] = 0;
+    this.pgnos[to] = pgno;
+    this.flags[to] = FLAG_REFERENCED;
+    if (dirty) this.setDirty(to);
+    if (to >= this.fresh) this.fresh = to + 1;
+    this.insertHash(to);
+  }
+
+  /** Cuts the slot arrays to `capacity` slots (those above it are free) and rebuilds the hash and free list. */
+  private truncateTo(capacity: number): void {
+    if (this.pinCount === 0) {
+      const slab = new ArrayBuffer(capacity * this.pageSize);
+      for (let slot = 0; slot < capacity; slot++) {
+        const view = new Uint8Array(slab, slot * this.pageSize, this.pageSize);
+        if (this.pgnos[slot] !== 0) view.set(this.data[slot]!);
+        this.data[slot] = view;
+      }
+    }
+    this.data.length = capacity;
+    this.pgnos = this.pgnos.slice(0, capacity);
+    this.pins = this.pins.slice(0, capacity);
+    this.flags = this.flags.slice(0, capacity);
+    this.dirtyList = this.dirtyList.slice(0, capacity);
+    this.dirtyAt = this.dirtyAt.slice(0, capacity);
+    this.capacity = capacity;
+    this.fresh = Math.min(this.fresh, capacity);
+    this.hand = 0;
+    this.freeSlots = [];
+    for (let slot = this.fresh - 1; slot >= 0; slot--) if (this.pgnos[slot] === 0) this.freeSlots.push(slot);
+    this.table = new Int32Array(tableSizeFor(capacity));
+    this.mask = this.table.length - 1;
+    for (let slot = 0; slot < this.fresh; slot++) if (this.pgnos[slot] !== 0) this.insertHash(slot);
+  }
+
   /** The slot holding `pgno`, or -1. Marks the slot recently used. */
   lookup(pgno: number): number {
     const table = this.table;
@@ -120,7 +193,8 @@ export class PageCache {
 
   /**
    * Finds a slot for `pgno` (which must not be cached): a fresh or free slot, else the CLOCK victim
-   * among clean unpinned slots. Returns -1 when every slot is pinned or dirty. The slot's bytes are
+   * among clean unpinned slots (unless the cache never `evicts`). Returns -1 when every slot is pinned
+   * or dirty, or full in a cache that does not evict. The slot's bytes are
    * stale: the caller fills them.
    */
   claim(pgno: number): number {
@@ -131,7 +205,7 @@ export class PageCache {
     } else if (this.fresh < this.capacity) {
       slot = this.fresh++;
     } else {
-      slot = this.findVictim();
+      slot = this.evicts ? this.findVictim() : -1;
       if (slot < 0) return -1;
       this.unmap(slot);
     }

@@ -22,6 +22,8 @@ import { H, HEADER_SIZE, get32, hasMagic, headerPageSize, initHeader, isValidPag
 import { JournalWriter, isHotJournal, lockBytePage, rollbackHotJournal } from '../journal/journal.js';
 import { openPageLog } from './log.js';
 import { MemoryLog } from './memory-log.js';
+import { CacheOnlyLog } from './cache-only-log.js';
+import { OriginalImages } from './original-images.js';
 import { SubJournal } from './savepoint.js';
 import { SharedFile, acquireShared } from './shared.js';
 
@@ -49,6 +51,12 @@ export interface PagerOptions {
   walAutoCheckpoint?: number;
   /** Buffer for the cache slots (e.g. a SharedArrayBuffer); allocated when absent. */
   cacheBuffer?: ArrayBuffer | SharedArrayBuffer;
+  /**
+   * An in-memory database (a new, empty file that only this connection uses): the cache is the only
+   * copy of its pages, never evicts them and grows as the database does; `cacheSize` sets only where it
+   * starts. The journal mode is 'memory'.
+   */
+  inMemory?: boolean;
 }
 
 /** A page held in the cache. The object belongs to its slot and is reused; valid while pinned. */
@@ -87,6 +95,8 @@ export class Pager {
   private readonly cache: PageCache;
   private readonly pages: Page[];
   private readonly subJournal: SubJournal;
+  /** For an in-memory database (whose cache is its only copy): the images a rollback restores; else null. */
+  private readonly originals: OriginalImages | null;
   private committedPageCount: number;
   /** The shared file's commit count when this connection's cache was last known good. */
   private seenVersion: number;
@@ -105,6 +115,8 @@ export class Pager {
     const slots = cacheSlots(options.cacheSize ?? -2000, this.pageSize);
     this.cache = new PageCache(this.pageSize, slots, options.cacheBuffer);
     this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
+    this.originals = options.inMemory ? new OriginalImages() : null;
+    this.cache.evicts = this.originals === null;
     this.subJournal = new SubJournal(this.pageSize);
     this.seenVersion = shared.version;
     this.committedPageCount = this.pageCount = shared.log.committedPageCount(shared.db, this.pageSize);
@@ -182,6 +194,8 @@ export class Pager {
     assert(this.cache.isPinned(page.slot), 'a page being written is pinned');
     const subJournal = this.subJournal;
     if (subJournal.depth > 0 && subJournal.needsImage(page.pgno)) subJournal.save(page.pgno, page.data);
+    // In memory, a page clean in a write transaction is as committed: keep that image for a rollback.
+    if (this.originals !== null && !this.cache.isDirty(page.slot) && page.pgno <= this.committedPageCount) this.originals.save(page.pgno, page.data);
     this.cache.setDirty(page.slot);
     this.changeCount++;
   }
@@ -217,9 +231,19 @@ export class Pager {
       subJournal.save(pgno, page.data);
       this.release(page);
     }
+    if (this.originals !== null) this.saveDropped(pageCount);
     this.cache.dropAbove(pageCount);
     this.pageCount = pageCount;
     this.changeCount++;
+  }
+
+  /** In memory: keeps the committed images of the pages above `pageCount` that a truncation drops. */
+  private saveDropped(pageCount: number): void {
+    const last = Math.min(this.pageCount, this.committedPageCount);
+    for (let pgno = pageCount + 1; pgno <= last; pgno++) {
+      const slot = this.cache.lookup(pgno);
+      if (slot >= 0 && !this.cache.isDirty(slot)) this.originals!.save(pgno, this.cache.data[slot]!);
+    }
   }
 
   /** Starts a read transaction: reads see the database as last committed, until `endRead`. */
@@ -290,6 +314,7 @@ export class Pager {
     }
     this.committedPageCount = this.pageCount;
     this.subJournal.clear();
+    this.originals?.clear();
     this.finishWrite();
     if (log.mode === 'wal' && this.walAutoCheckpoint > 0 && log.backlog() >= this.walAutoCheckpoint) {
       // The commit is done: as in SQLite, a failed automatic checkpoint (disk full) does not undo it,
@@ -315,6 +340,16 @@ export class Pager {
       for (const slot of this.cache.dirtySlots()) this.cache.drop(slot);
     }
     this.pageCount = this.committedPageCount;
+    if (this.originals !== null) {
+      // The cache held the only copy of the changed pages: put their committed images back.
+      const cache = this.cache;
+      this.originals.forEach((pgno, image) => {
+        let slot = cache.lookup(pgno);
+        if (slot < 0) slot = this.claimSlot(pgno, false);
+        cache.data[slot]!.set(image);
+      });
+      this.originals.clear();
+    }
     this.subJournal.clear();
     this.finishWrite();
   }
@@ -409,6 +444,27 @@ export class Pager {
     if (shared.release(this)) closeShared(shared, this.synchronous);
   }
 
+  /**
+   * PRAGMA cache_size: resizes the cache to the slots `cacheSize` gives (positive = pages, negative =
+   * KiB). Growing adds empty slots; shrinking drops clean pages and keeps those it must (pinned, and
+   * dirty ones that find no room below the new size).
+   */
+  setCacheSize(cacheSize: number): void {
+    // An in-memory database's cache holds the database itself: it is never made smaller.
+    if (this.originals !== null) return;
+    const slots = cacheSlots(cacheSize, this.pageSize);
+    const cache = this.cache;
+    if (slots > cache.capacity) {
+      this.growCache(slots - cache.capacity);
+    } else if (slots < cache.capacity) {
+      cache.shrink(slots);
+      const pages = this.pages;
+      pages.length = cache.capacity;
+      // Page objects whose slot moved to a new buffer are replaced; pinned ones keep theirs.
+      for (let i = 0; i < pages.length; i++) if (pages[i]!.data !== cache.data[i]) pages[i] = { slot: i, pgno: pages[i]!.pgno, data: cache.data[i]! };
+    }
+  }
+
   /** Number of page slots in the cache: the bound on the memory pages take. */
   get cacheCapacity(): number {
     return this.cache.capacity;
@@ -446,6 +502,7 @@ export class Pager {
   private refresh(): void {
     const shared = this.shared;
     if (shared.version !== this.seenVersion) {
+      assert(this.originals === null, 'an in-memory database has one connection');
       this.cache.clear();
       this.seenVersion = shared.version;
       this.committedPageCount = shared.log.committedPageCount(shared.db, this.pageSize);
@@ -467,17 +524,22 @@ export class Pager {
   private claimSlot(pgno: number, maySpill = true): number {
     let slot = this.cache.claim(pgno);
     if (slot >= 0) return slot;
-    if (this.state === 'write' && maySpill) {
+    if (this.state === 'write' && maySpill && this.cache.evicts) {
       this.spill();
       slot = this.cache.claim(pgno);
       if (slot >= 0) return slot;
     }
-    const cache = this.cache;
-    cache.grow(Math.max(8, cache.capacity >>> 3));
-    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
-    slot = cache.claim(pgno);
+    this.growCache(Math.max(8, this.cache.capacity >>> 3));
+    slot = this.cache.claim(pgno);
     assert(slot >= 0, 'a grown cache has a free slot');
     return slot;
+  }
+
+  /** Adds `extra` empty slots to the cache, with their page objects. */
+  private growCache(extra: number): void {
+    const cache = this.cache;
+    cache.grow(extra);
+    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
   }
 
   /** Writes the unpinned dirty pages to the log before commit so their slots can be reused. */
@@ -555,7 +617,12 @@ function openShared(vfs: Vfs, path: string, options: PagerOptions): SharedFile {
     if (!isValidPageSize(requested)) throw new SqliteError('SQLITE_MISUSE', `invalid page size ${requested}`);
     const requestedMode = options.journalMode ?? 'wal';
     const walMode = got > 0 ? head[H.writeVersion] === 2 : requestedMode === 'wal';
-    const log = !walMode && requestedMode === 'memory' ? new MemoryLog(db) : openPageLog(vfs, path, db, walMode, readonly);
+    if (options.inMemory) assert(got === 0 && requestedMode === 'memory', 'an in-memory database starts empty, in journal mode memory');
+    const log = options.inMemory
+      ? new CacheOnlyLog()
+      : !walMode && requestedMode === 'memory'
+        ? new MemoryLog(db)
+        : openPageLog(vfs, path, db, walMode, readonly);
     // The log knows the page size of a database whose file is still empty.
     const pageSize = got > 0 ? headerPageSize(head) : log.pageSize() || requested;
     if (log.pageSize() && log.pageSize() !== pageSize) {

@@ -1,0 +1,36 @@
+/**
+ * The images pages had when a write transaction began, for a database whose page cache is its only
+ * copy (an in-memory database): the pager keeps a page's image here before the transaction first
+ * changes it (or drops it by shrinking the database), and a rollback puts the images back. Buffers are
+ * pooled across transactions, so a steady workload stops allocating them.
+ *
+ * Invariant: at most one image per page number, each saved before the transaction changed that page.
+ */
+
+/** Page buffers kept for reuse once a transaction ends. */
+const POOL_LIMIT = 64;
+
+export class OriginalImages {
+  private readonly images = new Map<number, Uint8Array>();
+  private readonly pool: Uint8Array[] = [];
+
+  /** Keeps a copy of `data` as page `pgno`'s original, unless one is kept already. */
+  save(pgno: number, data: Uint8Array): void {
+    if (this.images.has(pgno)) return;
+    const image = this.pool.pop() ?? new Uint8Array(data.length);
+    image.set(data);
+    this.images.set(pgno, image);
+  }
+
+  /** Calls `restore` with every kept page number and image. */
+  forEach(restore: (pgno: number, image: Uint8Array) => void): void {
+    for (const [pgno, image] of this.images) restore(pgno, image);
+  }
+
+  /** Forgets every image (the transaction ended), keeping some buffers for the next one. */
+  clear(): void {
+    if (this.images.size === 0) return;
+    for (const image of this.images.values()) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
+    this.images.clear();
+  }
+}
