@@ -324,3 +324,27 @@ describe('an aggregate or window call takes the first explicit collation among i
     "SELECT count(y COLLATE nocase) = '2' FROM t2",
   ]);
 });
+
+check('printf: a format that ends inside a conversion ends the output (NULL when nothing came before)', [
+  "SELECT printf('%0'), printf('%'), printf('a%'), printf('%5'), printf('%-'), printf('%.'), printf('%l'), printf('%5.3')",
+  "SELECT printf('%d%'), printf('a%0'), printf('%d%05', 7), printf('%s%ll', 'x'), format('%0'), printf('%!')",
+]);
+
+describe('IS TRUE in a later VALUES row is a comparison only in the run of constant rows SQLite codes as one', () => {
+  const inserted = new QueryPair(`
+    CREATE TABLE t1(a, d);
+    INSERT INTO t1(a, d) VALUES (NULL, NULL), ((SELECT 1), (-3 IS DISTINCT FROM TRUE));
+    INSERT INTO t1(a, d) VALUES (1, NULL), (2, (-3 IS NOT TRUE)), (3, EXISTS (SELECT 1)), (4, (-3 IS NOT TRUE));
+    INSERT INTO t1(a, d) VALUES (CAST(5 AS INT), NULL), (6, (-3 IS NOT TRUE));
+  `);
+  afterAll(() => inserted.close());
+  checkQueries(inserted, 'INSERT and VALUES', [
+    'SELECT a, d FROM t1',
+    'VALUES (NULL, NULL), ((SELECT 1), (-3 IS DISTINCT FROM TRUE))',
+    'VALUES (NULL, NULL), (1, (-3 IS NOT TRUE)), ((SELECT 1), (-3 IS NOT TRUE)), (1, (-3 IS NOT TRUE))',
+    'VALUES ((SELECT 1), NULL), (1, (-3 IS NOT TRUE))',
+    'VALUES (CAST(1 AS INT), NULL), (1, (-3 IS NOT TRUE))',
+    'VALUES (1, NULL), (1, (-3 IS NOT TRUE)), (CAST(1 AS INT), (-3 IS NOT TRUE)), (abs(1), (-3 IS NOT TRUE))',
+    'SELECT (SELECT count(*) FROM (VALUES (1), (x IS TRUE))) FROM t1 LIMIT 1',
+  ]);
+});

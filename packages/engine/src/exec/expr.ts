@@ -123,8 +123,8 @@ export interface CompileContext {
   /** The statement's compile environment, where subqueries may appear. */
   env?: CompileEnv;
   /**
-   * Set for the second and later rows of a multi-row VALUES, which SQLite compiles without its
-   * usual name resolution: there `x IS TRUE` compares x with 1 rather than testing its truth.
+   * Set for the later rows of a multi-row VALUES that SQLite compiles without its usual name
+   * resolution (values-rows.ts): there `x IS TRUE` compares x with 1 rather than testing its truth.
    */
   laterValuesRow?: boolean;
 }

@@ -20,6 +20,7 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { CompoundPart, Expr, Limit, OrderingTerm, Select, SelectCore, ValuesClause, WithClause } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType } from './expr.js';
+import { plainValuesRowsEnd } from './values-rows.js';
 import { type ColumnTraits, type CteDef, type CteList, type NestedQueries, type QueryProgram, type RecursiveTable, Runtime } from './nested.js';
 import { collationByName } from '../plan/catalog.js';
 import type { ColumnMeta, CompileEnv, Effects, Program } from './program.js';
@@ -376,7 +377,8 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   const width = core.rows[0]!.length;
   if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
   const cx: CompileContext = { scope: outer, bindings: env.bindings, functions: env.functions, env };
-  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx)));
+  const plainEnd = plainValuesRowsEnd(core.rows);
+  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 && r < plainEnd ? { ...cx, laterValuesRow: true } : cx)));
   const names = rows[0]!.map((_, i) => `column${i + 1}`);
   const meta = names.map((name) => ({ name, column: null, table: null, database: null, type: null }));
   const traits = rows[0]!.map((c: Compiled) => ({ affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation }));
