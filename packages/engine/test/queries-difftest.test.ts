@@ -348,3 +348,23 @@ describe('IS TRUE in a later VALUES row is a comparison only in the run of const
     'SELECT (SELECT count(*) FROM (VALUES (1), (x IS TRUE))) FROM t1 LIMIT 1',
   ]);
 });
+
+describe('a compound column that reads the rowid or an INTEGER PRIMARY KEY takes a later arm\'s collation', () => {
+  const keyed = new QueryPair(`
+    CREATE TABLE t2(c INTEGER PRIMARY KEY, v COLLATE NOCASE, w);
+    INSERT INTO t2 VALUES (1, 'b', 'b'), (2, 'A', 'A'), (3, 'a', 'a');
+    CREATE VIEW v2 AS SELECT c, v FROM t2;
+  `);
+  afterAll(() => keyed.close());
+  checkQueries(keyed, 'as SQLite gives such a reference no collation', [
+    'SELECT t2.c AS r1 FROM t2 UNION ALL SELECT t2.v FROM t2 ORDER BY r1',
+    'SELECT c FROM t2 UNION SELECT v FROM t2',
+    'SELECT rowid FROM t2 UNION SELECT v FROM t2',
+    'SELECT t2._rowid_ FROM t2 UNION ALL SELECT v FROM t2 ORDER BY 1',
+    'SELECT w FROM t2 UNION SELECT v FROM t2',
+    'SELECT c FROM v2 UNION SELECT v FROM t2',
+    'SELECT c FROM (SELECT c FROM t2 GROUP BY c) UNION SELECT v FROM t2',
+    "SELECT c FROM t2 UNION SELECT 'A' COLLATE NOCASE UNION SELECT v FROM t2",
+    'SELECT * FROM t2 WHERE c = 1 UNION SELECT v, c, w FROM t2',
+  ]);
+});
