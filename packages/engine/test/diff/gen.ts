@@ -137,15 +137,30 @@ export function expr(cx: Cx, depth: number): SqlNode {
 
 /**
  * `a AND b`, `a OR b`. Without `short_circuit_error`, an operand never calls abs() (which raises
- * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first (FOUND.md).
+ * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first; and an AND
+ * with an integer literal 0 on one side never holds an aggregate on the other: SQLite's parser turns
+ * such an AND into 0 and generates no code for the other side, so neither its misuse nor its
+ * overflow is ever reported (FOUND.md).
  */
 function andOr(cx: Cx, d: number): SqlNode {
+  const fenced = !has(cx, 'short_circuit_error');
   const operand = (): SqlNode => {
     let e = expr(cx, d - 1);
-    while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
+    while (fenced && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
     return e;
   };
-  return exprNode(['(', cx.prng.pick([' AND ', ' OR ']), ')'], [operand(), operand()], 'logic');
+  const op = cx.prng.pick([' AND ', ' OR ']);
+  const left = operand();
+  let right = operand();
+  if (fenced && op === ' AND ') {
+    while (isZeroLiteral(left) ? usesAggregate(right) : isZeroLiteral(right) && usesAggregate(left)) right = operand();
+  }
+  return exprNode(['(', op, ')'], [left, right], 'logic');
+}
+
+/** Whether `node` is the integer literal 0, which SQLite's parser folds an AND around. */
+function isZeroLiteral(node: SqlNode): boolean {
+  return /^\(*(0+|0x0+)\)*$/i.test(render(node).sql);
 }
 
 /** `-x`, `+x`, `~x`. */
@@ -268,8 +283,21 @@ function aggregateCall(cx: Cx): SqlNode {
     if (cx.fixedScan && prng.chance(0.7)) return call(name, args, 'group_concat');
     return { ...call(name, args, 'group_concat'), tag: 'sortedArgs' };
   }
-  if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [arg()], 'aggregate');
-  return call(name, [arg()], 'aggregate');
+  const operand = name === 'sum' ? sumOperand(cx, arg) : arg();
+  if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [operand], 'aggregate');
+  return call(name, [operand], 'aggregate');
+}
+
+/**
+ * The argument of sum(). Whether an intermediate integer sum overflows (an error) depends on the order
+ * rows reach it, and a REAL among the rows makes later ones add as REALs: both follow the plan
+ * (join order, index or table scan, sorted groups) wherever the order is not fixed (FOUND.md). There,
+ * without `sum_order_overflow`, the argument is taken modulo 2^32, so no sum of the generated rows
+ * (far fewer than 2^31) can overflow in any order.
+ */
+function sumOperand(cx: Cx, arg: () => SqlNode): SqlNode {
+  if (cx.fixedScan || has(cx, 'sum_order_overflow')) return arg();
+  return exprNode(['(', ' % 4294967296)'], [arg()]);
 }
 
 // ---- subqueries ---------------------------------------------------------------------------------
@@ -415,12 +443,24 @@ function withClause(cx: Cx): SqlNode | null {
     const inner: Cx = { ...cx, scope: [{ alias: table.name, columns: table.columns, rowid: true }] };
     const width = prng.range(1, 3);
     const columns = Array.from({ length: width }, (_, i) => `m${i + 1}`);
-    const exprs = list('', columns.map(() => expr(inner, 2)), ', ', '');
+    const exprs = list('', columns.map(() => cteColumn(inner)), ', ', '');
     const where = prng.chance(0.5) ? seq(' WHERE ', expr(inner, 2)) : null;
     ctes.push({ ...seq(`${name}(${columns.join(', ')}) AS (SELECT `, exprs, ` FROM ${table.name}`, where, ')'), tag: 'subquery' });
     cx.relations.push({ name, columns, rowid: false });
   }
   return { ...list(recursive ? 'WITH RECURSIVE ' : 'WITH ', ctes, ', ', ' '), feature: 'cte' };
+}
+
+/**
+ * A result column of a plain CTE. SQLite never evaluates a column the outer query does not read (the
+ * flattener drops it), so without `short_circuit_error` none raises an error when evaluated: no abs(),
+ * and no unwrapped sum() (see sumOperand) (FOUND.md).
+ */
+function cteColumn(cx: Cx): SqlNode {
+  const erring = has(cx, 'sum_order_overflow') ? /\b(abs|sum)\(/i : /\babs\(/i;
+  let e = expr(cx, 2);
+  while (!has(cx, 'short_circuit_error') && erring.test(render(e).sql)) e = expr(cx, 2);
+  return e;
 }
 
 /** FROM clause with its sources added to `cx.scope`; null when the query reads no table. */
@@ -449,7 +489,7 @@ function fromClause(cx: Cx): SqlNode | null {
   return list(' FROM ', items, '', '');
 }
 
-function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: boolean): SqlNode {
+function orderTerm(cx: Cx, width: number, aliases: string[], collate: 'any' | 'always' | 'never'): SqlNode {
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
@@ -457,7 +497,7 @@ function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: bo
   else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
   let suffix = '';
-  if (explicitCollate || prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (collate === 'always' || (collate === 'any' && prng.chance(0.25))) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
   if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
   if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
   return { ...seq(term, suffix), optional: true };
@@ -553,12 +593,12 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   if (compound) {
     const ops: string[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
+    deduplicating = ops.some((o) => o !== 'UNION ALL');
     ops.forEach((op, i) => {
       // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and moves the
-      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): the last member of
-      // a compound that is not all UNION ALL has none.
-      deduplicating = ops.some((o) => o !== 'UNION ALL');
-      const last = i === ops.length - 1 && deduplicating;
+      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): under
+      // `compound_collate_rewrite` the last member of a compound that is not all UNION ALL has none.
+      const last = i === ops.length - 1 && deduplicating && has(cx, 'compound_collate_rewrite');
       const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct' && f !== 'groupby')) : cx.features;
       const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
@@ -570,10 +610,13 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
     const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
-    // The sort collation of a term without COLLATE on a compound SQLite runs as a subquery depends on
-    // whether it can flatten it back (FOUND.md): such compounds sort by explicit collations only.
-    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, deduplicating));
-    items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
+    // A COLLATE in the ORDER BY of a compound that is not all UNION ALL makes SQLite run it as
+    // `SELECT * FROM (compound)`, which changes its result (FOUND.md items 4, 6, 11): such a compound's
+    // terms carry no COLLATE, or with `compound_collate_rewrite` every one does (a term without one
+    // sorts by a collation that depends on whether SQLite can flatten the subquery back).
+    const collate = !deduplicating ? 'any' : has(cx, 'compound_collate_rewrite') ? 'always' : 'never';
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, collate));
+    items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby', plainTies: collate === 'never' }));
   }
   if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));
   return { ...seq(...items), tag: 'select' };
