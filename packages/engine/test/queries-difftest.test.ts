@@ -368,3 +368,21 @@ describe('a compound column that reads the rowid or an INTEGER PRIMARY KEY takes
     'SELECT * FROM t2 WHERE c = 1 UNION SELECT v, c, w FROM t2',
   ]);
 });
+
+describe('x IS TRUE in WHERE is a truth test, never a seek for x = 1', () => {
+  const keyed = new QueryPair(`
+    CREATE TABLE t2(v, b, d INTEGER PRIMARY KEY);
+    INSERT INTO t2 VALUES ('3.0', 11, NULL), (10, '1e400', NULL), (0, 2, 5);
+    CREATE INDEX t2b ON t2(b);
+  `);
+  afterAll(() => keyed.close());
+  checkQueries(keyed, 'over a rowid and an index', [
+    'SELECT count(0) FROM t2 WHERE (t2.d IS TRUE)',
+    'SELECT d FROM t2 WHERE d IS TRUE',
+    'SELECT d FROM t2 WHERE d IS (FALSE COLLATE nocase)',
+    'SELECT b FROM t2 WHERE b IS TRUE',
+    'SELECT b FROM t2 WHERE b IS FALSE',
+    'SELECT d FROM t2 WHERE d = TRUE',
+    'SELECT d FROM t2 WHERE TRUE IS d',
+  ]);
+});
