@@ -386,3 +386,16 @@ describe('x IS TRUE in WHERE is a truth test, never a seek for x = 1', () => {
     'SELECT d FROM t2 WHERE TRUE IS d',
   ]);
 });
+
+check('AND folds to 0 beside a literal 0 when function calls are only inside subqueries', [
+  'SELECT x FROM t ORDER BY (0 AND (SELECT abs(1)))',
+  'SELECT x FROM t ORDER BY ((7 IS NULL) AND (SELECT sum(1)))',
+  'SELECT x FROM t ORDER BY (0 AND (SELECT sum(1) FROM t WHERE length(x)))',
+  'SELECT x FROM t ORDER BY (0 AND EXISTS (SELECT abs(1))), 1',
+  'SELECT x FROM t ORDER BY (0 AND 1 IN (SELECT abs(1))), 1',
+  "SELECT x FROM t ORDER BY (0 AND (SELECT y LIKE 'a' FROM t)), 1",
+  'SELECT x FROM t ORDER BY (0 AND abs(1)), 1',
+  'SELECT x FROM t ORDER BY (0 AND (1 + abs(1))), 1',
+  'SELECT x FROM t GROUP BY (0 AND (SELECT 1))',
+  'SELECT (0 AND (SELECT abs(-9223372036854775808))) FROM t',
+]);

@@ -54,6 +54,7 @@ export const BUG_FLAGS = [
   'window_group_number', // GROUP BY <integer> or likely(<integer>) with window functions (FOUND.md: the window rewrite)
   'or_mismatch_partial', // UPDATE OR IGNORE/REPLACE of an INTEGER PRIMARY KEY to any expression (FOUND.md: partial changes)
   'sum_order_overflow', // sum() of any operand where the plan decides the order rows reach it (FOUND.md: order-dependent overflow)
+  'rowid_like_prefix', // rowid LIKE 'abc%' (FOUND.md: SQLite drops a LEFT JOIN's outer row)
   'compound_collate_rewrite', // COLLATE in the ORDER BY of a compound that is not all UNION ALL (FOUND.md: SQLite's subquery rewrite)
 ] as const;
 
