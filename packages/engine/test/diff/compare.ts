@@ -14,10 +14,11 @@
  *   multisets. When LIMIT/OFFSET cut the result, the first and last runs may legitimately hold
  *   different members of the run, so only their loose keys are compared;
  * - LIMIT/OFFSET without ORDER BY pick rows in an unspecified order: only the row count is compared;
- * - DISTINCT and the de-duplicating set operators keep one unspecified representative of rows that are
- *   equal under their collations (1 or 1.0, 'a' or 'A' under NOCASE). When the exact comparison fails,
- *   the results still pass if they are equal as multisets with numbers by value and text folded as
- *   NOCASE and RTRIM would (counted as lenient passes).
+ * - DISTINCT, the de-duplicating set operators and GROUP BY (for a key read in the result) keep one
+ *   unspecified representative of values that are equal under their collations (1 or 1.0, 'a' or
+ *   'A' under NOCASE). When the exact comparison fails, the results still pass if they are equal as
+ *   multisets with numbers by value and text folded as NOCASE and RTRIM would (counted as lenient
+ *   passes).
  */
 import type { Outcome } from './engines.js';
 import { canonical, looseKey } from './values.js';

@@ -491,6 +491,17 @@ function cteColumn(cx: Cx): SqlNode {
   return e;
 }
 
+/**
+ * An ON clause, or the WHERE of a join. Which rows reach such a term is the join order's choice (SQLite
+ * may loop over an empty table first and never evaluate it), so without `short_circuit_error` it
+ * never calls abs(), which raises "integer overflow" (FOUND.md).
+ */
+function planTerm(cx: Cx, depth: number): SqlNode {
+  let e = expr(cx, depth);
+  while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, depth);
+  return e;
+}
+
 /** FROM clause with its sources added to `cx.scope`; null when the query reads no table. */
 function fromClause(cx: Cx): SqlNode | null {
   const prng = cx.prng;
@@ -511,7 +522,7 @@ function fromClause(cx: Cx): SqlNode | null {
     }
     const left = has(cx, 'leftjoin') && (!has(cx, 'join') || prng.chance(0.4));
     const op = left ? prng.pick([' LEFT JOIN ', ' LEFT OUTER JOIN ']) : prng.pick([', ', ' CROSS JOIN ', ' JOIN ', ' INNER JOIN ', ' JOIN ']);
-    const on = op !== ', ' && op !== ' CROSS JOIN ' && prng.chance(0.85) ? { ...seq(' ON ', expr({ ...cx, qualified: !has(cx, 'bare_column_in_on') }, 2)), optional: true } : null;
+    const on = op !== ', ' && op !== ' CROSS JOIN ' && prng.chance(0.85) ? { ...seq(' ON ', planTerm({ ...cx, qualified: !has(cx, 'bare_column_in_on') }, 2)), optional: true } : null;
     items.push({ ...seq(op, named, on), optional: true, feature: left ? 'leftjoin' : 'join' });
   }
   return list(' FROM ', items, '', '');
@@ -547,14 +558,16 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
   const prng = cx.prng;
   const from = fromClause(cx);
   const grouped = has(cx, 'aggregate') && prng.chance(0.3);
-  const where = has(cx, 'where') && cx.scope.length > 0 && prng.chance(0.55) ? { ...seq(' WHERE ', expr(cx, prng.range(1, 3))), optional: true, feature: 'where' as const } : null;
+  const whereDepth = prng.range(1, 3);
+  const whereTerm = (): SqlNode => (cx.scope.length > 1 ? planTerm(cx, whereDepth) : expr(cx, whereDepth));
+  const where = has(cx, 'where') && cx.scope.length > 0 && prng.chance(0.55) ? { ...seq(' WHERE ', whereTerm()), optional: true, feature: 'where' as const } : null;
   let groupBy: SqlNode | null = null;
   let having: SqlNode | null = null;
   if (grouped && has(cx, 'groupby') && cx.scope.length > 0 && prng.chance(0.7)) {
     const keys: SqlNode[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) keys.push(prng.chance(0.7) ? columnExpr(cx) : expr(cx, 1));
     cx.keys = keys;
-    groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby' };
+    groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby', tag: 'groupBy' };
   }
   if (grouped) cx.mode = 'group';
   cx.fixedScan = groupBy === null && cx.scope.length === 1 && cx.scope[0]!.rowid && !cx.scope[0]!.indexed;

@@ -39,14 +39,14 @@ export interface SqlNode {
 /**
  * select: a query statement; dml: a writing statement (tables are compared after it); columns: a
  * SELECT's result column list; orderBy: the statement's ORDER BY list (the renderer appends
- * tie-breakers, see `plainTies`); distinct: a DISTINCT keyword; limit: a LIMIT clause; setop: a compound operator
+ * tie-breakers, see `plainTies`); distinct: a DISTINCT keyword; groupBy: a GROUP BY list; limit: a LIMIT clause; setop: a compound operator
  * that removes duplicates; subquery: a nested query (the harness does not look inside); column: a
  * column reference; sortedArgs: an order-sensitive aggregate call `f(x, …)` that the renderer sorts
  * by its first argument, `f(x, … ORDER BY x COLLATE BINARY, typeof(x))` (values equal in both keys
  * read the same as text, so the result does not depend on the order rows arrive in). Rendering
  * the key from the argument itself keeps the two equal whatever the reducer does to the argument.
  */
-export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'limit' | 'setop' | 'subquery' | 'column' | 'sortedArgs';
+export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'groupBy' | 'limit' | 'setop' | 'subquery' | 'column' | 'sortedArgs';
 
 export function leaf(text: string, extra: Partial<SqlNode> = {}): SqlNode {
   return { parts: [text], kids: [], ...extra };
