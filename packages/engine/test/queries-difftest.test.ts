@@ -406,3 +406,19 @@ check('frame offsets are checked from the last window call to the first', [
   'SELECT count(*) OVER (PARTITION BY y ORDER BY x ROWS BETWEEN -1 PRECEDING AND 1 FOLLOWING), count(*) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING) FROM t',
   'SELECT count(*) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING), count(*) OVER (ORDER BY x + 1 ROWS BETWEEN -1 PRECEDING AND 1 FOLLOWING) FROM t',
 ]);
+
+describe('a scalar subquery IS TRUE/FALSE is a truth test', () => {
+  const sub = new QueryPair(`
+    CREATE TABLE t1(e, v); INSERT INTO t1 VALUES ('ABC', 12.0);
+    CREATE TABLE t3(k, z, b); INSERT INTO t3 VALUES (2, NULL, 9007199254740992);
+  `);
+  afterAll(() => sub.close());
+  checkQueries(sub, 'as any other operand', [
+    'SELECT ((SELECT b FROM t3 AS s1) IS DISTINCT FROM TRUE), ((SELECT b FROM t3 AS s1) IS NOT TRUE)',
+    'SELECT ((SELECT 2) IS NOT TRUE), ((SELECT 2) IS TRUE), ((SELECT 0) IS FALSE), TRUE IS (SELECT 2)',
+    'SELECT e FROM t1 WHERE ((SELECT b FROM t3 AS s1) IS DISTINCT FROM TRUE)',
+    'SELECT (SELECT z FROM t3) IS FALSE, (SELECT z FROM t3) IS NOT FALSE, (SELECT 2) IS NOT DISTINCT FROM TRUE',
+    'SELECT (SELECT 1, 2) IS TRUE',
+    'SELECT (1, 2) IS NOT FALSE',
+  ]);
+});
