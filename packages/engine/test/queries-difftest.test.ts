@@ -324,3 +324,101 @@ describe('an aggregate or window call takes the first explicit collation among i
     "SELECT count(y COLLATE nocase) = '2' FROM t2",
   ]);
 });
+
+check('printf: a format that ends inside a conversion ends the output (NULL when nothing came before)', [
+  "SELECT printf('%0'), printf('%'), printf('a%'), printf('%5'), printf('%-'), printf('%.'), printf('%l'), printf('%5.3')",
+  "SELECT printf('%d%'), printf('a%0'), printf('%d%05', 7), printf('%s%ll', 'x'), format('%0'), printf('%!')",
+]);
+
+describe('IS TRUE in a later VALUES row is a comparison only in the run of constant rows SQLite codes as one', () => {
+  const inserted = new QueryPair(`
+    CREATE TABLE t1(a, d);
+    INSERT INTO t1(a, d) VALUES (NULL, NULL), ((SELECT 1), (-3 IS DISTINCT FROM TRUE));
+    INSERT INTO t1(a, d) VALUES (1, NULL), (2, (-3 IS NOT TRUE)), (3, EXISTS (SELECT 1)), (4, (-3 IS NOT TRUE));
+    INSERT INTO t1(a, d) VALUES (CAST(5 AS INT), NULL), (6, (-3 IS NOT TRUE));
+  `);
+  afterAll(() => inserted.close());
+  checkQueries(inserted, 'INSERT and VALUES', [
+    'SELECT a, d FROM t1',
+    'VALUES (NULL, NULL), ((SELECT 1), (-3 IS DISTINCT FROM TRUE))',
+    'VALUES (NULL, NULL), (1, (-3 IS NOT TRUE)), ((SELECT 1), (-3 IS NOT TRUE)), (1, (-3 IS NOT TRUE))',
+    'VALUES ((SELECT 1), NULL), (1, (-3 IS NOT TRUE))',
+    'VALUES (CAST(1 AS INT), NULL), (1, (-3 IS NOT TRUE))',
+    'VALUES (1, NULL), (1, (-3 IS NOT TRUE)), (CAST(1 AS INT), (-3 IS NOT TRUE)), (abs(1), (-3 IS NOT TRUE))',
+    'SELECT (SELECT count(*) FROM (VALUES (1), (x IS TRUE))) FROM t1 LIMIT 1',
+  ]);
+});
+
+describe('a compound column that reads the rowid or an INTEGER PRIMARY KEY takes a later arm\'s collation', () => {
+  const keyed = new QueryPair(`
+    CREATE TABLE t2(c INTEGER PRIMARY KEY, v COLLATE NOCASE, w);
+    INSERT INTO t2 VALUES (1, 'b', 'b'), (2, 'A', 'A'), (3, 'a', 'a');
+    CREATE VIEW v2 AS SELECT c, v FROM t2;
+  `);
+  afterAll(() => keyed.close());
+  checkQueries(keyed, 'as SQLite gives such a reference no collation', [
+    'SELECT t2.c AS r1 FROM t2 UNION ALL SELECT t2.v FROM t2 ORDER BY r1',
+    'SELECT c FROM t2 UNION SELECT v FROM t2',
+    'SELECT rowid FROM t2 UNION SELECT v FROM t2',
+    'SELECT t2._rowid_ FROM t2 UNION ALL SELECT v FROM t2 ORDER BY 1',
+    'SELECT w FROM t2 UNION SELECT v FROM t2',
+    'SELECT c FROM v2 UNION SELECT v FROM t2',
+    'SELECT c FROM (SELECT c FROM t2 GROUP BY c) UNION SELECT v FROM t2',
+    "SELECT c FROM t2 UNION SELECT 'A' COLLATE NOCASE UNION SELECT v FROM t2",
+    'SELECT * FROM t2 WHERE c = 1 UNION SELECT v, c, w FROM t2',
+  ]);
+});
+
+describe('x IS TRUE in WHERE is a truth test, never a seek for x = 1', () => {
+  const keyed = new QueryPair(`
+    CREATE TABLE t2(v, b, d INTEGER PRIMARY KEY);
+    INSERT INTO t2 VALUES ('3.0', 11, NULL), (10, '1e400', NULL), (0, 2, 5);
+    CREATE INDEX t2b ON t2(b);
+  `);
+  afterAll(() => keyed.close());
+  checkQueries(keyed, 'over a rowid and an index', [
+    'SELECT count(0) FROM t2 WHERE (t2.d IS TRUE)',
+    'SELECT d FROM t2 WHERE d IS TRUE',
+    'SELECT d FROM t2 WHERE d IS (FALSE COLLATE nocase)',
+    'SELECT b FROM t2 WHERE b IS TRUE',
+    'SELECT b FROM t2 WHERE b IS FALSE',
+    'SELECT d FROM t2 WHERE d = TRUE',
+    'SELECT d FROM t2 WHERE TRUE IS d',
+  ]);
+});
+
+check('AND folds to 0 beside a literal 0 when function calls are only inside subqueries', [
+  'SELECT x FROM t ORDER BY (0 AND (SELECT abs(1)))',
+  'SELECT x FROM t ORDER BY ((7 IS NULL) AND (SELECT sum(1)))',
+  'SELECT x FROM t ORDER BY (0 AND (SELECT sum(1) FROM t WHERE length(x)))',
+  'SELECT x FROM t ORDER BY (0 AND EXISTS (SELECT abs(1))), 1',
+  'SELECT x FROM t ORDER BY (0 AND 1 IN (SELECT abs(1))), 1',
+  "SELECT x FROM t ORDER BY (0 AND (SELECT y LIKE 'a' FROM t)), 1",
+  'SELECT x FROM t ORDER BY (0 AND abs(1)), 1',
+  'SELECT x FROM t ORDER BY (0 AND (1 + abs(1))), 1',
+  'SELECT x FROM t GROUP BY (0 AND (SELECT 1))',
+  'SELECT (0 AND (SELECT abs(-9223372036854775808))) FROM t',
+]);
+
+check('frame offsets are checked from the last window call to the first', [
+  'SELECT count(*) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND 1.5 FOLLOWING), count(*) OVER (ORDER BY x GROUPS BETWEEN 1.5 PRECEDING AND CURRENT ROW) FROM t',
+  'SELECT count(*) OVER (ORDER BY x GROUPS BETWEEN 1.5 PRECEDING AND CURRENT ROW), count(*) OVER (ORDER BY x GROUPS BETWEEN 1 PRECEDING AND 1.5 FOLLOWING) FROM t',
+  'SELECT count(*) OVER (PARTITION BY y ORDER BY x ROWS BETWEEN -1 PRECEDING AND 1 FOLLOWING), count(*) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING) FROM t',
+  'SELECT count(*) OVER (ORDER BY x ROWS BETWEEN 1 PRECEDING AND -1 FOLLOWING), count(*) OVER (ORDER BY x + 1 ROWS BETWEEN -1 PRECEDING AND 1 FOLLOWING) FROM t',
+]);
+
+describe('a scalar subquery IS TRUE/FALSE is a truth test', () => {
+  const sub = new QueryPair(`
+    CREATE TABLE t1(e, v); INSERT INTO t1 VALUES ('ABC', 12.0);
+    CREATE TABLE t3(k, z, b); INSERT INTO t3 VALUES (2, NULL, 9007199254740992);
+  `);
+  afterAll(() => sub.close());
+  checkQueries(sub, 'as any other operand', [
+    'SELECT ((SELECT b FROM t3 AS s1) IS DISTINCT FROM TRUE), ((SELECT b FROM t3 AS s1) IS NOT TRUE)',
+    'SELECT ((SELECT 2) IS NOT TRUE), ((SELECT 2) IS TRUE), ((SELECT 0) IS FALSE), TRUE IS (SELECT 2)',
+    'SELECT e FROM t1 WHERE ((SELECT b FROM t3 AS s1) IS DISTINCT FROM TRUE)',
+    'SELECT (SELECT z FROM t3) IS FALSE, (SELECT z FROM t3) IS NOT FALSE, (SELECT 2) IS NOT DISTINCT FROM TRUE',
+    'SELECT (SELECT 1, 2) IS TRUE',
+    'SELECT (1, 2) IS NOT FALSE',
+  ]);
+});

@@ -123,8 +123,8 @@ export interface CompileContext {
   /** The statement's compile environment, where subqueries may appear. */
   env?: CompileEnv;
   /**
-   * Set for the second and later rows of a multi-row VALUES, which SQLite compiles without its
-   * usual name resolution: there `x IS TRUE` compares x with 1 rather than testing its truth.
+   * Set for the later rows of a multi-row VALUES that SQLite compiles without its usual name
+   * resolution (values-rows.ts): there `x IS TRUE` compares x with 1 rather than testing its truth.
    */
   laterValuesRow?: boolean;
 }
@@ -159,11 +159,12 @@ export function compileExpr(expr: Expr, cx: CompileContext): Compiled {
       return unary(expr.op, compileExpr(expr.operand, cx));
     }
     case 'binary':
-      if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
-      // SQLite looks through COLLATE for the keyword (`x IS NOT (FALSE COLLATE RTRIM)` is a truth test).
+      // SQLite looks through COLLATE for the keyword (`x IS NOT (FALSE COLLATE RTRIM)` is a truth test,
+      // also of a scalar subquery).
       if ((expr.op === 'IS' || expr.op === 'IS NOT') && !cx.laterValuesRow && truthKeyword(withoutCollate(expr.right), cx) !== null) {
         return truthTest(compileExpr(expr.left, cx), truthKeyword(withoutCollate(expr.right), cx)!, expr.op === 'IS NOT');
       }
+      if (COMPARISONS.has(expr.op) && (holdsVector(expr.left) || holdsVector(expr.right))) return nested(expr, cx);
       if (expr.op === 'AND' || expr.op === 'OR') return logical(expr.op, expr, compileExpr(expr.left, cx), compileExpr(expr.right, cx), cx);
       // SQLite's JSON operators are the functions named "->" and "->>".
       if (expr.op === '->' || expr.op === '->>') return scalarCall(expr.op, [compileExpr(expr.left, cx), compileExpr(expr.right, cx)], cx.functions);

@@ -1,7 +1,7 @@
 /**
  * The few constant forms SQLite's parser folds into integer literals before anything else sees the
  * expression: `x AND 0` (either side an integer literal 0, x never evaluated, no function call on
- * either side) is 0, and `lit IS
+ * either side outside subqueries) is 0, and `lit IS
  * NULL` / `lit IS NOT NULL` on a literal that cannot be NULL is 0 or 1. What counts as an integer
  * literal here is one that fits in 32 bits, as SQLite marks them. ORDER BY and GROUP BY read such a
  * term (also under unary + and -) as a result column number, and AND skips a side it folds away.
@@ -57,12 +57,16 @@ function int32Literal(text: string): number | null {
   return v <= INT32_MAX ? v : null;
 }
 
-/** Whether `node` (an expression or a part of one) calls a function; LIKE and GLOB count as calls. */
+/**
+ * Whether `node` (an expression or a part of one) calls a function outside its subqueries (as SQLite
+ * marks an expression that has one); LIKE and GLOB count as calls.
+ */
 function callsFunction(node: unknown): boolean {
   if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return false;
   if (Array.isArray(node)) return node.some(callsFunction);
   const kind = (node as { kind?: unknown }).kind;
   if (kind === 'function' || kind === 'like') return true;
+  if (kind === 'select') return false;
   return Object.values(node).some(callsFunction);
 }
 

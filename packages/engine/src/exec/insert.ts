@@ -20,6 +20,7 @@ import { someExpr } from '../sql/walk.js';
 import type { TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Evaluator, compileExpr, evalType } from './expr.js';
+import { plainValuesRowsEnd } from './values-rows.js';
 import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
 import { Autoincrement, SEQUENCE_TABLE } from './autoincrement.js';
 import { Returning } from './returning.js';
@@ -120,7 +121,8 @@ export function rowSource(select: Select, table: TableInfo, targets: number[], l
     if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
     checkWidth(width, table, targets, listed);
     const cx = { scope: null, bindings: env.bindings, functions: env.functions, env };
-    const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx).fn));
+    const plainEnd = plainValuesRowsEnd(core.rows);
+    const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 && r < plainEnd ? { ...cx, laterValuesRow: true } : cx).fn));
     const materialize = core.rows.length > 1 && core.rows.some((row) => row.some(hasSubquery));
     return valuesSource(rows, width, materialize);
   }

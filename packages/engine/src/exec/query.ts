@@ -20,8 +20,9 @@ import { type SqlValue, ValueType } from '../record/value.js';
 import type { CompoundPart, Expr, Limit, OrderingTerm, Select, SelectCore, ValuesClause, WithClause } from '../sql/ast.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalType } from './expr.js';
+import { plainValuesRowsEnd } from './values-rows.js';
 import { type ColumnTraits, type CteDef, type CteList, type NestedQueries, type QueryProgram, type RecursiveTable, Runtime } from './nested.js';
-import { collationByName } from '../plan/catalog.js';
+import { type Catalog, collationByName } from '../plan/catalog.js';
 import type { ColumnMeta, CompileEnv, Effects, Program } from './program.js';
 import { type OrderKey, type TypedRow, compareByKeys, compareRows, orderKey, rowSignature } from './rowkey.js';
 import { compileSelect } from './select.js';
@@ -95,7 +96,7 @@ export function compileQuery(select: Select, env: CompileEnv, outer: Scope | nul
     }
   });
   const cores = [select.first, ...select.compounds.map((c) => c.select)];
-  const collations = compoundCollations(arms, cores);
+  const collations = compoundCollations(arms, cores, env.catalog);
   const keys = select.orderBy.map((term, i) => compoundSortKey(term, i, cores, arms, collations));
   const constant: CompileContext = { scope: null, bindings: env.bindings, functions: env.functions, env };
   const limit = select.limit ? compileLimit(select.limit, constant) : null;
@@ -142,25 +143,46 @@ function compileCore(core: SelectCore, env: CompileEnv, outer: Scope | null): Qu
 }
 
 /** Per result column, the collation the first arm that has one gives it. */
-function compoundCollations(arms: QueryProgram[], cores: SelectCore[]): Collation[] {
+function compoundCollations(arms: QueryProgram[], cores: SelectCore[], catalog: Catalog): Collation[] {
   return arms[0]!.traits.map((_, i) => {
     for (let a = 0; a < arms.length; a++) {
       const t = arms[a]!.traits[i]!;
-      if (t.explicitCollation || t.collation !== BINARY || readsColumn(cores[a]!, i)) return t.collation;
+      if (t.explicitCollation || t.collation !== BINARY) return t.collation;
+      const column = columnRead(cores[a]!, i);
+      if (column !== null && !readsRowid(cores[a]!, column, arms[a]!.meta[i]!, catalog)) return t.collation;
     }
     return BINARY;
   });
 }
 
-/** Whether result column `i` of `core` is a column reference (which has a collation even when BINARY). */
-function readsColumn(core: SelectCore, i: number): boolean {
-  if (core.kind !== 'simpleSelect') return false;
+/**
+ * The column reference result column `i` of `core` is (which has a collation even when BINARY): its
+ * expression, `true` past a `*`, else null.
+ */
+function columnRead(core: SelectCore, i: number): Expr | true | null {
+  if (core.kind !== 'simpleSelect') return null;
   for (let k = 0; k < core.columns.length; k++) {
     const column = core.columns[k]!;
     if (column.kind !== 'expr') return true;
-    if (k === i) return column.expr.kind === 'column';
+    if (k === i) return column.expr.kind === 'column' ? column.expr : null;
   }
-  return false;
+  return null;
+}
+
+const ROWID_NAMES = new Set(['rowid', 'oid', '_rowid_']);
+
+/**
+ * Whether a column reference of `core` reads the rowid, by name or through the INTEGER PRIMARY KEY of
+ * a table its FROM clause names (not through a view or subquery): SQLite gives such a reference no
+ * collation at all, so a compound takes its column's collation from a later arm.
+ */
+function readsRowid(core: SelectCore, column: Expr | true, meta: ColumnMeta, catalog: Catalog): boolean {
+  if (meta.column === null) return column !== true && column.kind === 'column' && ROWID_NAMES.has(column.column.name.toLowerCase());
+  const tableName = meta.table?.toLowerCase();
+  if (tableName === undefined || core.kind !== 'simpleSelect') return false;
+  if (!core.from?.terms.some((term) => term.source.kind === 'table' && term.source.name.name.toLowerCase() === tableName)) return false;
+  const table = catalog.table(tableName, meta.database ?? undefined);
+  return table !== undefined && table.rowidAlias >= 0 && table.columns[table.rowidAlias]!.name.toLowerCase() === meta.column.toLowerCase();
 }
 
 /** The affinity of a compound's column: the arms' common one, else none (BLOB) when they differ. */
@@ -378,7 +400,8 @@ function compileValues(core: ValuesClause, env: CompileEnv, outer: Scope | null)
   const width = core.rows[0]!.length;
   if (core.rows.some((row) => row.length !== width)) throw new SqliteError('SQLITE_ERROR', 'all VALUES must have the same number of terms');
   const cx: CompileContext = { scope: outer, bindings: env.bindings, functions: env.functions, env };
-  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 ? { ...cx, laterValuesRow: true } : cx)));
+  const plainEnd = plainValuesRowsEnd(core.rows);
+  const rows = core.rows.map((row, r) => row.map((e) => compileExpr(e, r > 0 && r < plainEnd ? { ...cx, laterValuesRow: true } : cx)));
   const names = rows[0]!.map((_, i) => `column${i + 1}`);
   const meta = names.map((name) => ({ name, column: null, table: null, database: null, type: null }));
   const traits = rows[0]!.map((c: Compiled) => ({ affinity: c.affinity, collation: c.collation, explicitCollation: c.explicitCollation }));

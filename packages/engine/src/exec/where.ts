@@ -88,6 +88,18 @@ export function bit(i: number): TableSet {
   return 1n << BigInt(i);
 }
 
+/**
+ * Whether `expr` (under COLLATE) is a bare TRUE or FALSE that names no column: then `x IS expr` is a
+ * truth test (x IS TRUE holds for 2), not an equality a seek could serve.
+ */
+function isTruthKeyword(expr: Expr, locate: (e: Expr) => LocatedColumn | undefined): boolean {
+  let e = expr;
+  while (e.kind === 'collate') e = e.operand;
+  if (e.kind !== 'column' || e.table !== null || e.column.quote !== null) return false;
+  const name = e.column.name.toLowerCase();
+  return (name === 'true' || name === 'false') && locate(e) === undefined;
+}
+
 /** Finds the seeks a term offers, given a way to see whether an expression is a column of some source. */
 export function seeksOf(
   expr: Expr,
@@ -104,7 +116,7 @@ export function seeksOf(
     const collation = columnFirst ? comparisonCollation(c, v) : comparisonCollation(v, c);
     seeks.push({ source: at.source, column: at.column, op, values: [v.fn], affinities: [v.affinity], collation, nullMatches, valueTables: v.tables });
   };
-  if (expr.kind === 'binary') {
+  if (expr.kind === 'binary' && !(expr.op === 'IS' && isTruthKeyword(expr.right, locate))) {
     const nullMatches = expr.op === 'IS';
     const op = nullMatches ? '=' : expr.op;
     if (op === '=' || op === '<' || op === '<=' || op === '>' || op === '>=') {

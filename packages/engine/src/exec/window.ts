@@ -274,7 +274,11 @@ export class WindowPlan implements WindowHost {
     }
     const order: number[] = Array.from({ length: n }, (_, i) => i);
     if (n === 0) return order;
-    for (const call of this.calls) if (!call.builtin || call.builtin.usesFrame) call.frame.prepare();
+    // SQLite checks the frame offsets from the last window call to the first.
+    for (let c = this.calls.length - 1; c >= 0; c--) {
+      const call = this.calls[c]!;
+      if (!call.builtin || call.builtin.usesFrame) call.frame.prepare();
+    }
     const work = new PartitionWork(n);
     for (let s = this.sortings.length - 1; s >= 0; s--) this.runSorting(this.sortings[s]!, order, work);
     return order;

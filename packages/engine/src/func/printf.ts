@@ -449,7 +449,8 @@ export function formatFunction(args: Args, result: Result): void {
         i++;
         if (fmt[i] === 'l') i++;
       }
-      if (i >= len) break;
+      // A format that ends inside a conversion ends the output as an unknown conversion does.
+      if (i >= len) return out === '' ? result.null() : result.text(out);
       const type = fmt[i++];
       switch (type) {
         case 'd':

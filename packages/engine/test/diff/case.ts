@@ -35,7 +35,7 @@ export function rowMode(stmt: SqlNode): RowMode {
   return {
     ordered: orderBy !== undefined && orderBy.kids.length > 0,
     limited: find(stmt, (n) => n.tag === 'limit') !== undefined,
-    dedup: find(stmt, (n) => n.tag === 'distinct' || n.tag === 'setop') !== undefined,
+    dedup: find(stmt, (n) => n.tag === 'distinct' || n.tag === 'setop' || (n.tag === 'groupBy' && n.kids.length > 0)) !== undefined,
   };
 }
 

@@ -7,15 +7,18 @@
  * - without ORDER BY, results are compared as multisets;
  * - with ORDER BY, the generator's renderer appends every result column as a tie-breaker
  *   (`…, 1 COLLATE BINARY, 2 COLLATE BINARY, …`), so the order is fixed up to rows that SQLite's
- *   comparison calls equal in every column (1 and 1.0, 0.0 and -0.0). The sequence of such "loose"
+ *   comparison calls equal in every column (1 and 1.0, 0.0 and -0.0); a compound that is not all
+ *   UNION ALL gets them without COLLATE (gen.ts), so its ties are rows equal under the columns'
+ *   collations, which the DISTINCT allowance below covers. The sequence of such "loose"
  *   row keys must match exactly; within each run of loosely equal rows the exact rows are compared as
  *   multisets. When LIMIT/OFFSET cut the result, the first and last runs may legitimately hold
  *   different members of the run, so only their loose keys are compared;
  * - LIMIT/OFFSET without ORDER BY pick rows in an unspecified order: only the row count is compared;
- * - DISTINCT and the de-duplicating set operators keep one unspecified representative of rows that are
- *   equal under their collations (1 or 1.0, 'a' or 'A' under NOCASE). When the exact comparison fails,
- *   the results still pass if they are equal as multisets with numbers by value and text folded as
- *   NOCASE and RTRIM would (counted as lenient passes).
+ * - DISTINCT, the de-duplicating set operators and GROUP BY (for a key read in the result) keep one
+ *   unspecified representative of values that are equal under their collations (1 or 1.0, 'a' or
+ *   'A' under NOCASE). When the exact comparison fails, the results still pass if they are equal as
+ *   multisets with numbers by value and text folded as NOCASE and RTRIM would (counted as lenient
+ *   passes).
  */
 import type { Outcome } from './engines.js';
 import { canonical, looseKey } from './values.js';

@@ -46,13 +46,16 @@ export const PENDING_FEATURES = [] as const;
 /** Narrow productions that hit a known Hearth bug (see FOUND.md); off until the bug is fixed. */
 export const BUG_FLAGS = [
   'escape_expression', // ESCAPE of any expression, not a one-character literal (FOUND.md: plan-dependent evaluation errors)
-  'short_circuit_error', // abs() under AND/OR (FOUND.md: plan-dependent evaluation errors)
+  'short_circuit_error', // abs() under AND/OR, in a subquery's WHERE or a CTE column; an aggregate beside AND 0 (FOUND.md: errors SQLite never reaches)
   'invalid_utf8', // BLOB bytes 0x80 and up, which make invalid UTF-8 when read as TEXT (FOUND.md)
   'bare_column_in_on', // unqualified column names in ON (FOUND.md: ON name resolution)
   'outer_aggregate', // aggregates in a subquery over outer columns only (FOUND.md: outer aggregates)
   'desc_first_index', // an index whose first term is DESC (FOUND.md: SQLite's IN misses NULLs through it)
   'window_group_number', // GROUP BY <integer> or likely(<integer>) with window functions (FOUND.md: the window rewrite)
   'or_mismatch_partial', // UPDATE OR IGNORE/REPLACE of an INTEGER PRIMARY KEY to any expression (FOUND.md: partial changes)
+  'sum_order_overflow', // sum() of any operand where the plan decides the order rows reach it (FOUND.md: order-dependent overflow)
+  'rowid_like_prefix', // rowid LIKE 'abc%' (FOUND.md: SQLite drops a LEFT JOIN's outer row)
+  'compound_collate_rewrite', // COLLATE in the ORDER BY of a compound that is not all UNION ALL (FOUND.md: SQLite's subquery rewrite)
 ] as const;
 
 export type Feature = (typeof BASE_FEATURES)[number] | (typeof PENDING_FEATURES)[number] | (typeof BUG_FLAGS)[number];

@@ -22,6 +22,8 @@ interface Source {
   rowid: boolean;
   /** Whether the scenario indexes it (then a plan may read it in index order). */
   indexed?: boolean;
+  /** Its INTEGER PRIMARY KEY column, if any. */
+  key?: string;
 }
 
 /** A table-like thing a FROM clause can name. */
@@ -30,6 +32,7 @@ interface Relation {
   columns: string[];
   rowid: boolean;
   indexed?: boolean;
+  key?: string;
 }
 
 interface Cx {
@@ -137,15 +140,30 @@ export function expr(cx: Cx, depth: number): SqlNode {
 
 /**
  * `a AND b`, `a OR b`. Without `short_circuit_error`, an operand never calls abs() (which raises
- * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first (FOUND.md).
+ * "integer overflow"): SQLite evaluates both operands where Hearth stops at the first; and an AND
+ * with an integer literal 0 on one side never holds an aggregate on the other: SQLite's parser turns
+ * such an AND into 0 and generates no code for the other side, so neither its misuse nor its
+ * overflow is ever reported (FOUND.md).
  */
 function andOr(cx: Cx, d: number): SqlNode {
+  const fenced = !has(cx, 'short_circuit_error');
   const operand = (): SqlNode => {
     let e = expr(cx, d - 1);
-    while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
+    while (fenced && /\babs\(/i.test(render(e).sql)) e = expr(cx, d - 1);
     return e;
   };
-  return exprNode(['(', cx.prng.pick([' AND ', ' OR ']), ')'], [operand(), operand()], 'logic');
+  const op = cx.prng.pick([' AND ', ' OR ']);
+  const left = operand();
+  let right = operand();
+  if (fenced && op === ' AND ') {
+    while (isZeroLiteral(left) ? usesAggregate(right) : isZeroLiteral(right) && usesAggregate(left)) right = operand();
+  }
+  return exprNode(['(', op, ')'], [left, right], 'logic');
+}
+
+/** Whether `node` is the integer literal 0, which SQLite's parser folds an AND around. */
+function isZeroLiteral(node: SqlNode): boolean {
+  return /^\(*(0+|0x0+)\)*$/i.test(render(node).sql);
 }
 
 /** `-x`, `+x`, `~x`. */
@@ -181,11 +199,34 @@ function likeExpr(cx: Cx, d: number): SqlNode {
   const glob = prng.chance(0.35);
   const op = `${prng.chance(0.25) ? ' NOT' : ''} ${glob ? 'GLOB' : 'LIKE'} `;
   const pattern = prng.chance(0.65) ? leaf(textLiteral(prng.pick(LIKE_PATTERNS)), { expr: true }) : expr(cx, d - 1);
+  let subject = expr(cx, d - 1);
+  while (!glob && !has(cx, 'rowid_like_prefix') && readsRowid(cx, subject) && !wildcardFirst(pattern)) subject = expr(cx, d - 1);
   if (!glob && prng.chance(0.25)) {
     const escape = prng.chance(0.9) || !has(cx, 'escape_expression') ? leaf(textLiteral(prng.pick(['\\', '|', 'x', '%'])), { expr: true }) : expr(cx, d - 1);
-    return exprNode(['(', op, ' ESCAPE ', ')'], [expr(cx, d - 1), pattern, escape], 'like');
+    return exprNode(['(', op, ' ESCAPE ', ')'], [subject, pattern, escape], 'like');
   }
-  return exprNode(['(', op, ')'], [expr(cx, d - 1), pattern], 'like');
+  return exprNode(['(', op, ')'], [subject, pattern], 'like');
+}
+
+/**
+ * Whether `node` is a column reference that reads the rowid (by name or an INTEGER PRIMARY KEY).
+ * SQLite 3.53 takes `rowid LIKE 'abc%'` (a pattern with a prefix that is no number) as never true and
+ * tests it before a LEFT JOIN's outer row is emitted, losing that row (FOUND.md): without
+ * `rowid_like_prefix` such a LIKE has a pattern that starts with a wildcard or a digit.
+ */
+function readsRowid(cx: Cx, node: SqlNode): boolean {
+  if (node.tag !== 'column') return false;
+  const text = render(node).sql;
+  const dot = text.lastIndexOf('.');
+  const name = text.slice(dot + 1).toLowerCase();
+  if (ROWID_NAMES.includes(name)) return true;
+  const sources = dot < 0 ? cx.scope.filter((s) => s.columns.includes(name)) : cx.scope.filter((s) => s.alias === text.slice(0, dot));
+  return sources.some((s) => s.key === name);
+}
+
+/** Whether `pattern` is a string literal that starts with % or _ or a digit. */
+function wildcardFirst(pattern: SqlNode): boolean {
+  return /^'[%_0-9]/.test(render(pattern).sql);
 }
 
 function caseExpr(cx: Cx, d: number): SqlNode {
@@ -252,6 +293,7 @@ function functionExpr(cx: Cx, d: number): SqlNode {
   const args: SqlNode[] = [];
   for (let i = 0; i < count; i++) args.push(argument(cx, kinds[i]!, d, name));
   if (name === 'like' && args.length === 3 && !has(cx, 'escape_expression')) args[2] = leaf(textLiteral(cx.prng.pick(['\\', '|', 'x'])), { expr: true });
+  if (name === 'like' && !has(cx, 'rowid_like_prefix')) while (readsRowid(cx, args[1]!) && !wildcardFirst(args[0]!)) args[1] = argument(cx, 'any', d, name);
   return call(cx.prng.chance(0.1) ? name.toUpperCase() : name, args, 'functions');
 }
 
@@ -268,8 +310,21 @@ function aggregateCall(cx: Cx): SqlNode {
     if (cx.fixedScan && prng.chance(0.7)) return call(name, args, 'group_concat');
     return { ...call(name, args, 'group_concat'), tag: 'sortedArgs' };
   }
-  if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [arg()], 'aggregate');
-  return call(name, [arg()], 'aggregate');
+  const operand = name === 'sum' ? sumOperand(cx, arg) : arg();
+  if (prng.chance(0.1)) return exprNode([`${name}(DISTINCT `, ')'], [operand], 'aggregate');
+  return call(name, [operand], 'aggregate');
+}
+
+/**
+ * The argument of sum(). Whether an intermediate integer sum overflows (an error) depends on the order
+ * rows reach it, and a REAL among the rows makes later ones add as REALs: both follow the plan
+ * (join order, index or table scan, sorted groups) wherever the order is not fixed (FOUND.md). There,
+ * without `sum_order_overflow`, the argument is taken modulo 2^32, so no sum of the generated rows
+ * (far fewer than 2^31) can overflow in any order.
+ */
+function sumOperand(cx: Cx, arg: () => SqlNode): SqlNode {
+  if (cx.fixedScan || has(cx, 'sum_order_overflow')) return arg();
+  return exprNode(['(', ' % 4294967296)'], [arg()]);
 }
 
 // ---- subqueries ---------------------------------------------------------------------------------
@@ -285,7 +340,7 @@ function subqueryExpr(cx: Cx, d: number): SqlNode {
   const alias = `s${++cx.aliases.n}`;
   const inner: Cx = {
     ...cx,
-    scope: prng.chance(0.5) ? [{ alias, columns: relation.columns, rowid: true }, ...cx.scope] : [{ alias, columns: relation.columns, rowid: true }],
+    scope: prng.chance(0.5) ? [{ alias, columns: relation.columns, rowid: true, key: relation.key }, ...cx.scope] : [{ alias, columns: relation.columns, rowid: true, key: relation.key }],
     subqueryDepth: cx.subqueryDepth + 1,
     mode: 'row',
     keys: [],
@@ -390,6 +445,7 @@ function relationsOf(scenario: Scenario): Relation[] {
     columns: t.columns.map((c) => c.name),
     rowid: true,
     indexed: scenario.indexes.some((ix) => ix.table === t.name),
+    key: t.columns.find((c) => c.ipk)?.name,
   }));
 }
 
@@ -412,15 +468,38 @@ function withClause(cx: Cx): SqlNode | null {
       continue;
     }
     const table = prng.pick(cx.relations.filter((r) => r.rowid));
-    const inner: Cx = { ...cx, scope: [{ alias: table.name, columns: table.columns, rowid: true }] };
+    const inner: Cx = { ...cx, scope: [{ alias: table.name, columns: table.columns, rowid: true, key: table.key }] };
     const width = prng.range(1, 3);
     const columns = Array.from({ length: width }, (_, i) => `m${i + 1}`);
-    const exprs = list('', columns.map(() => expr(inner, 2)), ', ', '');
+    const exprs = list('', columns.map(() => cteColumn(inner)), ', ', '');
     const where = prng.chance(0.5) ? seq(' WHERE ', expr(inner, 2)) : null;
     ctes.push({ ...seq(`${name}(${columns.join(', ')}) AS (SELECT `, exprs, ` FROM ${table.name}`, where, ')'), tag: 'subquery' });
     cx.relations.push({ name, columns, rowid: false });
   }
   return { ...list(recursive ? 'WITH RECURSIVE ' : 'WITH ', ctes, ', ', ' '), feature: 'cte' };
+}
+
+/**
+ * A result column of a plain CTE. SQLite never evaluates a column the outer query does not read (the
+ * flattener drops it), so without `short_circuit_error` none raises an error when evaluated: no abs(),
+ * and no unwrapped sum() (see sumOperand) (FOUND.md).
+ */
+function cteColumn(cx: Cx): SqlNode {
+  const erring = has(cx, 'sum_order_overflow') ? /\b(abs|sum)\(/i : /\babs\(/i;
+  let e = expr(cx, 2);
+  while (!has(cx, 'short_circuit_error') && erring.test(render(e).sql)) e = expr(cx, 2);
+  return e;
+}
+
+/**
+ * An ON clause, or the WHERE of a join. Which rows reach such a term is the join order's choice (SQLite
+ * may loop over an empty table first and never evaluate it), so without `short_circuit_error` it
+ * never calls abs(), which raises "integer overflow" (FOUND.md).
+ */
+function planTerm(cx: Cx, depth: number): SqlNode {
+  let e = expr(cx, depth);
+  while (!has(cx, 'short_circuit_error') && /\babs\(/i.test(render(e).sql)) e = expr(cx, depth);
+  return e;
 }
 
 /** FROM clause with its sources added to `cx.scope`; null when the query reads no table. */
@@ -435,7 +514,7 @@ function fromClause(cx: Cx): SqlNode | null {
     const relation = prng.pick(cx.relations);
     const taken = cx.scope.some((s) => s.alias === relation.name);
     const alias = taken || prng.chance(0.3) ? `q${++cx.aliases.n}` : relation.name;
-    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid, indexed: relation.indexed });
+    cx.scope.push({ alias, columns: relation.columns, rowid: relation.rowid, indexed: relation.indexed, key: relation.key });
     const named = alias === relation.name ? relation.name : `${relation.name} AS ${alias}`;
     if (i === 0) {
       items.push(leaf(named));
@@ -443,13 +522,13 @@ function fromClause(cx: Cx): SqlNode | null {
     }
     const left = has(cx, 'leftjoin') && (!has(cx, 'join') || prng.chance(0.4));
     const op = left ? prng.pick([' LEFT JOIN ', ' LEFT OUTER JOIN ']) : prng.pick([', ', ' CROSS JOIN ', ' JOIN ', ' INNER JOIN ', ' JOIN ']);
-    const on = op !== ', ' && op !== ' CROSS JOIN ' && prng.chance(0.85) ? { ...seq(' ON ', expr({ ...cx, qualified: !has(cx, 'bare_column_in_on') }, 2)), optional: true } : null;
+    const on = op !== ', ' && op !== ' CROSS JOIN ' && prng.chance(0.85) ? { ...seq(' ON ', planTerm({ ...cx, qualified: !has(cx, 'bare_column_in_on') }, 2)), optional: true } : null;
     items.push({ ...seq(op, named, on), optional: true, feature: left ? 'leftjoin' : 'join' });
   }
   return list(' FROM ', items, '', '');
 }
 
-function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: boolean): SqlNode {
+function orderTerm(cx: Cx, width: number, aliases: string[], collate: 'any' | 'always' | 'never'): SqlNode {
   const prng = cx.prng;
   const r = prng.float();
   let term: SqlNode;
@@ -457,7 +536,7 @@ function orderTerm(cx: Cx, width: number, aliases: string[], explicitCollate: bo
   else if (r < 0.35 || cx.scope.length === 0) term = leaf(String(prng.range(1, width)));
   else term = expr(cx, 2);
   let suffix = '';
-  if (explicitCollate || prng.chance(0.25)) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
+  if (collate === 'always' || (collate === 'any' && prng.chance(0.25))) suffix += ` COLLATE ${prng.pick(['NOCASE', 'RTRIM', 'BINARY'])}`;
   if (prng.chance(0.45)) suffix += prng.pick([' ASC', ' DESC', ' DESC']);
   if (prng.chance(0.2)) suffix += prng.pick([' NULLS FIRST', ' NULLS LAST']);
   return { ...seq(term, suffix), optional: true };
@@ -479,14 +558,16 @@ function selectCore(cx: Cx, width: number | null): { node: SqlNode; width: numbe
   const prng = cx.prng;
   const from = fromClause(cx);
   const grouped = has(cx, 'aggregate') && prng.chance(0.3);
-  const where = has(cx, 'where') && cx.scope.length > 0 && prng.chance(0.55) ? { ...seq(' WHERE ', expr(cx, prng.range(1, 3))), optional: true, feature: 'where' as const } : null;
+  const whereDepth = prng.range(1, 3);
+  const whereTerm = (): SqlNode => (cx.scope.length > 1 ? planTerm(cx, whereDepth) : expr(cx, whereDepth));
+  const where = has(cx, 'where') && cx.scope.length > 0 && prng.chance(0.55) ? { ...seq(' WHERE ', whereTerm()), optional: true, feature: 'where' as const } : null;
   let groupBy: SqlNode | null = null;
   let having: SqlNode | null = null;
   if (grouped && has(cx, 'groupby') && cx.scope.length > 0 && prng.chance(0.7)) {
     const keys: SqlNode[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) keys.push(prng.chance(0.7) ? columnExpr(cx) : expr(cx, 1));
     cx.keys = keys;
-    groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby' };
+    groupBy = { ...list(' GROUP BY ', keys.map((k) => structuredClone(k)), ', ', ''), feature: 'groupby', tag: 'groupBy' };
   }
   if (grouped) cx.mode = 'group';
   cx.fixedScan = groupBy === null && cx.scope.length === 1 && cx.scope[0]!.rowid && !cx.scope[0]!.indexed;
@@ -553,12 +634,12 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
   if (compound) {
     const ops: string[] = [];
     for (let n = prng.range(1, 2); n > 0; n--) ops.push(prng.pick(['UNION', 'UNION ALL', 'INTERSECT', 'EXCEPT', 'UNION ALL']));
+    deduplicating = ops.some((o) => o !== 'UNION ALL');
     ops.forEach((op, i) => {
       // SQLite runs a compound with a COLLATE in ORDER BY as `SELECT * FROM (compound)`, and moves the
-      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): the last member of
-      // a compound that is not all UNION ALL has none.
-      deduplicating = ops.some((o) => o !== 'UNION ALL');
-      const last = i === ops.length - 1 && deduplicating;
+      // last member's DISTINCT, GROUP BY and HAVING to that outer SELECT (FOUND.md): under
+      // `compound_collate_rewrite` the last member of a compound that is not all UNION ALL has none.
+      const last = i === ops.length - 1 && deduplicating && has(cx, 'compound_collate_rewrite');
       const features = last ? new Set([...cx.features].filter((f) => f !== 'distinct' && f !== 'groupby')) : cx.features;
       const member = selectCore({ ...cx, features, scope: [], keys: [] }, first.width).node;
       items.push({ ...seq(` ${op} `, member), optional: true, feature: 'compound', tag: op === 'UNION ALL' ? undefined : 'setop' });
@@ -570,10 +651,13 @@ export function randomSelect(prng: Prng, features: FeatureSet, scenario: Scenari
     const resultOnly = compound || find(first.node, (n) => n.tag === 'distinct') !== undefined;
     const orderCx: Cx = resultOnly ? { ...cx, scope: [] } : firstCx;
     const terms: SqlNode[] = [];
-    // The sort collation of a term without COLLATE on a compound SQLite runs as a subquery depends on
-    // whether it can flatten it back (FOUND.md): such compounds sort by explicit collations only.
-    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, deduplicating));
-    items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby' }));
+    // A COLLATE in the ORDER BY of a compound that is not all UNION ALL makes SQLite run it as
+    // `SELECT * FROM (compound)`, which changes its result (FOUND.md items 4, 6, 11): such a compound's
+    // terms carry no COLLATE, or with `compound_collate_rewrite` every one does (a term without one
+    // sorts by a collation that depends on whether SQLite can flatten the subquery back).
+    const collate = !deduplicating ? 'any' : has(cx, 'compound_collate_rewrite') ? 'always' : 'never';
+    for (let n = prng.range(1, 3); n > 0; n--) terms.push(orderTerm(orderCx, first.width, first.aliases, collate));
+    items.push(list(' ORDER BY ', terms, ', ', '', { tag: 'orderBy', feature: 'orderby', plainTies: collate === 'never' }));
   }
   if (has(cx, 'limit') && prng.chance(0.25)) items.push(limitClause(cx));
   return { ...seq(...items), tag: 'select' };
@@ -591,7 +675,7 @@ export function randomWrite(prng: Prng, features: FeatureSet, scenario: Scenario
   if (kinds.length === 0) return null;
   const kind = prng.pick(kinds);
   const table = prng.pick(scenario.tables);
-  cx.scope = [{ alias: table.name, columns: table.columns.map((c) => c.name), rowid: true }];
+  cx.scope = [{ alias: table.name, columns: table.columns.map((c) => c.name), rowid: true, key: table.columns.find((c) => c.ipk)?.name }];
   const where = (): SqlNode | null => (prng.chance(0.7) ? { ...seq(' WHERE ', expr(cx, 2)), optional: true, feature: 'where' } : null);
   if (kind === 'delete') return { ...seq(`DELETE FROM ${table.name}`, where()), tag: 'dml', feature: 'dml' };
   if (kind === 'update') {

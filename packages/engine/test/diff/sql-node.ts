@@ -29,19 +29,24 @@ export interface SqlNode {
   param?: Val;
   /** For a `*` result column: how many columns it expands to. */
   width?: number;
+  /**
+   * For an ORDER BY list: its tie-breakers sort under each column's own collation, without COLLATE
+   * (one would make SQLite run a compound that is not all UNION ALL as a subquery, FOUND.md).
+   */
+  plainTies?: boolean;
 }
 
 /**
  * select: a query statement; dml: a writing statement (tables are compared after it); columns: a
  * SELECT's result column list; orderBy: the statement's ORDER BY list (the renderer appends
- * tie-breakers); distinct: a DISTINCT keyword; limit: a LIMIT clause; setop: a compound operator
+ * tie-breakers, see `plainTies`); distinct: a DISTINCT keyword; groupBy: a GROUP BY list; limit: a LIMIT clause; setop: a compound operator
  * that removes duplicates; subquery: a nested query (the harness does not look inside); column: a
  * column reference; sortedArgs: an order-sensitive aggregate call `f(x, …)` that the renderer sorts
  * by its first argument, `f(x, … ORDER BY x COLLATE BINARY, typeof(x))` (values equal in both keys
  * read the same as text, so the result does not depend on the order rows arrive in). Rendering
  * the key from the argument itself keeps the two equal whatever the reducer does to the argument.
  */
-export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'limit' | 'setop' | 'subquery' | 'column' | 'sortedArgs';
+export type Tag = 'select' | 'dml' | 'columns' | 'orderBy' | 'distinct' | 'groupBy' | 'limit' | 'setop' | 'subquery' | 'column' | 'sortedArgs';
 
 export function leaf(text: string, extra: Partial<SqlNode> = {}): SqlNode {
   return { parts: [text], kids: [], ...extra };
@@ -99,7 +104,7 @@ function renderInto(node: SqlNode, params: Val[], width: number): string {
   if (node.sep !== undefined) {
     if (node.kids.length === 0) return '';
     let body = node.kids.map((k) => renderInto(k, params, w)).join(node.sep);
-    if (node.tag === 'orderBy') for (let i = 1; i <= w; i++) body += `${node.sep}${i} COLLATE BINARY`;
+    if (node.tag === 'orderBy') for (let i = 1; i <= w; i++) body += `${node.sep}${i}${node.plainTies ? '' : ' COLLATE BINARY'}`;
     return node.parts[0] + body + node.parts[1];
   }
   let s = node.parts[0]!;
