@@ -303,6 +303,51 @@ describe('journals Hearth writes', () => {
     });
   }
 
+  test('a rollback writes nothing to the journal: records still queued never reached the database', () => {
+    const memory = new MemoryVfs();
+    let journalFull = false;
+    const refusingJournal = (file: VfsFile): VfsFile =>
+      new Proxy(file, {
+        get(target, key) {
+          if (key === 'write') {
+            return (data: Uint8Array, offset: number) => {
+              if (journalFull) throw new Error('disk full');
+              return target.write(data, offset);
+            };
+          }
+          const value = Reflect.get(target, key) as unknown;
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+    const vfs = new Proxy(memory, {
+      get(target, key) {
+        if (key === 'open') {
+          return (path: string, options: VfsOpenOptions) => {
+            const file = target.open(path, options);
+            return path.endsWith('-journal') ? refusingJournal(file) : file;
+          };
+        }
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    const pageSize = 1024;
+    const originals = [1, 2, 3].map((pgno) => garbage(pageSize, pgno));
+    const db = memory.open('db', {});
+    originals.forEach((page, k) => db.write(page, k * pageSize));
+    const writer = JournalWriter.begin(vfs, 'db-journal', pageSize, 3);
+    writer.append(1, originals[0]!);
+    writer.sync('full');
+    db.write(garbage(pageSize, 99), 0); // page 1 changed in the file after its original was synced
+    writer.append(2, originals[1]!); // queued only: page 2 is still the original in the file
+    journalFull = true;
+    writer.playback(db, true);
+    const after = new Uint8Array(3 * pageSize);
+    db.read(after, 0);
+    originals.forEach((page, k) => expect(sameBytes(after.subarray(k * pageSize, (k + 1) * pageSize), page)).toBe(true));
+    expect(memory.exists('db-journal')).toBe(false);
+  });
+
   test("sync order: 'full' syncs records before the header count, 'normal' once, 'off' never", () => {
     for (const [mode, expected] of [
       ['full', ['write 0+2576', 'sync', 'write 0+12', 'sync']],

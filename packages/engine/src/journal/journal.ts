@@ -344,12 +344,23 @@ export class JournalWriter {
   playback(db: VfsFile, syncDb: boolean): void {
     const file = this.file;
     assert(file !== null, 'journal is open');
-    this.flush();
-    const size = file.size();
+    // Records still queued are written first, so that playback also covers a page the database file got
+    // before its record was synced. When the disk is full that write fails; the queue is then dropped,
+    // which loses nothing: the pager writes a page to the database only after `sync` wrote its original
+    // here, so queued records belong to pages the file never got. A rollback must not need space.
+    try {
+      this.flush();
+    } catch {
+      this.bufferLength = 0;
+      this.end = this.bufferStart;
+    }
+    const written = this.bufferStart;
+    const recordSize = this.pageSize + 8;
     restoreSize(db, this.initialDbPages, this.pageSize);
     for (const segment of this.segments) {
       const records = segment.header + this.sectorSize;
-      const end = playRecords(file, size, db, records, segment.records, this.pageSize, segment.nonce, this.initialDbPages);
+      const inFile = Math.max(0, Math.min(segment.records, Math.floor((written - records) / recordSize)));
+      const end = playRecords(file, written, db, records, inFile, this.pageSize, segment.nonce, this.initialDbPages);
       if (end < 0) throw corrupt(`journal ${this.path} lost records written in this transaction`);
     }
     if (syncDb) db.sync();
