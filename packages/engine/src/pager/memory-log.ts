@@ -15,17 +15,13 @@
  */
 import type { VfsFile } from '../vfs/vfs.js';
 import { type PageLog, fileCommittedPageCount } from './log.js';
+import { OriginalImages } from './original-images.js';
 import type { Synchronous } from './pager.js';
-
-/** Page buffers kept for reuse once a transaction that spilled ends. */
-const POOL_LIMIT = 64;
 
 export class MemoryLog implements PageLog {
   readonly mode = 'memory' as const;
   private readonly db: VfsFile;
-  private readonly originals = new Map<number, Uint8Array>();
-  /** Buffers of `originals` kept for the next transaction that spills. */
-  private readonly pool: Uint8Array[] = [];
+  private readonly originals = new OriginalImages();
   private initialPageCount = 0;
   /** Page size of the pages written so far (0 before the first write). */
   private pageBytes = 0;
@@ -85,7 +81,7 @@ export class MemoryLog implements PageLog {
   rollback(): void {
     if (this.spilled) {
       const pageSize = this.pageBytes;
-      for (const [pgno, image] of this.originals) this.db.write(image, (pgno - 1) * pageSize);
+      this.originals.forEach((pgno, image) => this.db.write(image, (pgno - 1) * pageSize));
       // Pages the transaction added are cut off again.
       if (this.db.size() > this.initialPageCount * pageSize) this.db.truncate(this.initialPageCount * pageSize);
     }
@@ -104,11 +100,9 @@ export class MemoryLog implements PageLog {
 
   /** Keeps page `pgno`'s image from before the transaction, unless it is new or already kept. */
   private saveOriginal(pgno: number): void {
-    if (pgno > this.initialPageCount || this.originals.has(pgno)) return;
-    const pageSize = this.pageBytes;
-    const image = this.pool.pop() ?? new Uint8Array(pageSize);
-    this.db.read(image, (pgno - 1) * pageSize);
-    this.originals.set(pgno, image);
+    if (pgno > this.initialPageCount) return;
+    const image = this.originals.take(pgno, this.pageBytes);
+    if (image !== null) this.db.read(image, (pgno - 1) * this.pageBytes);
   }
 
   /** Writes the pages in place, after growing the file to hold the highest of them. */
@@ -121,10 +115,7 @@ export class MemoryLog implements PageLog {
   }
 
   private forget(): void {
-    if (this.originals.size > 0) {
-      for (const image of this.originals.values()) if (this.pool.length < POOL_LIMIT) this.pool.push(image);
-      this.originals.clear();
-    }
+    this.originals.clear();
     this.spilled = false;
   }
 }

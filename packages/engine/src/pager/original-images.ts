@@ -1,8 +1,9 @@
 /**
- * The images pages had when a write transaction began, for a database whose page cache is its only
- * copy (an in-memory database): the pager keeps a page's image here before the transaction first
- * changes it (or drops it by shrinking the database), and a rollback puts the images back. Buffers are
- * pooled across transactions, so a steady workload stops allocating them.
+ * The images pages had when a write transaction began, for a rollback to put back: the pager of a
+ * database whose page cache is its only copy (an in-memory database) keeps a page's image here before
+ * the transaction first changes it (or drops it by shrinking the database); the journal_mode=MEMORY log
+ * keeps those of pages a spill overwrites. Buffers are pooled across transactions, so a steady workload
+ * stops allocating them.
  *
  * Invariant: at most one image per page number, each saved before the transaction changed that page.
  */
@@ -16,10 +17,18 @@ export class OriginalImages {
 
   /** Keeps a copy of `data` as page `pgno`'s original, unless one is kept already. */
   save(pgno: number, data: Uint8Array): void {
-    if (this.images.has(pgno)) return;
-    const image = this.pool.pop() ?? new Uint8Array(data.length);
-    image.set(data);
+    this.take(pgno, data.length)?.set(data);
+  }
+
+  /**
+   * A buffer of `pageSize` bytes kept as page `pgno`'s original, for the caller to fill at once; null
+   * when one is kept already.
+   */
+  take(pgno: number, pageSize: number): Uint8Array | null {
+    if (this.images.has(pgno)) return null;
+    const image = this.pool.pop() ?? new Uint8Array(pageSize);
     this.images.set(pgno, image);
+    return image;
   }
 
   /** Calls `restore` with every kept page number and image. */
