@@ -23,7 +23,7 @@ import { SqliteError } from '../common/errors.js';
 import type { Int64 } from '../record/int64.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import { H } from '../pager/header.js';
-import type { JournalMode, PagerOptions, Synchronous } from '../pager/pager.js';
+import { DEFAULT_CACHE_SIZE, type JournalMode, type PagerOptions, type Synchronous } from '../pager/pager.js';
 import { Catalog } from '../plan/catalog.js';
 import type { Statement as AstStatement } from '../sql/ast.js';
 import { parseOne } from '../sql/index.js';
@@ -124,7 +124,6 @@ export class Database {
   /** PRAGMA foreign_keys and defer_foreign_keys, and the outstanding violations. */
   private readonly fkState = new ForeignKeyState();
   private busyTimeout = 0;
-  private cacheSize: number;
   private synchronousLevel: number;
   private pragmaHostObject: PragmaHost | null = null;
   /** The temp schema's database, opened on first use. */
@@ -153,7 +152,6 @@ export class Database {
     };
     this.bt = Btree.open(vfs, memory ? ':memory:' : path, this.pagerOptions);
     registerTemp(this.bt, () => this.openTemp());
-    this.cacheSize = options.cacheSize ?? -2000;
     this.synchronousLevel = SYNCHRONOUS.indexOf(this.bt.pager.synchronous);
     const self = this;
     this.functionContext = {
@@ -537,10 +535,9 @@ export class Database {
         return db.temp.btree;
       },
       get cacheSize() {
-        return db.cacheSize;
+        return db.pagerOptions.cacheSize ?? DEFAULT_CACHE_SIZE;
       },
       set cacheSize(size: number) {
-        db.cacheSize = size;
         db.pagerOptions.cacheSize = size;
         db.bt.pager.setCacheSize(size);
       },

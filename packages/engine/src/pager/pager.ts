@@ -31,6 +31,9 @@ import { SharedFile, acquireShared } from './shared.js';
 export type JournalMode = 'wal' | 'delete' | 'memory';
 export type Synchronous = 'off' | 'normal' | 'full';
 
+/** `cache_size` when none is given, as SQLite's: 2000 KiB. */
+export const DEFAULT_CACHE_SIZE = -2000;
+
 export interface PagerOptions {
   /** Open without write access. */
   readonly?: boolean;
@@ -112,7 +115,7 @@ export class Pager {
     this.usableSize = shared.usableSize;
     this.synchronous = options.synchronous ?? 'full';
     this.walAutoCheckpoint = options.walAutoCheckpoint ?? 1000;
-    const slots = cacheSlots(options.cacheSize ?? -2000, this.pageSize);
+    const slots = cacheSlots(options.cacheSize ?? DEFAULT_CACHE_SIZE, this.pageSize);
     this.cache = new PageCache(this.pageSize, slots, options.cacheBuffer);
     this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
     this.originals = options.inMemory ? new OriginalImages() : null;
