@@ -17,6 +17,7 @@ import { notSupported, SqliteError } from '../common/errors.js';
 import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, OrderingTerm, ResultColumn, Select, SimpleSelect } from '../sql/ast.js';
+import { treeText } from '../sql/walk.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type Compiled, type CompileContext, type Evaluator, type Scope, compileExpr, evalSubtype, evalType, produce, truth } from './expr.js';
 import { FromScope, buildFrom, expandStar } from './from.js';
@@ -296,8 +297,7 @@ function hasAggregate(core: SimpleSelect, functions: FunctionContext): boolean {
 
 /** Whether ORDER BY spells the GROUP BY terms in order (then the groups come sorted). */
 function sameTerms(orderBy: OrderingTerm[], groupBy: Expr[]): boolean {
-  const text = (e: Expr): string => JSON.stringify(e, (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
-  return orderBy.length <= groupBy.length && orderBy.every((t, i) => t.order !== 'DESC' && text(t.expr) === text(groupBy[i]!));
+  return orderBy.length <= groupBy.length && orderBy.every((t, i) => t.order !== 'DESC' && treeText(t.expr) === treeText(groupBy[i]!));
 }
 
 /** The terms of an AND chain. */

@@ -15,7 +15,7 @@ import { SqliteError } from '../common/errors.js';
 import type { Collation } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { Expr, FrameBound, FrameSpec, OrderingTerm } from '../sql/ast.js';
-import { forEachChild } from '../sql/walk.js';
+import { forEachChild, treeText } from '../sql/walk.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { add, arithType, subtract } from '../value/arith.js';
 import { compareValues } from '../value/compare.js';
@@ -85,7 +85,7 @@ export function compileFrame(frame: FrameSpec | null, orderBy: readonly Ordering
 
 /** A frame as a text that is equal for frames SQLite considers the same. */
 export function frameSignature(units: string, from: string, fromOffset: Expr | null, to: string, toOffset: Expr | null, exclude: number): string {
-  return JSON.stringify([units, from, fromOffset, to, toOffset, exclude], (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+  return treeText([units, from, fromOffset, to, toOffset, exclude]);
 }
 
 /** Whether `expr` is constant as SQLite's parser judges a frame offset: no columns, functions or subqueries. */

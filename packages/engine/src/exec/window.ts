@@ -27,7 +27,7 @@ import { type WindowFunction, type WindowRows, windowFunction } from '../func/wi
 import { BINARY } from '../record/compare.js';
 import { type SqlValue, ValueType } from '../record/value.js';
 import type { ColumnRef, Expr, FunctionCall, Identifier, OrderingTerm, SimpleSelect, WindowDef, WindowSpec } from '../sql/ast.js';
-import { someExpr } from '../sql/walk.js';
+import { someExpr, treeText } from '../sql/walk.js';
 import { Affinity } from '../value/affinity.js';
 import { CapturingResult, SlotArgs } from '../value/args.js';
 import { compareValues } from '../value/compare.js';
@@ -228,7 +228,7 @@ export class WindowPlan implements WindowHost {
    * are sorted apart too.
    */
   private sorting(window: ResolvedWindow, frame: string): Sorting {
-    const keys = JSON.stringify([window.partitionBy, window.orderBy], (k, v: unknown) => (k === 'start' || k === 'end' ? undefined : v));
+    const keys = treeText([window.partitionBy, window.orderBy]);
     const signature = `${keys}${frame}`;
     const found = this.sortings.find((s) => s.signature === signature);
     if (found) return found;

@@ -4,6 +4,14 @@
  */
 import type { Expr } from './ast.js';
 
+/**
+ * Syntax trees (an expression, or a list of trees and plain values) as text with their source positions
+ * left out: two trees give the same text when they are spelled alike.
+ */
+export function treeText(value: unknown): string {
+  return JSON.stringify(value, (key, v: unknown) => (key === 'start' || key === 'end' ? undefined : v));
+}
+
 /** Calls `visit` on each direct sub-expression of `expr` that belongs to the same query. */
 export function forEachChild(expr: Expr, visit: (child: Expr) => void): void {
   switch (expr.kind) {
