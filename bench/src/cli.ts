@@ -1,6 +1,7 @@
 /**
  * `pnpm bench` / `pnpm bench:node`: runs one variant, prints the console table, and writes
- * `results/[node-]latest.json` and `.html` (quick runs write `[node-]quick.*` and runs of only some engines
+ * `results/[node-]latest.json` and `.html` (quick runs write `[node-]quick.*`, cold-start-only runs (`--cold`)
+ * `[node-]cold.*`, and runs of only some engines
  * `[node-]partial.*`, so they never replace the full baseline). Exits non-zero when engines disagree on a
  * result or an available engine fails a workload.
  */
@@ -8,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FULL_SIZES, QUICK_SIZES } from './data.js';
+import { COLD_ONLY_STARTS, FULL_SIZES, QUICK_SIZES } from './data.js';
 import { BROWSER_ENGINES, NODE_ENGINES, ratioPairs } from './engines.js';
 import { runNode } from './node/run-node.js';
 import { consoleReport } from './report/console.js';
@@ -34,8 +35,9 @@ async function main(): Promise<number> {
   const args = process.argv.slice(2);
   const variant = args[0] === 'node' ? 'node' : 'browser';
   const quick = args.includes('--quick');
+  const coldOnly = args.includes('--cold');
   const enginesArg = args.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',');
-  const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+  const sizes = { ...(quick ? QUICK_SIZES : FULL_SIZES), ...(coldOnly ? { coldStarts: COLD_ONLY_STARTS } : {}) };
   const allConfigs = variant === 'node' ? NODE_ENGINES : BROWSER_ENGINES;
   const configs = allConfigs.filter((c) => !enginesArg || enginesArg.includes(c.id));
   const environment: BenchReport['environment'] = {
@@ -57,13 +59,13 @@ async function main(): Promise<number> {
   };
   if (variant === 'node') {
     environment['better-sqlite3'] = versionOf('better-sqlite3');
-    const result = await runNode(join(BENCH_DIR, '.cache', 'node-engine-worker.mjs'), configs, sizes);
+    const result = await runNode(join(BENCH_DIR, '.cache', 'node-engine-worker.mjs'), configs, sizes, coldOnly);
     report.engines = result.engines;
     report.mismatches = result.mismatches;
   } else {
     environment['@sqlite.org/sqlite-wasm'] = versionOf('@sqlite.org/sqlite-wasm');
     environment['@tursodatabase/database-wasm'] = versionOf('@tursodatabase/database-wasm');
-    const result = await runBrowser(BENCH_DIR, { quick, ...(enginesArg ? { engines: enginesArg } : {}) });
+    const result = await runBrowser(BENCH_DIR, { quick, coldOnly, ...(enginesArg ? { engines: enginesArg } : {}) });
     environment.chromium = result.chromiumVersion;
     environment.crossOriginIsolated = result.page.crossOriginIsolated;
     environment.hardwareConcurrency = result.page.hardwareConcurrency;
@@ -72,13 +74,13 @@ async function main(): Promise<number> {
     report.engines = result.page.engines;
     report.mismatches = result.page.mismatches;
     report.opfsFloor = result.page.opfsFloor;
-    report.shipped = await shippedBytes(BENCH_DIR, ENGINE_SOURCE);
+    if (!coldOnly) report.shipped = await shippedBytes(BENCH_DIR, ENGINE_SOURCE);
   }
   const text = consoleReport(report);
   console.log(`\n${text}`);
   const resultsDir = join(BENCH_DIR, 'results');
   mkdirSync(resultsDir, { recursive: true });
-  const base = `${variant === 'node' ? 'node-' : ''}${quick ? 'quick' : enginesArg ? 'partial' : 'latest'}`;
+  const base = `${variant === 'node' ? 'node-' : ''}${quick ? 'quick' : coldOnly ? 'cold' : enginesArg ? 'partial' : 'latest'}`;
   writeFileSync(join(resultsDir, `${base}.json`), `${JSON.stringify(report, null, 2)}\n`);
   writeFileSync(join(resultsDir, `${base}.html`), htmlReport(report));
   console.log(`wrote ${join('bench', 'results', `${base}.json`)} and ${base}.html`);

@@ -28,6 +28,9 @@ export interface Sizes {
   coldStarts: number;
 }
 
+/** Cold starts measured in a cold-only run (`--cold`): a steadier median than the full run's five. */
+export const COLD_ONLY_STARTS = 21;
+
 export const FULL_SIZES: Sizes = {
   items: 100_000,
   autocommitInserts: 1_000,

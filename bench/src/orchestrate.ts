@@ -153,8 +153,11 @@ async function crossingThroughClient(host: Host, open: (sizes: Sizes) => Promise
   }
 }
 
-/** Measures one engine configuration; failures become per-workload errors, never numbers. */
-export async function measureEngine(host: Host, config: EngineConfig, sizes: Sizes): Promise<EngineRun> {
+/**
+ * Measures one engine configuration; failures become per-workload errors, never numbers. With `coldOnly`,
+ * only its cold starts.
+ */
+export async function measureEngine(host: Host, config: EngineConfig, sizes: Sizes, coldOnly = false): Promise<EngineRun> {
   const run: EngineRun = { id: config.id, engine: config.engine, storage: config.storage, available: true, workloads: {}, heap: null };
   await host.resetStorage();
   const report = (workload: string, result: WorkloadResult): void => {
@@ -174,6 +177,7 @@ export async function measureEngine(host: Host, config: EngineConfig, sizes: Siz
     }
     report('cold-start', failed(why));
   }
+  if (coldOnly) return run;
   const worker = new Conversation(host, `bench-${config.id}`);
   let workerOpen = true;
   try {

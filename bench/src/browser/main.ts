@@ -1,9 +1,10 @@
 /**
  * The bench page: runs every engine configuration in dedicated workers, the raw OPFS floor, then leaves the
  * results in `window.__benchResult` for the runner (Playwright) to collect. Options come from the URL:
- * `?quick=1` for the smoke sizes, `engines=a,b` to measure only some configurations.
+ * `?quick=1` for the smoke sizes, `engines=a,b` to measure only some configurations, `cold=1` to measure only
+ * cold starts (more of them, and no OPFS floor).
  */
-import { FULL_SIZES, QUICK_SIZES } from '../data.js';
+import { COLD_ONLY_STARTS, FULL_SIZES, QUICK_SIZES } from '../data.js';
 import { BROWSER_ENGINES } from '../engines.js';
 import type { FromWorker } from '../protocol.js';
 import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
@@ -74,19 +75,20 @@ function measureOpfsFloor(commits: number, readMiB: number): Promise<OpfsFloor> 
 async function main(): Promise<PageResult> {
   const params = new URLSearchParams(location.search);
   const quick = params.get('quick') === '1';
-  const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+  const coldOnly = params.get('cold') === '1';
+  const sizes = { ...(quick ? QUICK_SIZES : FULL_SIZES), ...(coldOnly ? { coldStarts: COLD_ONLY_STARTS } : {}) };
   const only = params.get('engines')?.split(',');
   const configs = BROWSER_ENGINES.filter((c) => !only || only.includes(c.id));
   const engines: EngineRun[] = [];
   for (const config of configs) {
     console.log(`engine ${config.id}`);
-    engines.push(await measureEngine(host, config, sizes));
+    engines.push(await measureEngine(host, config, sizes, coldOnly));
   }
   await clearOpfs();
   let opfsFloor: OpfsFloor | null = null;
   let opfsFloorError: string | undefined;
   try {
-    opfsFloor = await measureOpfsFloor(sizes.autocommitInserts, quick ? 4 : 64);
+    if (!coldOnly) opfsFloor = await measureOpfsFloor(sizes.autocommitInserts, quick ? 4 : 64);
   } catch (error) {
     opfsFloorError = error instanceof Error ? error.message : String(error);
   }

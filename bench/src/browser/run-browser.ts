@@ -4,7 +4,8 @@
  * through playwright-core (never a downloaded browser), and reads each worker's heap through the DevTools
  * protocol on request of the page.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
@@ -33,12 +34,23 @@ function serve(root: string): Promise<Server> {
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, {
-      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+    const stat = statSync(file);
+    const etag = `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
+    const common = {
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
       'Cache-Control': 'no-cache',
+      ETag: etag,
+      'Last-Modified': stat.mtime.toUTCString(),
+    };
+    if (request.headers['if-none-match'] === etag) {
+      response.writeHead(304, common).end();
+      return;
+    }
+    response.writeHead(200, {
+      'Content-Type': MIME[extname(file)] ?? 'application/octet-stream',
+      ...common,
     });
     createReadStream(file).pipe(response);
   });
@@ -86,12 +98,13 @@ export interface BrowserRun {
   chromiumVersion: string;
 }
 
-export async function runBrowser(benchDir: string, options: { quick: boolean; engines?: string[] }): Promise<BrowserRun> {
+export async function runBrowser(benchDir: string, options: { quick: boolean; coldOnly: boolean; engines?: string[] }): Promise<BrowserRun> {
   await build({ configFile: join(benchDir, 'vite.config.ts'), logLevel: 'warn' });
   const server = await serve(join(benchDir, 'dist'));
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  const profile = mkdtempSync(join(tmpdir(), 'hearth-bench-profile-'));
+  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
   try {
-    const page = await browser.newPage();
+    const page = context.pages()[0] ?? (await context.newPage());
     page.on('console', (message) => console.log(message.text()));
     page.on('pageerror', (error) => console.error(`page error: ${error.message}`));
     const cdp = await page.context().newCDPSession(page);
@@ -100,14 +113,16 @@ export async function runBrowser(benchDir: string, options: { quick: boolean; en
     const { port } = server.address() as AddressInfo;
     const query = new URLSearchParams();
     if (options.quick) query.set('quick', '1');
+    if (options.coldOnly) query.set('cold', '1');
     if (options.engines) query.set('engines', options.engines.join(','));
     await page.goto(`http://127.0.0.1:${port}/index.html?${query}`);
     const handle = await page.waitForFunction(() => window.__benchResult, undefined, { timeout: 30 * 60_000, polling: 500 });
     const result = (await handle.jsonValue()) as PageResult | { error: string };
     if ('error' in result) throw new Error(`bench page failed: ${result.error}`);
-    return { page: result, chromiumVersion: browser.version() };
+    return { page: result, chromiumVersion: context.browser()?.version() ?? 'unknown' };
   } finally {
-    await browser.close();
+    await context.close();
     server.close();
+    rmSync(profile, { recursive: true, force: true });
   }
 }

@@ -12,7 +12,7 @@ import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
 import type { FromWorker } from '../protocol.js';
 import type { EngineRun, Mismatch } from '../results.js';
 
-export async function runNode(workerFile: string, configs: EngineConfig[], sizes: Sizes): Promise<{ engines: EngineRun[]; mismatches: Mismatch[]; dir: string }> {
+export async function runNode(workerFile: string, configs: EngineConfig[], sizes: Sizes, coldOnly = false): Promise<{ engines: EngineRun[]; mismatches: Mismatch[]; dir: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-'));
   const host: Host = {
     spawn(name, onMessage) {
@@ -38,7 +38,7 @@ export async function runNode(workerFile: string, configs: EngineConfig[], sizes
     const engines: EngineRun[] = [];
     for (const config of configs) {
       console.log(`engine ${config.id}`);
-      engines.push(await measureEngine(host, config, sizes));
+      engines.push(await measureEngine(host, config, sizes, coldOnly));
     }
     return { engines, mismatches: findMismatches(engines), dir };
   } finally {

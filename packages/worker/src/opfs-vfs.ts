@@ -47,6 +47,12 @@ function ioError(op: string, path: string, err: unknown): SqliteError {
   return new SqliteError('SQLITE_IOERR', `disk I/O error (${op} ${path}: ${err instanceof Error ? err.message : String(err)})`);
 }
 
+/** The error for a failed lookup of `path` or of a directory on its way. */
+function lookupError(path: string, err: unknown): SqliteError {
+  if (domErrorName(err) === 'NotFoundError') return new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
+  return ioError('open', path, err);
+}
+
 /** Chromium's `base::File::Error` for "no space": what a failed write returns. */
 const FILE_ERROR_NO_SPACE = -8;
 
@@ -315,18 +321,33 @@ export class OpfsVfs implements Vfs {
     }
   }
 
+  /**
+   * Opens the three handles concurrently: each is a round trip to the browser's storage process, and
+   * cold start waits on them. With `mustExist` the database file is opened (not created) and checked
+   * first, so that a missing database leaves no side files behind.
+   */
   private async openAll(path: string, mustExist: boolean): Promise<void> {
     const opened: string[] = [];
+    const keep = (file: string, handle: FileSystemSyncAccessHandle): void => {
+      this.files.set(file, { handle, main: file === path });
+      opened.push(file);
+    };
     try {
-      for (const suffix of DATABASE_FILE_SUFFIXES) {
-        const file = path + suffix;
-        const handle = await this.openHandle(file, !(mustExist && suffix === ''));
-        this.files.set(file, { handle, main: suffix === '' });
-        opened.push(file);
-        if (mustExist && suffix === '' && handle.getSize() === 0) {
-          throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
-        }
+      const { dir } = await this.locate(path, !mustExist).catch((err: unknown) => {
+        throw lookupError(path, err);
+      });
+      let pending = DATABASE_FILE_SUFFIXES.map((suffix) => path + suffix);
+      if (mustExist) {
+        keep(path, await this.openHandle(dir, path, false));
+        if (this.files.get(path)!.handle.getSize() === 0) throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
+        pending = pending.filter((file) => file !== path);
       }
+      const results = await Promise.allSettled(pending.map((file) => this.openHandle(dir, file, true)));
+      results.forEach((result, i) => {
+        if (result.status === 'fulfilled') keep(pending[i]!, result.value);
+      });
+      const failed = results.find((result) => result.status === 'rejected');
+      if (failed) throw failed.reason;
     } catch (err) {
       for (const file of opened) this.closeHandle(file);
       throw err;
@@ -334,15 +355,13 @@ export class OpfsVfs implements Vfs {
     this.databases.set(path, { paths: opened, holders: 1 });
   }
 
-  private async openHandle(path: string, create: boolean): Promise<FileSystemSyncAccessHandle> {
+  /** The sync access handle of `path`, a file in `dir`. */
+  private async openHandle(dir: FileSystemDirectoryHandle, path: string, create: boolean): Promise<FileSystemSyncAccessHandle> {
     let fileHandle: FileSystemFileHandle;
     try {
-      const { dir, name } = await this.locate(path, create);
-      fileHandle = await dir.getFileHandle(name, { create });
+      fileHandle = await dir.getFileHandle(path.slice(path.lastIndexOf('/') + 1), { create });
     } catch (err) {
-      if (err instanceof SqliteError) throw err;
-      if (domErrorName(err) === 'NotFoundError') throw new SqliteError('SQLITE_CANTOPEN', 'unable to open database file');
-      throw ioError('open', path, err);
+      throw lookupError(path, err);
     }
     try {
       return await fileHandle.createSyncAccessHandle();

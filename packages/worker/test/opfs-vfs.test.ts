@@ -75,8 +75,12 @@ describe('OPFS VFS', () => {
   });
 
   it('fails with SQLITE_CANTOPEN for a missing database that must exist, and for paths not acquired', async () => {
-    const vfs = new OpfsVfs(new FakeOrigin().rootHandle);
+    const origin = new FakeOrigin();
+    const vfs = new OpfsVfs(origin.rootHandle);
     expect((await rejectionOf(openDatabase('missing.db', { vfs, fileMustExist: true }))).code).toBe('SQLITE_CANTOPEN');
+    expect((await rejectionOf(openDatabase('no/such/dir.db', { vfs, readonly: true }))).code).toBe('SQLITE_CANTOPEN');
+    // The failed opens created nothing: no side files, no directories.
+    expect([...origin.root.files.keys(), ...origin.root.dirs.keys()]).toEqual([]);
     expect(errorOf(() => vfs.open('never.db')).code).toBe('SQLITE_CANTOPEN');
     expect(vfs.exists('never.db')).toBe(false);
     expect(() => normalizePath('../x.db')).toThrow(SqliteError);
