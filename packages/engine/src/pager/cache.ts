@@ -1,7 +1,8 @@
 /**
  * The page cache: a fixed number of page-sized slots carved out of one buffer (an `ArrayBuffer`, or a
- * `SharedArrayBuffer` handed in by the worker), each with one `Uint8Array` view made once, so that
- * fetching a cached page allocates nothing.
+ * `SharedArrayBuffer` handed in by the worker), each with one `Uint8Array` view made when the slot is
+ * first used (a 16 MiB cache has 4096 slots, and a connection that reads a few pages should not pay
+ * for the rest), so that fetching a cached page allocates nothing.
  *
  * A page number maps to its slot through an open-addressing hash table in an `Int32Array`
  * (linear probing, backward-shift deletion, so there are no tombstones). Eviction is CLOCK: a slot
@@ -13,7 +14,7 @@
  * The dirty slots are also kept in a list, and the pins in a running total, so that a commit finds
  * its pages and checks that nothing is pinned without sweeping the whole cache.
  *
- * Invariants: a slot is free (pgno 0) or holds exactly one page number present once in the hash;
+ * Invariants: a slot holding a page has its view; a slot is free (pgno 0) or holds exactly one page number present once in the hash;
  * `pins[slot] >= 0` and `pinCount` is their sum; a dirty slot is never free; a slot is in `dirtyList`
  * (at `dirtyAt[slot]`, below `dirtyCount`) exactly when it is dirty.
  */
@@ -39,8 +40,11 @@ function hashOf(pgno: number, mask: number): number {
 export class PageCache {
   readonly pageSize: number;
   capacity: number;
-  /** `data[slot]`: the bytes of the page held in `slot`. */
+  /** `data[slot]`: the bytes of the page held in `slot` (absent for a slot not used yet). */
   readonly data: Uint8Array[];
+  /** The buffer that slots `[0, slabSlots)` are views of; slots added by `grow` have their own. */
+  private slab: ArrayBuffer | SharedArrayBuffer;
+  private slabSlots: number;
   /** `pgnos[slot]`: the page held in `slot`, 0 when the slot is free. */
   pgnos: Uint32Array;
   private pins: Int32Array;
@@ -68,10 +72,10 @@ export class PageCache {
     this.pageSize = pageSize;
     this.capacity = capacity;
     const bytes = pageSize * capacity;
-    const slab = buffer ?? new ArrayBuffer(bytes);
-    assert(slab.byteLength >= bytes, 'page cache buffer is large enough');
+    this.slab = buffer ?? new ArrayBuffer(bytes);
+    this.slabSlots = capacity;
+    assert(this.slab.byteLength >= bytes, 'page cache buffer is large enough');
     this.data = new Array<Uint8Array>(capacity);
-    for (let i = 0; i < capacity; i++) this.data[i] = new Uint8Array(slab, i * pageSize, pageSize);
     this.pgnos = new Uint32Array(capacity);
     this.pins = new Int32Array(capacity);
     this.flags = new Uint8Array(capacity);
@@ -88,7 +92,8 @@ export class PageCache {
   grow(extra: number): void {
     const capacity = this.capacity + extra;
     const slab = new ArrayBuffer(extra * this.pageSize);
-    for (let i = 0; i < extra; i++) this.data.push(new Uint8Array(slab, i * this.pageSize, this.pageSize));
+    this.data.length = capacity;
+    for (let i = 0; i < extra; i++) this.data[this.capacity + i] = new Uint8Array(slab, i * this.pageSize, this.pageSize);
     const pgnos = new Uint32Array(capacity);
     pgnos.set(this.pgnos);
     const pins = new Int32Array(capacity);
@@ -141,7 +146,7 @@ export class PageCache {
   private move(from: number, to: number): void {
     const pgno = this.pgnos[from]!;
     const dirty = this.isDirty(from);
-    this.data[to]!.set(this.data[from]!);
+    this.viewOf(to).set(this.data[from]!);
     this.setClean(from);
     this.unmap(from);
     this.flags[from] = 0;
@@ -155,11 +160,13 @@ export class PageCache {
   /** Cuts the slot arrays to `capacity` slots (those above it are free) and rebuilds the hash and free list. */
   private truncateTo(capacity: number): void {
     if (this.pinCount === 0) {
-      const slab = new ArrayBuffer(capacity * this.pageSize);
-      for (let slot = 0; slot < capacity; slot++) {
-        const view = new Uint8Array(slab, slot * this.pageSize, this.pageSize);
-        if (this.pgnos[slot] !== 0) view.set(this.data[slot]!);
-        this.data[slot] = view;
+      const old = this.data.slice(0, Math.min(this.fresh, capacity));
+      this.slab = new ArrayBuffer(capacity * this.pageSize);
+      this.slabSlots = capacity;
+      this.data.length = 0;
+      for (let slot = 0; slot < old.length; slot++) {
+        const view = this.viewOf(slot);
+        if (this.pgnos[slot] !== 0) view.set(old[slot]!);
       }
     }
     this.data.length = capacity;
@@ -202,8 +209,10 @@ export class PageCache {
     let slot: number;
     if (this.freeSlots.length > 0) {
       slot = this.freeSlots.pop()!;
+      this.viewOf(slot);
     } else if (this.fresh < this.capacity) {
       slot = this.fresh++;
+      this.viewOf(slot);
     } else {
       slot = this.evicts ? this.findVictim() : -1;
       if (slot < 0) return -1;
@@ -213,6 +222,16 @@ export class PageCache {
     this.flags[slot] = FLAG_REFERENCED;
     this.insertHash(slot);
     return slot;
+  }
+
+  /** The view of `slot`, made on first use (slots added by `grow` have theirs from the start). */
+  private viewOf(slot: number): Uint8Array {
+    let view = this.data[slot];
+    if (view === undefined) {
+      assert(slot < this.slabSlots, 'a slot without a view lies in the slab');
+      view = this.data[slot] = new Uint8Array(this.slab, slot * this.pageSize, this.pageSize);
+    }
+    return view;
   }
 
   /** Forgets the page in `slot` (which must be unpinned); its bytes are discarded. */

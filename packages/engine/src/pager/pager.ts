@@ -96,7 +96,8 @@ export class Pager {
 
   private readonly shared: SharedFile;
   private readonly cache: PageCache;
-  private readonly pages: Page[];
+  /** `pages[slot]`: the page object of a cache slot, made when the slot first holds a page. */
+  private readonly pages: (Page | undefined)[];
   private readonly subJournal: SubJournal;
   /** For an in-memory database (whose cache is its only copy): the images a rollback restores; else null. */
   private readonly originals: OriginalImages | null;
@@ -117,7 +118,7 @@ export class Pager {
     this.walAutoCheckpoint = options.walAutoCheckpoint ?? 1000;
     const slots = cacheSlots(options.cacheSize ?? DEFAULT_CACHE_SIZE, this.pageSize);
     this.cache = new PageCache(this.pageSize, slots, options.cacheBuffer);
-    this.pages = this.cache.data.map((data, slot) => ({ slot, pgno: 0, data }));
+    this.pages = new Array<Page | undefined>(slots);
     this.originals = options.inMemory ? new OriginalImages() : null;
     this.cache.evicts = this.originals === null;
     this.subJournal = new SubJournal(this.pageSize);
@@ -464,7 +465,10 @@ export class Pager {
       const pages = this.pages;
       pages.length = cache.capacity;
       // Page objects whose slot moved to a new buffer are replaced; pinned ones keep theirs.
-      for (let i = 0; i < pages.length; i++) if (pages[i]!.data !== cache.data[i]) pages[i] = { slot: i, pgno: pages[i]!.pgno, data: cache.data[i]! };
+      for (let slot = 0; slot < pages.length; slot++) {
+        const data = cache.data[slot];
+        if (pages[slot]?.data !== data) pages[slot] = data === undefined ? undefined : { slot, pgno: 0, data };
+      }
     }
   }
 
@@ -526,23 +530,25 @@ export class Pager {
    */
   private claimSlot(pgno: number, maySpill = true): number {
     let slot = this.cache.claim(pgno);
-    if (slot >= 0) return slot;
-    if (this.state === 'write' && maySpill && this.cache.evicts) {
+    if (slot < 0 && this.state === 'write' && maySpill && this.cache.evicts) {
       this.spill();
       slot = this.cache.claim(pgno);
-      if (slot >= 0) return slot;
     }
-    this.growCache(Math.max(8, this.cache.capacity >>> 3));
-    slot = this.cache.claim(pgno);
-    assert(slot >= 0, 'a grown cache has a free slot');
+    if (slot < 0) {
+      this.growCache(Math.max(8, this.cache.capacity >>> 3));
+      slot = this.cache.claim(pgno);
+      assert(slot >= 0, 'a grown cache has a free slot');
+    }
+    // A slot's page object is made with its first page, like the slot's view.
+    this.pages[slot] ??= { slot, pgno, data: this.cache.data[slot]! };
     return slot;
   }
 
-  /** Adds `extra` empty slots to the cache, with their page objects. */
+  /** Adds `extra` empty slots to the cache (their page objects are made when first claimed). */
   private growCache(extra: number): void {
     const cache = this.cache;
     cache.grow(extra);
-    for (let i = this.pages.length; i < cache.capacity; i++) this.pages.push({ slot: i, pgno: 0, data: cache.data[i]! });
+    this.pages.length = cache.capacity;
   }
 
   /** Writes the unpinned dirty pages to the log before commit so their slots can be reused. */
