@@ -2,7 +2,8 @@
 // with npm (plus Vite and TypeScript from the registry) into a fresh app in a temporary directory, which
 // type-checks against the packages' .d.ts, builds with `vite build`, and then runs in Chromium — on a page
 // with no cross-origin isolation — and under `vite` (the dev server), with no configuration and with
-// `optimizeDeps.exclude`. The build must not carry the worker's code into the page's chunk.
+// `optimizeDeps.exclude`. The build must not carry the worker's code into the page's chunk, and its
+// chunks must be ASCII.
 // Needs the packages built first (`pnpm build`), as `pnpm test` does.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createReadStream, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -110,6 +111,12 @@ test('a fresh Vite app built with the packed packages works in Chromium', async 
   expect(pageChunks).toHaveLength(1);
   expect(readFileSync(join(dist, 'assets', pageChunks[0]!), 'utf8')).not.toContain('opened ahead');
   expect(assets.some((name) => name.startsWith('worker-') && readFileSync(join(dist, 'assets', name), 'utf8').includes('opened ahead'))).toBe(true);
+  // Every chunk is ASCII: Vite prints escapes such as \ufffd as the characters themselves, and a single
+  // non-ASCII character makes V8 hold the whole chunk's source as two-byte text, slower to load.
+  for (const name of assets.filter((file) => file.endsWith('.js'))) {
+    const bytes = readFileSync(join(dist, 'assets', name));
+    expect(bytes.findIndex((byte) => byte >= 0x80), `first non-ASCII byte in ${name}`).toBe(-1);
+  }
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname;
     let file = join(dist, path);

@@ -90,7 +90,7 @@ for (const death of ['throw', 'close'] as const) {
     const stopped = {
       sqlite: true,
       code: 'SQLITE_IOERR',
-      message: `disk I/O error: the Hearth worker stopped (${why}); its connections are closed — connect() again to reopen the database`,
+      message: `disk I/O error: the Hearth worker stopped (${why}); its connections are closed; connect() again to reopen the database`,
     };
     expect(result).toEqual({ pending: stopped, ms: expect.any(Number), later: stopped, statement: stopped, open: false, rows: [1, 2], integrity: 'ok' });
     expect(result.ms).toBeLessThan(2_000);
@@ -119,7 +119,7 @@ test('the default worker ended from outside (as by the browser) fails the pendin
   const stopped = {
     sqlite: true,
     code: 'SQLITE_IOERR',
-    message: 'disk I/O error: the Hearth worker stopped (it ended: terminated, closed, or stopped by the browser, e.g. out of memory); its connections are closed — connect() again to reopen the database',
+    message: 'disk I/O error: the Hearth worker stopped (it ended: terminated, closed, or stopped by the browser, e.g. out of memory); its connections are closed; connect() again to reopen the database',
   };
   expect(result).toEqual({ pending: stopped, ms: expect.any(Number), later: stopped, open: false, rows: [42], defaultWorkers: 2 });
   // The page learns of the end when the browser has torn the worker down, which takes a moment when busy.

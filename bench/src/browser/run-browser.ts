@@ -40,7 +40,8 @@ function serve(root: string): Promise<Server> {
       'Cross-Origin-Opener-Policy': 'same-origin',
       'Cross-Origin-Embedder-Policy': 'require-corp',
       'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-cache',
+      // Vite names everything under assets/ by a hash of its content: cached for good, as static hosts do.
+      'Cache-Control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
       ETag: etag,
       'Last-Modified': stat.mtime.toUTCString(),
     };

@@ -162,7 +162,7 @@ function notIsolated(name: string): SqliteError {
     'SQLITE_MISUSE',
     `db.function("${name}") needs a cross-origin isolated page: the engine runs in a worker, which must wait for the page to run the function, and ` +
       'without SharedArrayBuffer it cannot. Serve the page with the headers Cross-Origin-Opener-Policy: same-origin and ' +
-      `Cross-Origin-Embedder-Policy: require-corp, or define the function in a worker of your own — serve({ functions: { ${name} } }) from @hearth/worker — ` +
+      `Cross-Origin-Embedder-Policy: require-corp, or define the function in a worker of your own (serve({ functions: { ${name} } }) from @hearth/worker) ` +
       'and pass it to connect(path, { worker })',
   );
 }

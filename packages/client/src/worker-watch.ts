@@ -151,6 +151,6 @@ export function workerStoppedError(stop: WorkerStop, opening: boolean): SqliteEr
   }
   return new SqliteError(
     'SQLITE_IOERR',
-    `disk I/O error: the Hearth worker stopped (${describeStop(stop)}); its connections are closed — connect() again to reopen the database`,
+    `disk I/O error: the Hearth worker stopped (${describeStop(stop)}); its connections are closed; connect() again to reopen the database`,
   );
 }

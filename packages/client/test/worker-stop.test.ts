@@ -172,7 +172,7 @@ describe('a connection whose worker stops', () => {
     const lost = await failure(pending);
     expect(lost.code).toBe('SQLITE_IOERR');
     expect(lost.message).toBe(
-      'disk I/O error: the Hearth worker stopped (it ended: terminated, closed, or stopped by the browser, e.g. out of memory); its connections are closed — connect() again to reopen the database',
+      'disk I/O error: the Hearth worker stopped (it ended: terminated, closed, or stopped by the browser, e.g. out of memory); its connections are closed; connect() again to reopen the database',
     );
     expect(db.open).toBe(false);
     expect(db.inTransaction).toBe(false);

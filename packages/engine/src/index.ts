@@ -18,3 +18,4 @@ export type { Int64 } from './record/int64.js';
 export { UnpackedKey, keyInfoBinary, BINARY, NOCASE, RTRIM, type KeyInfo, type Collation } from './record/compare.js';
 export { readSchema, createTable, createIndex, addSchemaEntry, removeSchemaEntry, type SchemaEntry } from './schema/schema.js';
 export { Database, Statement, type DatabaseOptions, type RunResult, type BindValue } from './api/database.js';
+export { primeCodeCache } from './api/prime.js';

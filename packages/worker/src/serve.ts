@@ -9,7 +9,7 @@
  * defines with `db.function` run on the page instead, called through a `FunctionBridge`.
  */
 import * as Comlink from 'comlink';
-import { type DatabaseOptions, SqliteError } from '@hearth/engine';
+import { type DatabaseOptions, SqliteError, primeCodeCache } from '@hearth/engine';
 import { FunctionBridge } from './function-bridge.js';
 import { holdForLifetime } from './lifetime-lock.js';
 import { OpfsVfs } from './opfs-vfs.js';
@@ -113,9 +113,14 @@ export function messagingApi(server: DatabaseServer): WorkerApi {
   };
 }
 
-/** Serves databases in OPFS to @hearth/client on this worker's global scope (or `endpoint`). */
+/**
+ * Serves databases in OPFS to @hearth/client on this worker's global scope (or `endpoint`). Call it from
+ * the top level of the worker's script: it also primes the browser's compiled-code cache for that
+ * script (`primeCodeCache`), which only sees what runs while the script loads.
+ */
 export function serve(options: ServeOptions = {}, endpoint: Comlink.Endpoint = self as unknown as Comlink.Endpoint): DatabaseServer {
   const server = new DatabaseServer(opfsStorage(options.vfs), options);
   Comlink.expose(messagingApi(server), endpoint);
+  primeCodeCache();
   return server;
 }

@@ -40,7 +40,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   let joined: JoinedRows | null = null;
   if (stmt.from) {
     const exprs = assignedExprs(stmt.set);
-    if (!exprs) throw notSupported('row-value subqueries in SET of UPDATE … FROM');
+    if (!exprs) throw notSupported('row-value subqueries in SET of UPDATE ... FROM');
     joined = new JoinedRows(table, stmt.table, alias, stmt.from, stmt.where, stmt.orderBy, stmt.limit, exprs, env);
     let next = 0;
     const values = joined;

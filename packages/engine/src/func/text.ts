@@ -382,12 +382,18 @@ export function quoteFunction(_ctx: FunctionContext, args: Args, result: Result)
  * char(X1, …): the characters with these code points. Values outside 0..0x10FFFF give U+FFFD; a
  * surrogate code point is encoded as its three bytes, which read back as three U+FFFD.
  */
+/**
+ * Three U+FFFD, built at run time: bundlers print a `\ufffd` escape (and fold `String.fromCharCode`) as
+ * the character itself, and one non-ASCII character makes V8 hold the whole bundle as two-byte text.
+ */
+const THREE_REPLACEMENTS = String.fromCodePoint(0xfffd, 0xfffd, 0xfffd);
+
 export function charFunction(_ctx: FunctionContext, args: Args, result: Result): void {
   let out = '';
   for (let i = 0; i < args.count; i++) {
     const v = args.int(i);
     const c = typeof v === 'number' && v >= 0 && v <= 0x10ffff ? v : 0xfffd;
-    if (c >= 0xd800 && c <= 0xdfff) out += '\ufffd\ufffd\ufffd';
+    if (c >= 0xd800 && c <= 0xdfff) out += THREE_REPLACEMENTS;
     else out += String.fromCodePoint(c);
   }
   result.text(out);
