@@ -9,9 +9,10 @@
  * When its tree changes under it (another cursor wrote, or it wrote itself), a cursor saves its key,
  * releases its pages and seeks back on next use (`state === 'saved'`). `skip` then records where the
  * seek landed relative to the saved key, so next/prev after a delete neither skip nor repeat an entry.
- * One exception: a table cursor that deleted a row from a leaf that stays full enough keeps its path
- * (still exact, as nothing else changed the tree), so that the next seek near it — a DELETE walking a
- * range — searches that leaf alone. Any change by another cursor still makes it let go of its pages.
+ * One exception: a table cursor that inserted or deleted a row in a leaf without rebalancing keeps its
+ * path (still exact, as nothing else changed the tree), so that the next seek near it (an UPDATE or
+ * DELETE walking a range) searches that leaf alone. Any change by another cursor still makes it let go
+ * of its pages.
  */
 import { assert } from '../common/assert.js';
 import { SqliteError, corrupt } from '../common/errors.js';
@@ -19,7 +20,7 @@ import { get32, put32 } from '../pager/header.js';
 import type { Page } from '../pager/pager.js';
 import { UnpackedKey, compareKeyToRecord, type KeyInfo } from '../record/compare.js';
 import type { RecordReader } from '../record/record.js';
-import { putVarint, varintSize, type Int64 } from '../record/varint.js';
+import { getVarint32, putVarint, varintLength, varintSize, type Int64 } from '../record/varint.js';
 import { balanceAfterDelete, balanceOverfull, isUnderfull } from './balance.js';
 import { MAX_DEPTH, type Btree } from './btree.js';
 import {
@@ -277,9 +278,7 @@ export class BtCursor {
       let exact = -1;
       while (lo < hi) {
         const mid = (lo + hi) >>> 1;
-        this.idx[d] = mid;
-        this.infoValid = false;
-        let c = this.compareCell(key, this.loadCell());
+        let c = this.probe(key, data, hdr, type, d, mid);
         if (c === 0) c = bias;
         if (c === 0) {
           exact = mid;
@@ -298,6 +297,25 @@ export class BtCursor {
       this.idx[d] = lo;
       this.descend(this.childAt(d));
     }
+  }
+
+  /**
+   * Compares `key` with index cell `i` of the page at depth `d`. A payload wholly on the page (the usual
+   * case) is compared where it lies, without parsing the cell; one that overflows goes through the cell.
+   */
+  private probe(key: UnpackedKey, data: Uint8Array, hdr: number, type: number, d: number, i: number): number {
+    const limits = this.bt.limits;
+    let p = cellOffset(data, hdr, type, i) + (type === LEAF_INDEX ? 0 : 4);
+    if (p + 4 <= limits.usable) {
+      const payloadSize = getVarint32(data, p, limits.usable);
+      p += varintLength;
+      if (payloadSize <= limits.maxLocalIndex && p + payloadSize <= limits.usable) {
+        return compareKeyToRecord(key, data, p, payloadSize, this.keyInfo!);
+      }
+    }
+    this.idx[d] = i;
+    this.infoValid = false;
+    return this.compareCell(key, this.loadCell());
   }
 
   /**
@@ -694,6 +712,10 @@ export class BtCursor {
     const at = reserveCell(page.data, hdrOffset(page.pgno), type, this.idx[d]!, cellSize, bt.limits, bt.scratch, page.pgno);
     if (at >= 0) {
       this.writeCell(type, key, payload, size, page.data, at, cellSize);
+      if (type === LEAF_TABLE) {
+        this.keepPath();
+        return;
+      }
     } else {
       const cell = new Uint8Array(cellSize);
       this.writeCell(type, key, payload, size, cell, 0, cellSize);
@@ -702,6 +724,17 @@ export class BtCursor {
     this.releasePages();
     this.state = 'saved';
     this.skip = 0;
+  }
+
+  /**
+   * After a table cursor changed its leaf without rebalancing: the path is still exact (nothing else
+   * changed the tree), so it is kept for the next seek, which then searches that leaf alone.
+   */
+  private keepPath(): void {
+    this.state = 'saved';
+    this.skip = 0;
+    this.seekedRowid = null;
+    this.infoValid = false;
   }
 
   /** Removes the current leaf cell and its overflow chain, without balancing. */
@@ -722,10 +755,7 @@ export class BtCursor {
     if (isLeafType(this.types[d]!)) {
       this.removeCurrentCell();
       if (this.isTable && d > 0 && !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable)) {
-        // No rebalancing: the path stays exact, kept for the next seek (see the file comment).
-        this.state = 'saved';
-        this.skip = 0;
-        this.seekedRowid = null;
+        this.keepPath();
         return;
       }
       balanceAfterDelete(this);

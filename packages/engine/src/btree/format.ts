@@ -368,9 +368,11 @@ export function reserveCell(
   scratch: Uint8Array,
   pgno: number,
 ): number {
-  if (freeBytes(data, hdr, type, limits.usable, pgno) < size + 2) return -1;
-  const at = allocateSpace(data, hdr, type, size, limits, scratch);
   const nCell = cellCount(data, hdr);
+  // Room in the gap alone settles it; only a page short of gap space needs its freeblocks counted.
+  const gap = contentStart(data, hdr) - (hdr + headerSize(type) + 2 * nCell);
+  if (gap < size + 2 && freeBytes(data, hdr, type, limits.usable, pgno) < size + 2) return -1;
+  const at = allocateSpace(data, hdr, type, size, limits, scratch);
   const ptr = hdr + headerSize(type) + 2 * idx;
   data.copyWithin(ptr + 2, ptr, hdr + headerSize(type) + 2 * nCell);
   put16(data, ptr, at);
