@@ -105,6 +105,10 @@ function settle(cur: BtCursor, d: number, content: Content | null): void {
       balanceShallower(cur);
       return;
     }
+    if (type === LEAF_TABLE && cellCount(page.data, hdr) === 0 && removeEmptyTableLeaf(cur, d)) {
+      d--;
+      continue;
+    }
     if (!isUnderfull(page, type, bt.limits.usable)) return;
     content = balanceSiblings(cur, d, null);
     d--;
@@ -134,6 +138,42 @@ function cellsOf(cur: BtCursor, data: Uint8Array, hdr: number, type: number, pgn
     cells[i] = data.subarray(off, off + size);
   }
   return { cells, right: isLeafType(type) ? 0 : rightChild(data, hdr) };
+}
+
+/**
+ * A table leaf below the root that lost all its cells: it leaves its parent and is freed, and its
+ * siblings stay as they are (a range delete empties leaf after leaf; redistributing cells into each
+ * would copy its neighbours every time). Table dividers only separate key ranges, so the neighbour that
+ * takes its place in the parent takes its empty range too. False, changing nothing, when the parent
+ * has no cell to give up. The cursor's path is cut back to `d - 1`.
+ */
+function removeEmptyTableLeaf(cur: BtCursor, d: number): boolean {
+  const bt = cur.bt;
+  const parent = cur.pages[d - 1]!;
+  const parentType = cur.types[d - 1]!;
+  const pdata = parent.data;
+  const phdr = hdrOffset(parent.pgno);
+  const n = cellCount(pdata, phdr);
+  if (n === 0) return false;
+  const leaf = cur.pages[d]!;
+  const at = cur.idx[d - 1]!;
+  bt.pager.write(parent);
+  if (at === n) {
+    // The leaf was the right child: the last cell's child takes its place, and that cell goes.
+    assert(rightChild(pdata, phdr) === leaf.pgno, 'the path leads through the right child');
+    const off = cellOffset(pdata, phdr, parentType, n - 1);
+    put32(pdata, phdr + 8, get32(pdata, off));
+    dropCell(pdata, phdr, parentType, n - 1, cellSizeAt(pdata, off, parentType, bt.limits), bt.limits.usable, parent.pgno);
+  } else {
+    const off = cellOffset(pdata, phdr, parentType, at);
+    assert(get32(pdata, off) === leaf.pgno, 'the path leads through this cell');
+    dropCell(pdata, phdr, parentType, at, cellSizeAt(pdata, off, parentType, bt.limits), bt.limits.usable, parent.pgno);
+  }
+  const pgno = leaf.pgno;
+  bt.pager.release(leaf);
+  cur.depth = d - 1;
+  bt.freePage(pgno);
+  return true;
 }
 
 /**

@@ -11,8 +11,10 @@
  * seek landed relative to the saved key, so next/prev after a delete neither skip nor repeat an entry.
  * One exception: a table cursor that inserted or deleted a row in a leaf without rebalancing keeps its
  * path (still exact, as nothing else changed the tree), so that the next seek near it (an UPDATE or
- * DELETE walking a range) searches that leaf alone. Any change by another cursor still makes it let go
- * of its pages.
+ * DELETE walking a range) searches that leaf alone. A DELETE that names the row it deletes next also
+ * defers rebalancing a leaf that runs low while that row is still in it, so that each leaf of a range is
+ * rebalanced once (an underfull leaf is a valid tree; an empty one never stays). Any change by another
+ * cursor still makes it let go of its pages.
  */
 import { assert } from '../common/assert.js';
 import { SqliteError, corrupt } from '../common/errors.js';
@@ -458,12 +460,17 @@ export class BtCursor {
     this.placeEntry(LEAF_INDEX, 0, key, key.length, c);
   }
 
-  /** Deletes the current entry. Afterwards next() moves to the entry after it, prev() to the one before. */
-  delete(): void {
+  /**
+   * Deletes the current entry. Afterwards next() moves to the entry after it, prev() to the one before.
+   * `next`, on a table cursor: the rowid the caller deletes next, when it knows it (a DELETE walking its
+   * rows in order). While that row is in the same leaf, the leaf is not rebalanced yet: a range delete
+   * then rebalances (or, emptied, drops) each leaf once instead of every time it runs low.
+   */
+  delete(next: Int64 | null = null): void {
     if (this.state === 'saved') this.restore();
     if (this.state !== 'valid') throw new SqliteError('SQLITE_MISUSE', 'delete() needs a cursor on an entry');
     this.bt.invalidateCursors(this.root, this);
-    this.guard(() => this.deleteCurrent());
+    this.guard(() => this.deleteCurrent(next === null ? null : normalizeRowid(next)));
   }
 
   /**
@@ -737,6 +744,20 @@ export class BtCursor {
     this.infoValid = false;
   }
 
+  /**
+   * Whether `rowid` lies within the keys the table leaf at the cursor's depth still holds after the
+   * current cell (so that the next delete finds it there). An underfull leaf is a valid tree; an empty
+   * one is not, and holds nothing.
+   */
+  private leafHolds(rowid: Int64 | null): boolean {
+    if (rowid === null) return false;
+    const page = this.pages[this.depth]!;
+    const hdr = hdrOffset(page.pgno);
+    const n = cellCount(page.data, hdr);
+    if (n === 0 || rowid <= this.savedRowid) return false;
+    return rowid <= tableCellKey(page.data, cellOffset(page.data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, this.bt.limits.usable);
+  }
+
   /** Removes the current leaf cell and its overflow chain, without balancing. */
   private removeCurrentCell(): void {
     const info = this.cell();
@@ -748,13 +769,13 @@ export class BtCursor {
     this.infoValid = false;
   }
 
-  private deleteCurrent(): void {
+  private deleteCurrent(next: Int64 | null = null): void {
     const d = this.depth;
     if (this.isTable) this.savedRowid = this.rowid();
     else this.savedRecord = this.payload().slice();
     if (isLeafType(this.types[d]!)) {
       this.removeCurrentCell();
-      if (this.isTable && d > 0 && !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable)) {
+      if (this.isTable && d > 0 && (this.leafHolds(next) || !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable))) {
         this.keepPath();
         return;
       }

@@ -456,8 +456,11 @@ export class TableWriter {
     return wanted;
   }
 
-  /** Deletes `row` (as loaded by `read`) and its index entries. */
-  delete(row: RowImage): void {
+  /**
+   * Deletes `row` (as loaded by `read`) and its index entries. `next`: the rowid the caller deletes
+   * next, when nothing else reads the table in between (see `BtCursor.delete`).
+   */
+  delete(row: RowImage, next: Int64 | null = null): void {
     for (const index of this.indexes) {
       const key = index.key(row);
       if (key !== null) index.remove(key);
@@ -466,7 +469,7 @@ export class TableWriter {
     // `read` usually left the cursor on the row (index changes do not move it).
     const onRow = cursor.valid && cursor.rowid() === row.rowid;
     if (!onRow && cursor.seekRowid(row.rowid) !== 0) throw corrupt(`row ${row.rowid} of ${this.table.name} vanished`);
-    cursor.delete();
+    cursor.delete(next);
   }
 
   /** Deletes the row a REPLACE conflict resolution removes. */
