@@ -79,7 +79,9 @@ export class BtCursor {
   private seekedRowid: Int64 | null = null;
   private seekedResult = 0;
   private savedRowid: Int64 = 0;
-  private savedRecord: Uint8Array | null = null;
+  /** An index cursor's saved key: `savedRecord[0, savedLength)`, the buffer reused from save to save. */
+  private savedRecord = new Uint8Array(0);
+  private savedLength = 0;
   private skip = 0;
   private readonly seekKey: UnpackedKey | null;
   private closed = false;
@@ -456,7 +458,7 @@ export class BtCursor {
       c = this.seek(unpacked, 0);
       if (c === 0 && !isLeafType(this.types[this.depth]!)) throw corrupt('index key is stored twice');
     }
-    this.savedRecord = key.slice();
+    this.saveRecord(key);
     this.placeEntry(LEAF_INDEX, 0, key, key.length, c);
   }
 
@@ -499,7 +501,7 @@ export class BtCursor {
       return;
     }
     if (this.isTable) this.savedRowid = this.rowid();
-    else this.savedRecord = this.payload().slice();
+    else this.saveRecord(this.payload());
     this.releasePages();
     this.state = 'saved';
     this.skip = 0;
@@ -517,7 +519,7 @@ export class BtCursor {
     this.state = 'unpositioned';
     this.depth = -1;
     this.infoValid = false;
-    this.savedRecord = null;
+    this.savedLength = 0;
     this.skip = 0;
     return this;
   }
@@ -551,12 +553,19 @@ export class BtCursor {
     return this.info;
   }
 
+  /** Copies `key` into the saved-key buffer (growing it only when a longer key comes). */
+  private saveRecord(key: Uint8Array): void {
+    if (this.savedRecord.length < key.length) this.savedRecord = new Uint8Array(Math.max(key.length, 2 * this.savedRecord.length));
+    this.savedRecord.set(key);
+    this.savedLength = key.length;
+  }
+
   private restore(): void {
     assert(this.state === 'saved', 'restore of a saved cursor');
     if (this.isTable) {
       this.skip = this.seekRowid(this.savedRowid);
     } else {
-      this.seekKey!.fromRecord(this.savedRecord!, 0, this.savedRecord!.length);
+      this.seekKey!.fromRecord(this.savedRecord, 0, this.savedLength);
       this.skip = this.seek(this.seekKey!, 0);
     }
   }
@@ -772,7 +781,7 @@ export class BtCursor {
   private deleteCurrent(next: Int64 | null = null): void {
     const d = this.depth;
     if (this.isTable) this.savedRowid = this.rowid();
-    else this.savedRecord = this.payload().slice();
+    else this.saveRecord(this.payload());
     if (isLeafType(this.types[d]!)) {
       this.removeCurrentCell();
       if (this.isTable && d > 0 && (this.leafHolds(next) || !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable))) {

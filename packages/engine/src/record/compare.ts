@@ -217,6 +217,16 @@ export class UnpackedKey {
   }
 
   /**
+   * Compares field 0 of this key with the integer `r` (a record field of serial type 1 to 5): 0 when
+   * they are equal or when field 0 is not a number, for the caller's general comparison to settle.
+   */
+  compareFirstToInt(r: number): number {
+    if (this.kinds[0] !== K_NUMBER) return 0;
+    const k = this.nums[0]!;
+    return k < r ? -1 : k > r ? 1 : 0;
+  }
+
+  /**
    * Compares field `i` of this key with a record field of serial type `t` whose body is at `buf[p]`
    * (and lies inside `buf`): the ascending order of key relative to record. For compareKeyToRecord.
    */
@@ -275,6 +285,15 @@ export function compareKeyToRecord(
   }
   const hdrEnd = off + hdrSize;
   const n = key.nField < info.nField ? key.nField : info.nField;
+  // Most probes of a search are decided by the first field; when it is a small integer against a
+  // number (one-byte header size and serial type), it is compared here without the general loop.
+  if (n > 0 && varintLength === 1 && hdrSize > 1) {
+    const t = buf[off + 1]!;
+    if (t >= 1 && t <= 5 && hdrEnd + t + (t === 5 ? 1 : 0) <= end) {
+      const rc = key.compareFirstToInt(readInt(buf, hdrEnd, t) as number);
+      if (rc !== 0) return info.desc[0] ? -rc : rc;
+    }
+  }
   let h = off + varintLength;
   let body = hdrEnd;
   for (let i = 0; i < n && h < hdrEnd; i++) {
