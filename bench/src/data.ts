@@ -42,7 +42,7 @@ export const FULL_SIZES: Sizes = {
   joinQueries: 10,
   likePatterns: 5,
   crossingRows: 10_000,
-  repetitions: 3,
+  repetitions: 5,
   coldStarts: 5,
 };
 

@@ -71,6 +71,8 @@ export class IndexWriter {
   private readonly writer = new RecordWriter();
   private readonly probe = new UnpackedKey();
   private readonly reader = new RecordReader();
+  /** Where `removeEntryOf` builds a key, reused from row to row. */
+  private keyBuf = new Uint8Array(64);
 
   constructor(
     readonly info: IndexInfo,
@@ -187,12 +189,21 @@ export class IndexWriter {
   }
 
   /** Removes the entry `key`, which must be present. */
-  remove(key: Uint8Array): void {
+  remove(key: Uint8Array, size = key.length): void {
     const cursor = this.cursor!;
-    if (cursor.seek(this.probe.fromRecord(key, 0, key.length), 0) !== 0) {
+    if (cursor.seek(this.probe.fromRecord(key, 0, size), 0) !== 0) {
       throw corrupt(`index ${this.info.name} has no entry for row ${this.scope.row.rowid} of ${this.table.name}`);
     }
     cursor.delete();
+  }
+
+  /** Removes the entry of `row` (as `key` builds it), if the index holds the row; allocates nothing. */
+  removeEntryOf(row: RowImage): void {
+    if (!this.buildKey(row)) return;
+    const size = this.writer.size();
+    if (this.keyBuf.length < size) this.keyBuf = new Uint8Array(Math.max(size, 2 * this.keyBuf.length));
+    this.writer.writeTo(this.keyBuf, 0);
+    this.remove(this.keyBuf, size);
   }
 
   /** A UNIQUE violation, reporting the columns as `table.column`, or the index's name. */
@@ -461,10 +472,7 @@ export class TableWriter {
    * next, when nothing else reads the table in between (see `BtCursor.delete`).
    */
   delete(row: RowImage, next: Int64 | null = null): void {
-    for (const index of this.indexes) {
-      const key = index.key(row);
-      if (key !== null) index.remove(key);
-    }
+    for (const index of this.indexes) index.removeEntryOf(row);
     const cursor = this.cursor!;
     // `read` usually left the cursor on the row (index changes do not move it).
     const onRow = cursor.valid && cursor.rowid() === row.rowid;
