@@ -12,6 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { COLD_ONLY_STARTS, FULL_SIZES, QUICK_SIZES } from './data.js';
 import { BROWSER_ENGINES, NODE_ENGINES, ratioPairs } from './engines.js';
 import { runNode } from './node/run-node.js';
+import { WARM_STARTS } from './orchestrate.js';
 import { consoleReport } from './report/console.js';
 import { htmlReport } from './report/html.js';
 import { shippedBytes } from './report/shipped.js';
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   const environment: BenchReport['environment'] = {
     node: process.version,
     cpu: `${cpus()[0]?.model ?? 'unknown'} × ${cpus().length}`,
-    sizes: `items=${sizes.items} lookups=${sizes.lookups} autocommit=${sizes.autocommitInserts} repetitions=${sizes.repetitions}+1 warm-up, cold starts=${sizes.coldStarts}+1`,
+    sizes: `items=${sizes.items} lookups=${sizes.lookups} autocommit=${sizes.autocommitInserts} repetitions=${sizes.repetitions}+1 warm-up, cold starts=${sizes.coldStarts}+${WARM_STARTS} warm-up`,
   };
   const report: BenchReport = {
     variant,
