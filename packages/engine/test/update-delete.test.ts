@@ -117,3 +117,25 @@ describe('DELETE of rowid ranges across many leaves', () => {
     ]);
   });
 });
+
+describe('UPDATE of same-sized values', () => {
+  // A row whose new record has the size of the old one is overwritten where it lies on its leaf: the
+  // change must still be journaled (rolled back below) and leave a file SQLite finds intact.
+  it('overwrites rows in place, through a rollback and a commit', () => {
+    agree([
+      'CREATE TABLE c(id INTEGER PRIMARY KEY, n INTEGER, r REAL, flag TEXT)',
+      "WITH RECURSIVE s(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM s WHERE x < 3000) INSERT INTO c SELECT x, x % 100 + 1000, x / 7.0, 'no' FROM s",
+      'BEGIN',
+      "UPDATE c SET n = n + 1, r = r * 2, flag = 'ye' WHERE id % 2 = 0",
+      'SELECT count(*), sum(n), sum(r), sum(flag = \'ye\') FROM c',
+      'ROLLBACK',
+      'SELECT count(*), sum(n), sum(r), sum(flag = \'ye\') FROM c',
+      "UPDATE c SET n = n + 1, r = r * 2, flag = 'ye' WHERE id > 100 AND id <= 2500",
+      'SAVEPOINT s1',
+      'UPDATE c SET n = n - 1 WHERE id <= 2000',
+      'ROLLBACK TO s1',
+      'RELEASE s1',
+      'SELECT count(*), sum(n), sum(r), sum(flag = \'ye\'), min(n), max(n) FROM c',
+    ]);
+  });
+});

@@ -243,6 +243,10 @@ export class BtCursor {
     const n = cellCount(data, hdr);
     if (n === 0 || rowid < tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, 0), LEAF_TABLE, usable)) return 2;
     if (rowid > tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, usable)) return 2;
+    // A walk through rows in order (UPDATE, DELETE) asks for the cell the cursor rests on or the next.
+    const at = this.idx[d]!;
+    if (at < n && tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, at), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, at, rowid);
+    if (at + 1 < n && tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, at + 1), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, at + 1, rowid);
     let lo = 0;
     let hi = n;
     while (lo < hi) {
@@ -250,13 +254,23 @@ export class BtCursor {
       if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, mid), LEAF_TABLE, usable) < rowid) lo = mid + 1;
       else hi = mid;
     }
+    if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, lo, rowid);
     this.state = 'valid';
     this.infoValid = false;
     this.idx[d] = lo;
-    const c = tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid ? 0 : 1;
     this.seekedRowid = rowid;
-    this.seekedResult = c;
-    return c;
+    this.seekedResult = 1;
+    return 1;
+  }
+
+  /** Rests the cursor on cell `i` of the leaf at depth `d`, which holds `rowid`: the seek's result 0. */
+  private restInLeaf(d: number, i: number, rowid: number | bigint): number {
+    this.state = 'valid';
+    this.infoValid = false;
+    this.idx[d] = i;
+    this.seekedRowid = rowid;
+    this.seekedResult = 0;
+    return 0;
   }
 
   /**
@@ -433,11 +447,30 @@ export class BtCursor {
     try {
       const c = this.state === 'valid' && this.seekedRowid === key ? this.seekedResult : this.seekRowid(key);
       this.savedRowid = key;
+      if (c === 0 && this.overwrite(payload, size)) return;
       this.placeEntry(LEAF_TABLE, key, payload, size, c);
     } catch (err) {
       this.forgetPosition();
       throw err;
     }
+  }
+
+  /**
+   * Replaces the payload of the row the cursor rests on in place when the new one has the same size and
+   * both lie wholly on the leaf (an UPDATE of same-sized values: a flag, a counter, a REAL), as SQLite
+   * does: no cell is freed or allocated. False, changing nothing, otherwise.
+   */
+  private overwrite(payload: Uint8Array, size: number): boolean {
+    const info = this.cell();
+    if (info.payloadSize !== size || info.localSize !== size) return false;
+    const page = this.pages[this.depth]!;
+    this.bt.pager.write(page);
+    const data = page.data;
+    const at = info.payloadOffset;
+    if (size > 64) data.set(payload.subarray(0, size), at);
+    else for (let k = 0; k < size; k++) data[at + k] = payload[k]!;
+    this.keepPath();
+    return true;
   }
 
   /** Inserts index record `key` into an index tree; an entry equal to it is replaced. */
