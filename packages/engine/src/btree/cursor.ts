@@ -254,23 +254,17 @@ export class BtCursor {
       if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, mid), LEAF_TABLE, usable) < rowid) lo = mid + 1;
       else hi = mid;
     }
-    if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, lo, rowid);
-    this.state = 'valid';
-    this.infoValid = false;
-    this.idx[d] = lo;
-    this.seekedRowid = rowid;
-    this.seekedResult = 1;
-    return 1;
+    return this.restInLeaf(d, lo, rowid, tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid ? 0 : 1);
   }
 
-  /** Rests the cursor on cell `i` of the leaf at depth `d`, which holds `rowid`: the seek's result 0. */
-  private restInLeaf(d: number, i: number, rowid: number | bigint): number {
+  /** Rests the cursor on cell `i` of the leaf at depth `d`, where a seek for `rowid` ended with result `c`. */
+  private restInLeaf(d: number, i: number, rowid: number | bigint, c = 0): number {
     this.state = 'valid';
     this.infoValid = false;
     this.idx[d] = i;
     this.seekedRowid = rowid;
-    this.seekedResult = 0;
-    return 0;
+    this.seekedResult = c;
+    return c;
   }
 
   /**
