@@ -7,39 +7,12 @@ import { describe, expect, it } from 'vitest';
 import { Database } from '../api/database.js';
 import { MemoryVfs } from '../vfs/memory.js';
 import { Pager } from './pager.js';
-
-/** The byte every page `pgno` is filled with in generation `tag`. */
-const byteOf = (pgno: number, tag: number): number => (pgno * 7 + tag) & 0xff;
-
-function rewrite(pager: Pager, from: number, to: number, tag: number): void {
-  for (let pgno = from; pgno <= to; pgno++) {
-    const page = pager.get(pgno);
-    pager.write(page);
-    page.data.fill(byteOf(pgno, tag));
-    pager.release(page);
-  }
-}
-
-/** Checks that pages 2..count hold generation `tag` in full. */
-function expectPages(pager: Pager, count: number, tag: number): void {
-  pager.beginRead();
-  for (let pgno = 2; pgno <= count; pgno++) {
-    const page = pager.get(pgno);
-    const want = byteOf(pgno, tag);
-    expect(page.data.every((b) => b === want), `page ${pgno}`).toBe(true);
-    pager.release(page);
-  }
-  pager.endRead();
-}
+import { appendPages, byteOf, expectPages, rewritePages } from './generations.test.helper.js';
 
 function filled(): Pager {
   const pager = Pager.open(new MemoryVfs(), 'r.db', { pageSize: 1024, cacheSize: 64, journalMode: 'delete' });
   pager.beginWrite();
-  for (let i = 0; i < 299; i++) {
-    const page = pager.append();
-    page.data.fill(byteOf(page.pgno, 0));
-    pager.release(page);
-  }
+  appendPages(pager, 299, 0);
   pager.commit();
   return pager;
 }
@@ -64,14 +37,14 @@ describe('cache_size at run time', () => {
     const pager = filled();
     pager.setCacheSize(200);
     pager.beginWrite();
-    rewrite(pager, 2, 150, 1);
+    rewritePages(pager, 2, 150, 1);
     const held = [pager.get(170), pager.get(180), pager.get(190)];
     pager.setCacheSize(20);
     // 149 dirty pages and 3 pinned ones cannot all go: the cache stays larger than asked.
     expect(pager.cacheCapacity).toBeGreaterThan(20);
     expect(held.map((p) => p.data[0])).toEqual([170, 180, 190].map((n) => byteOf(n, 0)));
     for (const page of held) pager.release(page);
-    rewrite(pager, 151, 300, 1);
+    rewritePages(pager, 151, 300, 1);
     pager.commit();
     expectPages(pager, 300, 1);
     pager.setCacheSize(20);
@@ -84,9 +57,9 @@ describe('cache_size at run time', () => {
     const pager = filled();
     pager.setCacheSize(200);
     pager.beginWrite();
-    rewrite(pager, 2, 120, 2);
+    rewritePages(pager, 2, 120, 2);
     pager.setCacheSize(30);
-    rewrite(pager, 121, 300, 2);
+    rewritePages(pager, 121, 300, 2);
     pager.rollback();
     expectPages(pager, 300, 0);
     pager.close();

@@ -66,6 +66,58 @@ function readFromFile(db: VfsFile, pgno: number, into: Uint8Array): void {
   db.read(into, (pgno - 1) * into.length);
 }
 
+/**
+ * A log for which the database file holds the committed pages and a transaction writes its pages there
+ * in place, keeping the originals elsewhere until it commits: the rollback journal (`RollbackLog`), or
+ * memory for an in-memory database (`MemoryLog`). No snapshots, nothing to checkpoint.
+ */
+export abstract class InPlaceLog implements PageLog {
+  abstract readonly mode: JournalMode;
+
+  constructor(protected readonly db: VfsFile) {}
+
+  pageSize(): number {
+    return 0;
+  }
+
+  committedPageCount(db: VfsFile, pageSize: number): number {
+    return fileCommittedPageCount(db, pageSize);
+  }
+
+  snapshot(): number {
+    return 0;
+  }
+
+  readPage(pgno: number, into: Uint8Array): void {
+    readFromFile(this.db, pgno, into);
+  }
+
+  backlog(): number {
+    return 0;
+  }
+
+  checkpoint(): void {}
+
+  abstract beginWrite(committedPageCount: number): void;
+  abstract spill(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], sync: Synchronous): void;
+  abstract hasSpilled(): boolean;
+  abstract commit(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], pageCount: number, sync: Synchronous): void;
+  abstract endWrite(): void;
+  abstract rollback(committedPageCount: number): void;
+  abstract close(deleteFiles: boolean): void;
+
+  /** Writes the pages of `slots` into the database file, each where it belongs. */
+  protected writeInPlace(data: readonly Uint8Array[], pgnos: Uint32Array, slots: readonly number[], pageSize: number): void {
+    for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
+  }
+
+  /** The end of a commit's writes: the file cut to `pageCount` pages, then synced unless `sync` is off. */
+  protected finishInPlace(pageCount: number, pageSize: number, sync: Synchronous): void {
+    if (this.db.size() > pageCount * pageSize) this.db.truncate(pageCount * pageSize);
+    if (sync !== 'off') this.db.sync();
+  }
+}
+
 class WalLog implements PageLog {
   readonly mode = 'wal' as const;
   private readonly batch: WalPage[] = [];
@@ -135,7 +187,7 @@ class WalLog implements PageLog {
   }
 }
 
-class RollbackLog implements PageLog {
+class RollbackLog extends InPlaceLog {
   readonly mode = 'delete' as const;
   private journal: JournalWriter | null = null;
   /** Pages whose original image is in the journal already. */
@@ -148,23 +200,9 @@ class RollbackLog implements PageLog {
   constructor(
     private readonly vfs: Vfs,
     private readonly journalPath: string,
-    private readonly db: VfsFile,
-  ) {}
-
-  pageSize(): number {
-    return 0;
-  }
-
-  committedPageCount(db: VfsFile, pageSize: number): number {
-    return fileCommittedPageCount(db, pageSize);
-  }
-
-  snapshot(): number {
-    return 0;
-  }
-
-  readPage(pgno: number, into: Uint8Array): void {
-    readFromFile(this.db, pgno, into);
+    db: VfsFile,
+  ) {
+    super(db);
   }
 
   beginWrite(committedPageCount: number): void {
@@ -179,7 +217,7 @@ class RollbackLog implements PageLog {
     // The originals must be durable before the database file is overwritten in place.
     this.journal!.sync(sync);
     this.dbWritten = true;
-    for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
+    this.writeInPlace(data, pgnos, slots, pageSize);
   }
 
   hasSpilled(): boolean {
@@ -191,9 +229,8 @@ class RollbackLog implements PageLog {
     this.journalOriginals(pgnos, slots, pageSize);
     this.journal!.sync(sync);
     this.dbWritten = true;
-    for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
-    if (this.db.size() > pageCount * pageSize) this.db.truncate(pageCount * pageSize);
-    if (sync !== 'off') this.db.sync();
+    this.writeInPlace(data, pgnos, slots, pageSize);
+    this.finishInPlace(pageCount, pageSize, sync);
     this.journal!.finish();
     this.journal = null;
   }
@@ -211,12 +248,6 @@ class RollbackLog implements PageLog {
     this.dbWritten = false;
   }
 
-  backlog(): number {
-    return 0;
-  }
-
-  checkpoint(): void {}
-
   close(): void {
     if (this.journal) this.rollback();
   }
@@ -229,7 +260,7 @@ class RollbackLog implements PageLog {
     for (const slot of slots) {
       const pgno = pgnos[slot]!;
       if (pgno > this.initialPageCount || pgno === lockPage || this.journaled.has(pgno)) continue;
-      readFromFile(this.db, pgno, this.original);
+      this.readPage(pgno, this.original);
       this.journal.append(pgno, this.original);
       this.journaled.add(pgno);
     }

@@ -14,13 +14,12 @@
  * the file differs from the last commit.
  */
 import type { VfsFile } from '../vfs/vfs.js';
-import { type PageLog, fileCommittedPageCount } from './log.js';
+import { InPlaceLog } from './log.js';
 import { OriginalImages } from './original-images.js';
 import type { Synchronous } from './pager.js';
 
-export class MemoryLog implements PageLog {
+export class MemoryLog extends InPlaceLog {
   readonly mode = 'memory' as const;
-  private readonly db: VfsFile;
   private readonly originals = new OriginalImages();
   private initialPageCount = 0;
   /** Page size of the pages written so far (0 before the first write). */
@@ -28,23 +27,7 @@ export class MemoryLog implements PageLog {
   private spilled = false;
 
   constructor(db: VfsFile) {
-    this.db = db;
-  }
-
-  pageSize(): number {
-    return 0;
-  }
-
-  committedPageCount(db: VfsFile, pageSize: number): number {
-    return fileCommittedPageCount(db, pageSize);
-  }
-
-  snapshot(): number {
-    return 0;
-  }
-
-  readPage(pgno: number, into: Uint8Array): void {
-    this.db.read(into, (pgno - 1) * into.length);
+    super(db);
   }
 
   beginWrite(committedPageCount: number): void {
@@ -68,9 +51,8 @@ export class MemoryLog implements PageLog {
       this.pageBytes = data[slots[0]!]!.length;
       this.writePages(data, pgnos, slots);
     }
-    const bytes = pageCount * this.pageBytes;
-    if (this.pageBytes > 0 && this.db.size() > bytes) this.db.truncate(bytes);
-    if (sync !== 'off') this.db.sync();
+    if (this.pageBytes > 0) this.finishInPlace(pageCount, this.pageBytes, sync);
+    else if (sync !== 'off') this.db.sync();
     this.forget();
   }
 
@@ -88,12 +70,6 @@ export class MemoryLog implements PageLog {
     this.forget();
   }
 
-  backlog(): number {
-    return 0;
-  }
-
-  checkpoint(): void {}
-
   close(): void {
     if (this.spilled) this.rollback();
   }
@@ -102,7 +78,7 @@ export class MemoryLog implements PageLog {
   private saveOriginal(pgno: number): void {
     if (pgno > this.initialPageCount) return;
     const image = this.originals.take(pgno, this.pageBytes);
-    if (image !== null) this.db.read(image, (pgno - 1) * this.pageBytes);
+    if (image !== null) this.readPage(pgno, image);
   }
 
   /** Writes the pages in place, after growing the file to hold the highest of them. */
@@ -111,7 +87,7 @@ export class MemoryLog implements PageLog {
     let highest = 0;
     for (const slot of slots) if (pgnos[slot]! > highest) highest = pgnos[slot]!;
     if (this.db.size() < highest * pageSize) this.db.truncate(highest * pageSize);
-    for (const slot of slots) this.db.write(data[slot]!, (pgnos[slot]! - 1) * pageSize);
+    this.writeInPlace(data, pgnos, slots, pageSize);
   }
 
   private forget(): void {

@@ -275,27 +275,17 @@ describe('pager', () => {
 
   it('syncs as synchronous says: FULL at every WAL commit, NORMAL only at checkpoints, OFF never', () => {
     for (const synchronous of ['full', 'normal', 'off'] as const) {
-      const base = new MemoryVfs();
-      const syncs = new Map<string, number>();
-      const vfs: Vfs = {
-        name: 'counting',
-        exists: (path) => base.exists(path),
-        delete: (path) => base.delete(path),
-        open(path, options) {
-          const file = base.open(path, options);
-          return { ...pick(file), sync: () => syncs.set(path, (syncs.get(path) ?? 0) + 1) };
-        },
-      };
+      const { vfs, base, calls } = countingVfs();
+      const syncsOf = (path: string): number => calls.get(`${path}.sync`) ?? 0;
       const pager = Pager.open(vfs, 's.db', { journalMode: 'wal', synchronous, walAutoCheckpoint: 0 });
       fill(pager, 1, 1);
-      syncs.clear();
+      calls.clear();
       for (let t = 0; t < 5; t++) fill(pager, 1, t);
-      const walSyncs = syncs.get('s.db-wal') ?? 0;
-      expect(walSyncs).toBe(synchronous === 'full' ? 5 : 0);
-      expect(syncs.get('s.db') ?? 0).toBe(0);
-      syncs.clear();
+      expect(syncsOf('s.db-wal')).toBe(synchronous === 'full' ? 5 : 0);
+      expect(syncsOf('s.db')).toBe(0);
+      calls.clear();
       pager.checkpoint();
-      expect((syncs.get('s.db-wal') ?? 0) + (syncs.get('s.db') ?? 0)).toBe(synchronous === 'off' ? 0 : 2);
+      expect(syncsOf('s.db-wal') + syncsOf('s.db')).toBe(synchronous === 'off' ? 0 : 2);
       pager.close();
       const again = Pager.open(base, 's.db');
       expect(again.pageCount).toBe(7);
