@@ -5,46 +5,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Sqlite from 'better-sqlite3';
-import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteError } from '@hearth/engine';
-import { DatabaseServer, type WorkerApi, messagingApi } from '@hearth/worker';
-import { remote } from '../src/backend.js';
-import { type Database, openOn } from '../src/database.js';
+import type { Database } from '../src/database.js';
 import { connect, deleteDatabase, importDatabase } from '../src/node.js';
+import { connectOverMessages, failure } from './support.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'hearth-client-'));
-const channels: MessageChannel[] = [];
-afterAll(() => {
-  rmSync(dir, { recursive: true, force: true });
-  for (const channel of channels) channel.port1.close();
-});
-
-/** A connection through Comlink over a MessageChannel, as a page talks to its worker. */
-async function connectOverMessages(path: string): Promise<Database> {
-  const server = new DatabaseServer({
-    open: () => Promise.reject(new Error('files are not used here')),
-    write: () => Promise.resolve(),
-    remove: () => Promise.resolve(),
-    releaseAll: () => undefined,
-  });
-  const channel = new MessageChannel();
-  channels.push(channel);
-  Comlink.expose(messagingApi(server), channel.port1 as unknown as Comlink.Endpoint);
-  // Not a cross-origin isolated page: the worker (here: this very thread) may not block for db.function.
-  const backend = remote(Comlink.wrap<WorkerApi>(channel.port2 as unknown as Comlink.Endpoint), false);
-  return openOn(backend, path, {}, () => undefined);
-}
-
-async function failure(promise: Promise<unknown>): Promise<SqliteError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SqliteError);
-    return err as SqliteError;
-  }
-  throw new Error('expected a rejection');
-}
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const routes: [string, (path: string) => Promise<Database>][] = [
   ['in-process', (path) => connect(path)],

@@ -1,13 +1,11 @@
 // Rows packed by the worker (packRows) and shaped by the client (rows.ts) come back exactly as the server
 // made them — every JavaScript form a value takes, in every shape — including through a real message
 // boundary, where the packed buffers and BLOBs are transferred.
-import * as Comlink from 'comlink';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Database as EngineDatabase } from '@hearth/engine';
-import { DatabaseServer, PackedTag, type WorkerApi, messagingApi, packRows } from '@hearth/worker';
-import { remote } from '../src/backend.js';
-import { openOn } from '../src/database.js';
+import { PackedTag, packRows } from '@hearth/worker';
 import { TAG_NUMBER, TAG_OTHER, TAG_TEXT, shapeFirst, shapeRows } from '../src/rows.js';
+import { connectOverMessages } from './support.js';
 
 const shared = new Uint8Array([9, 8, 7, 6, 5]);
 const ROWS: unknown[][] = [
@@ -16,10 +14,6 @@ const ROWS: unknown[][] = [
   [new Uint8Array([1, 2, 3]), shared.subarray(1, 3), shared.subarray(2, 4), -5n, 'x'.repeat(1000), null],
 ];
 
-const channels: MessageChannel[] = [];
-afterAll(() => {
-  for (const channel of channels) channel.port1.close();
-});
 
 describe('packed rows', () => {
   it('use the worker protocol tags', () => {
@@ -44,16 +38,7 @@ describe('packed rows', () => {
   });
 
   it('cross a message boundary as the engine returned them', async () => {
-    const server = new DatabaseServer({
-      open: () => Promise.reject(new Error('files are not used here')),
-      write: () => Promise.resolve(),
-      remove: () => Promise.resolve(),
-      releaseAll: () => undefined,
-    });
-    const channel = new MessageChannel();
-    channels.push(channel);
-    Comlink.expose(messagingApi(server), channel.port1 as unknown as Comlink.Endpoint);
-    const db = await openOn(remote(Comlink.wrap<WorkerApi>(channel.port2 as unknown as Comlink.Endpoint), false), ':memory:', {}, () => undefined);
+    const db = await connectOverMessages(':memory:');
     const direct = new EngineDatabase();
     const setup =
       "CREATE TABLE t(a, b, c); INSERT INTO t VALUES (1, 'one', x'01'), (2.5, NULL, 'ünï'), (-0.0, 9223372036854775807, ''), (1e300, 'a much longer text value here', zeroblob(3))";

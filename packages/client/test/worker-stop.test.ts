@@ -5,10 +5,10 @@
 // died); the Worker object and the lock manager are stand-ins the test drives.
 import * as Comlink from 'comlink';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SqliteError } from '@hearth/engine';
 import { DatabaseServer, type WorkerApi, messagingApi } from '@hearth/worker';
 import { remote } from '../src/backend.js';
 import { type Database, openOn } from '../src/database.js';
+import { failure } from './support.js';
 import { type LockRequester, type WatchedWorker, type WorkerWatch, watchWorker, workerStoppedError } from '../src/worker-watch.js';
 
 /** SQL the stand-in worker never answers. */
@@ -45,16 +45,6 @@ class FakeLocks implements LockRequester {
 /** An uncaught error in a worker, as the page receives it (an ErrorEvent; Node has no such class). */
 function uncaught(message: string): Event {
   return Object.assign(new Event('error'), { message });
-}
-
-async function failure(promise: Promise<unknown>): Promise<SqliteError> {
-  try {
-    await promise;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SqliteError);
-    return err as SqliteError;
-  }
-  throw new Error('expected a rejection');
 }
 
 /** A connection over messages to a server that never answers NEVER_ANSWERED, with its backend watched by `watch`. */
