@@ -50,6 +50,23 @@ type CursorState = 'unpositioned' | 'valid' | 'eof' | 'saved';
 const NO_BYTES = new Uint8Array(0);
 
 /** A rowid in Hearth's form: a number when it is a safe integer (so `5n` finds rowid 5). */
+/** The rowid of cell `i` of a table page (leaf or interior). */
+function keyAt(data: Uint8Array, hdr: number, type: number, i: number, usable: number): Int64 {
+  return tableCellKey(data, cellOffset(data, hdr, type, i), type, usable);
+}
+
+/** The first of the `n` cells of a table page whose rowid is at least `rowid`; `n` when there is none. */
+function firstKeyAtLeast(data: Uint8Array, hdr: number, type: number, n: number, rowid: number | bigint, usable: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keyAt(data, hdr, type, mid, usable) < rowid) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 function normalizeRowid(rowid: Int64): Int64 {
   return typeof rowid === 'bigint' && rowid >= -9007199254740991n && rowid <= 9007199254740991n ? Number(rowid) : rowid;
 }
@@ -209,17 +226,10 @@ export class BtCursor {
       const hdr = hdrOffset(page.pgno);
       const type = this.types[d]!;
       const n = cellCount(data, hdr);
-      // First cell whose key is >= rowid.
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (tableCellKey(data, cellOffset(data, hdr, type, mid), type, usable) < rowid) lo = mid + 1;
-        else hi = mid;
-      }
+      const lo = firstKeyAtLeast(data, hdr, type, n, rowid, usable);
       if (type === LEAF_TABLE) {
         let c = this.landOnLeaf(lo, n);
-        if (c > 0) c = tableCellKey(data, cellOffset(data, hdr, type, lo), type, usable) === rowid ? 0 : 1;
+        if (c > 0) c = keyAt(data, hdr, type, lo, usable) === rowid ? 0 : 1;
         if (this.state === 'valid') {
           this.seekedRowid = rowid;
           this.seekedResult = c;
@@ -241,20 +251,13 @@ export class BtCursor {
     const hdr = hdrOffset(this.pages[d]!.pgno);
     const usable = this.bt.limits.usable;
     const n = cellCount(data, hdr);
-    if (n === 0 || rowid < tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, 0), LEAF_TABLE, usable)) return 2;
-    if (rowid > tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, usable)) return 2;
+    if (n === 0 || rowid < keyAt(data, hdr, LEAF_TABLE, 0, usable) || rowid > keyAt(data, hdr, LEAF_TABLE, n - 1, usable)) return 2;
     // A walk through rows in order (UPDATE, DELETE) asks for the cell the cursor rests on or the next.
     const at = this.idx[d]!;
-    if (at < n && tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, at), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, at, rowid);
-    if (at + 1 < n && tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, at + 1), LEAF_TABLE, usable) === rowid) return this.restInLeaf(d, at + 1, rowid);
-    let lo = 0;
-    let hi = n;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, mid), LEAF_TABLE, usable) < rowid) lo = mid + 1;
-      else hi = mid;
-    }
-    return this.restInLeaf(d, lo, rowid, tableCellKey(data, cellOffset(data, hdr, LEAF_TABLE, lo), LEAF_TABLE, usable) === rowid ? 0 : 1);
+    if (at < n && keyAt(data, hdr, LEAF_TABLE, at, usable) === rowid) return this.restInLeaf(d, at, rowid);
+    if (at + 1 < n && keyAt(data, hdr, LEAF_TABLE, at + 1, usable) === rowid) return this.restInLeaf(d, at + 1, rowid);
+    const lo = firstKeyAtLeast(data, hdr, LEAF_TABLE, n, rowid, usable);
+    return this.restInLeaf(d, lo, rowid, keyAt(data, hdr, LEAF_TABLE, lo, usable) === rowid ? 0 : 1);
   }
 
   /** Rests the cursor on cell `i` of the leaf at depth `d`, where a seek for `rowid` ended with result `c`. */
@@ -791,7 +794,7 @@ export class BtCursor {
     const hdr = hdrOffset(page.pgno);
     const n = cellCount(page.data, hdr);
     if (n === 0 || rowid <= this.savedRowid) return false;
-    return rowid <= tableCellKey(page.data, cellOffset(page.data, hdr, LEAF_TABLE, n - 1), LEAF_TABLE, this.bt.limits.usable);
+    return rowid <= keyAt(page.data, hdr, LEAF_TABLE, n - 1, this.bt.limits.usable);
   }
 
   /** Removes the current leaf cell and its overflow chain, without balancing. */
