@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { COLD_ONLY_STARTS, FULL_SIZES, QUICK_SIZES } from './data.js';
+import { sizesFor } from './data.js';
 import { BROWSER_ENGINES, NODE_ENGINES, ratioPairs } from './engines.js';
 import { runNode } from './node/run-node.js';
 import { WARM_STARTS } from './orchestrate.js';
@@ -38,7 +38,7 @@ async function main(): Promise<number> {
   const quick = args.includes('--quick');
   const coldOnly = args.includes('--cold');
   const enginesArg = args.find((a) => a.startsWith('--engines='))?.slice('--engines='.length).split(',');
-  const sizes = { ...(quick ? QUICK_SIZES : FULL_SIZES), ...(coldOnly ? { coldStarts: COLD_ONLY_STARTS } : {}) };
+  const sizes = sizesFor(quick, coldOnly);
   const allConfigs = variant === 'node' ? NODE_ENGINES : BROWSER_ENGINES;
   const configs = allConfigs.filter((c) => !enginesArg || enginesArg.includes(c.id));
   const environment: BenchReport['environment'] = {

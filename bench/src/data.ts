@@ -29,7 +29,7 @@ export interface Sizes {
 }
 
 /** Cold starts measured in a cold-only run (`--cold`): a steadier median than the full run's five. */
-export const COLD_ONLY_STARTS = 21;
+const COLD_ONLY_STARTS = 21;
 
 export const FULL_SIZES: Sizes = {
   items: 100_000,
@@ -167,4 +167,10 @@ export function joinRegions(count: number): BindRow[] {
 export function likePatterns(count: number): BindRow[] {
   const patterns = ['%lotus%', '%er 12%', 'maple%', '%-onyx-%', '%zephyr%xenon%', '%77'];
   return patterns.slice(0, count).map((p) => [p]);
+}
+
+/** The sizes of a run: the smoke sizes with `quick`, else the full ones; `coldOnly` measures more cold starts. */
+export function sizesFor(quick: boolean, coldOnly: boolean): Sizes {
+  const sizes = quick ? QUICK_SIZES : FULL_SIZES;
+  return coldOnly ? { ...sizes, coldStarts: COLD_ONLY_STARTS } : sizes;
 }

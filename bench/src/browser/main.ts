@@ -4,7 +4,7 @@
  * `?quick=1` for the smoke sizes, `engines=a,b` to measure only some configurations, `cold=1` to measure only
  * cold starts (more of them, and no OPFS floor).
  */
-import { COLD_ONLY_STARTS, FULL_SIZES, QUICK_SIZES } from '../data.js';
+import { sizesFor } from '../data.js';
 import { BROWSER_ENGINES } from '../engines.js';
 import type { FromWorker } from '../protocol.js';
 import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
@@ -76,7 +76,7 @@ async function main(): Promise<PageResult> {
   const params = new URLSearchParams(location.search);
   const quick = params.get('quick') === '1';
   const coldOnly = params.get('cold') === '1';
-  const sizes = { ...(quick ? QUICK_SIZES : FULL_SIZES), ...(coldOnly ? { coldStarts: COLD_ONLY_STARTS } : {}) };
+  const sizes = sizesFor(quick, coldOnly);
   const only = params.get('engines')?.split(',');
   const configs = BROWSER_ENGINES.filter((c) => !only || only.includes(c.id));
   const engines: EngineRun[] = [];
