@@ -195,7 +195,7 @@ describe('pager', () => {
     }
   });
 
-  it('commits an in-memory database by writing its changed pages in place: no journal, no sync, no reads', () => {
+  it('commits an in-memory database by writing its changed pages in place: no journal, no reads, one sync', () => {
     const { vfs, base, calls } = countingVfs();
     const pager = Pager.open(vfs, 'm.db', { journalMode: 'memory' });
     fill(pager, 3, 1);
