@@ -776,7 +776,7 @@ class IndexWorkload extends Workload {
     if (n === 0 || r < pInsert) this.insertNew();
     else if (r < pUpdate) (rng.chance(0.8) ? this.update : this.reinsert).call(this);
     else if (r < pDelete) this.deleteOne();
-    else if (r < pRun) this.deleteRun();
+    else if (r < pRun) (rng.chance(0.5) ? this.deleteRun : this.deleteInKeyOrder).call(this);
     else [this.probeMissing, this.seekGE, this.seekLE, this.seekPrefix, this.observe][rng.int(5)]!.call(this);
   }
 
@@ -862,6 +862,30 @@ class IndexWorkload extends Workload {
         ok = this.cur.next();
         this.expectAt(this.cur, ok, ++i, 'delete-run: next()');
       }
+    }
+  }
+
+  /**
+   * Deletes entries in key order, each found by a seek of its own, as a DELETE removes an index's
+   * entries: the cursor keeps the leaf it deleted from, and the next seek (now and then a probe of
+   * another kind) starts there.
+   */
+  private deleteInKeyOrder(): void {
+    const s = this.s;
+    const m = this.model;
+    let i = s.rng.int(m.size);
+    for (let k = s.rng.range(1, 60); k > 0 && i < m.size; k--) {
+      const e = m.entries[i]!;
+      s.note('delete-in-order', this.root, describeValues(e.values));
+      const c = this.cur.seek(this.unpacked(e), 0);
+      if (c !== 0) fail(`delete-in-order: seek returned ${c} for an entry the model has: ${describeValues(e.values)}`);
+      this.checkEntry(this.cur, i, 'delete-in-order seek');
+      this.cur.delete();
+      m.removeAt(i);
+      s.mutations++;
+      if (s.rng.chance(0.1)) [this.probeMissing, this.seekGE, this.seekLE, this.seekPrefix][s.rng.int(4)]!.call(this);
+      // 0: the entry that slid into the deleted one's place.
+      i += s.rng.int(4);
     }
   }
 

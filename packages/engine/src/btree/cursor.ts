@@ -9,9 +9,10 @@
  * When its tree changes under it (another cursor wrote, or it wrote itself), a cursor saves its key,
  * releases its pages and seeks back on next use (`state === 'saved'`). `skip` then records where the
  * seek landed relative to the saved key, so next/prev after a delete neither skip nor repeat an entry.
- * One exception: a table cursor that inserted or deleted a row in a leaf without rebalancing keeps its
- * path (still exact, as nothing else changed the tree), so that the next seek near it (an UPDATE or
- * DELETE walking a range) searches that leaf alone. A DELETE that names the row it deletes next also
+ * One exception: a cursor that inserted a row into a table leaf, or deleted an entry from any leaf,
+ * without rebalancing keeps its path (still exact, as nothing else changed the tree), so that the next
+ * seek near it (an UPDATE or DELETE walking a range, index entries removed in key order) searches that
+ * leaf alone. A DELETE that names the row it deletes next also
  * defers rebalancing a leaf that runs low while that row is still in it, so that each leaf of a range is
  * rebalanced once (an underfull leaf is a valid tree; an empty one never stays). Any change by another
  * cursor still makes it let go of its pages.
@@ -49,7 +50,6 @@ type CursorState = 'unpositioned' | 'valid' | 'eof' | 'saved';
 /** The payload buffer of a cursor that has not needed one yet (shared: it is never written). */
 const NO_BYTES = new Uint8Array(0);
 
-/** A rowid in Hearth's form: a number when it is a safe integer (so `5n` finds rowid 5). */
 /** The rowid of cell `i` of a table page (leaf or interior). */
 function keyAt(data: Uint8Array, hdr: number, type: number, i: number, usable: number): Int64 {
   return tableCellKey(data, cellOffset(data, hdr, type, i), type, usable);
@@ -67,6 +67,7 @@ function firstKeyAtLeast(data: Uint8Array, hdr: number, type: number, n: number,
   return lo;
 }
 
+/** A rowid in Hearth's form: a number when it is a safe integer (so `5n` finds rowid 5). */
 function normalizeRowid(rowid: Int64): Int64 {
   return typeof rowid === 'bigint' && rowid >= -9007199254740991n && rowid <= 9007199254740991n ? Number(rowid) : rowid;
 }
@@ -277,6 +278,10 @@ export class BtCursor {
    */
   seek(key: UnpackedKey, bias: -1 | 0 | 1 = 0): number {
     assert(!this.isTable && this.keyInfo !== null, 'seek on an index cursor');
+    if (this.state === 'saved' && this.depth > 0 && this.types[this.depth] === LEAF_INDEX) {
+      const c = this.seekInKeptLeaf(key, bias);
+      if (c !== 2) return c;
+    }
     if (!this.moveToRoot()) {
       this.setEof();
       return -1;
@@ -315,6 +320,33 @@ export class BtCursor {
   }
 
   /**
+   * `seek` within the index leaf a delete left the cursor on (its path kept), when `key` sorts strictly
+   * between the leaf's first and last entries or equals the entry the cursor rests on: no other page
+   * can then hold a closer entry. 2 when it does not, for the search from the root.
+   */
+  private seekInKeptLeaf(key: UnpackedKey, bias: -1 | 0 | 1): number {
+    const d = this.depth;
+    const data = this.pages[d]!.data;
+    const hdr = hdrOffset(this.pages[d]!.pgno);
+    const n = cellCount(data, hdr);
+    const at = this.idx[d]!;
+    // Entries removed in key order: the next one often slid into the place of the one removed.
+    if (bias === 0 && at < n && this.probe(key, data, hdr, LEAF_INDEX, d, at) === 0) return this.landOnLeaf(at, n, 0);
+    if (n < 2 || (this.probe(key, data, hdr, LEAF_INDEX, d, 0) || bias) <= 0) return 2;
+    if ((this.probe(key, data, hdr, LEAF_INDEX, d, n - 1) || bias) >= 0) return 2;
+    let lo = 1;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.probe(key, data, hdr, LEAF_INDEX, d, mid) || bias;
+      if (c === 0) return this.landOnLeaf(mid, n, 0);
+      if (c > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return this.landOnLeaf(lo, n);
+  }
+
+  /**
    * Compares `key` with index cell `i` of the page at depth `d`. A payload wholly on the page (the usual
    * case) is compared where it lies, without parsing the cell; one that overflows goes through the cell.
    */
@@ -334,10 +366,11 @@ export class BtCursor {
   }
 
   /**
-   * Rests the cursor on cell `lo` of the `n`-cell leaf a search ended in (the first cell above the key):
-   * returns 1, or -1 on its last cell when every cell is below the key, or -1 and eof when it is empty.
+   * Rests the cursor on cell `lo` of the `n`-cell leaf a search ended in (the first cell above the key,
+   * or, with `result` 0, the cell equal to it): returns `result`, or -1 on its last cell when every cell
+   * is below the key, or -1 and eof when it is empty.
    */
-  private landOnLeaf(lo: number, n: number): number {
+  private landOnLeaf(lo: number, n: number, result: 1 | 0 = 1): number {
     const d = this.depth;
     this.infoValid = false;
     if (n === 0) {
@@ -346,7 +379,7 @@ export class BtCursor {
     }
     this.state = 'valid';
     this.idx[d] = lo === n ? n - 1 : lo;
-    return lo === n ? -1 : 1;
+    return lo === n ? -1 : result;
   }
 
   /** Moves to the first entry with rowid ≥ `rowid`; false when there is none. */
@@ -773,8 +806,8 @@ export class BtCursor {
   }
 
   /**
-   * After a table cursor changed its leaf without rebalancing: the path is still exact (nothing else
-   * changed the tree), so it is kept for the next seek, which then searches that leaf alone.
+   * After a cursor changed its leaf without rebalancing: the path is still exact (nothing else changed
+   * the tree), so it is kept for the next seek, which then searches that leaf alone when it can.
    */
   private keepPath(): void {
     this.state = 'saved';
@@ -814,7 +847,7 @@ export class BtCursor {
     else this.saveRecord(this.payload());
     if (isLeafType(this.types[d]!)) {
       this.removeCurrentCell();
-      if (this.isTable && d > 0 && (this.leafHolds(next) || !isUnderfull(this.pages[d]!, LEAF_TABLE, this.bt.limits.usable))) {
+      if (d > 0 && ((this.isTable && this.leafHolds(next)) || !isUnderfull(this.pages[d]!, this.types[d]!, this.bt.limits.usable))) {
         this.keepPath();
         return;
       }

@@ -44,9 +44,10 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
     const current = before ? new RowImage(table.columns.length) : row;
     // Without triggers, RETURNING or foreign keys, only the index keys need the row's values.
     const wanted = before || after || returning || keys ? null : writer.keyColumns();
-    // Without triggers or foreign keys nothing reads the table between two deletes, so each can name
-    // the next row, letting the b-tree rebalance each leaf of a range once.
-    const lookahead = !before && !after && !keys;
+    // Without triggers or foreign keys nothing reads the table or its indexes between two deletes: each
+    // names the next row, letting the b-tree rebalance each leaf of a range once, and the index entries
+    // are removed together at the end, in key order.
+    const batched = !before && !after && !keys;
     writer.open(bt);
     try {
       for (let i = 0; i < rowids.length; i++) {
@@ -56,11 +57,13 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
         returning?.capture(row);
         // SQLite checks and acts on the row as it was before the BEFORE triggers.
         keys?.removing(row);
-        writer.delete(current, lookahead && i + 1 < rowids.length ? rowids[i + 1]! : null);
+        if (batched) writer.deleteDeferred(current, i + 1 < rowids.length ? rowids[i + 1]! : null);
+        else writer.delete(current);
         effects.changes++;
         keys?.act(row, null);
         after?.fireAfter(row, null, bt, effects);
       }
+      if (batched) writer.flushRemovals();
     } finally {
       writer.close();
     }

@@ -18,6 +18,7 @@ import { SqliteError, type SqliteErrorCode, corrupt } from '../common/errors.js'
 import { BINARY, type KeyInfo, UnpackedKey, compareKeyToRecord } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
 import { RecordReader, RecordWriter } from '../record/record.js';
+import { RecordSorter } from '../record/sorter.js';
 import { ValueType } from '../record/value.js';
 import type { ConflictResolution } from '../sql/ast.js';
 import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js';
@@ -56,6 +57,9 @@ function pureContext(cx: WriteContext, where: string): WriteContext {
 }
 
 const INT64_MAX = 9223372036854775807n;
+
+/** Bytes of index entries `deleteDeferred` collects before removing them. */
+const REMOVAL_BATCH_BYTES = 16 * 1024 * 1024;
 
 /** The uniqueness check of the rowid, beside those of the indexes (numbered from 0). */
 const ROWID_CHECK = -1;
@@ -188,11 +192,13 @@ export class IndexWriter {
     this.cursor!.insertKey(key);
   }
 
-  /** Removes the entry `key`, which must be present. */
-  remove(key: Uint8Array, size = key.length): void {
+  /** Removes the entry `key[start, start + size)`, which must be present. */
+  remove(key: Uint8Array, start = 0, size = key.length): void {
     const cursor = this.cursor!;
-    if (cursor.seek(this.probe.fromRecord(key, 0, size), 0) !== 0) {
-      throw corrupt(`index ${this.info.name} has no entry for row ${this.scope.row.rowid} of ${this.table.name}`);
+    if (cursor.seek(this.probe.fromRecord(key, start, size), 0) !== 0) {
+      const reader = this.reader;
+      reader.init(key, start, size);
+      throw corrupt(`index ${this.info.name} has no entry for row ${reader.getInt(reader.count - 1)} of ${this.table.name}`);
     }
     cursor.delete();
   }
@@ -203,7 +209,7 @@ export class IndexWriter {
     const size = this.writer.size();
     if (this.keyBuf.length < size) this.keyBuf = new Uint8Array(Math.max(size, 2 * this.keyBuf.length));
     this.writer.writeTo(this.keyBuf, 0);
-    this.remove(this.keyBuf, size);
+    this.remove(this.keyBuf, 0, size);
   }
 
   /** A UNIQUE violation, reporting the columns as `table.column`, or the index's name. */
@@ -265,6 +271,8 @@ export class TableWriter {
   upsertClause = -1;
   /** …and the rowid of the row the new one conflicted with. */
   upsertRowid: Int64 = 0;
+  /** Per index, the entries `deleteDeferred` collected for `flushRemovals` (made on first use). */
+  private removals: RecordSorter[] | null = null;
   /** Foreign key checks of each row written; null when none applies. */
   writeCheck: WriteCheck | null = null;
   /**
@@ -335,6 +343,7 @@ export class TableWriter {
     this.cursor?.close();
     this.cursor = null;
     for (const index of this.indexes) index.close();
+    for (const removal of this.removals ?? []) removal.clear();
   }
 
   /**
@@ -473,6 +482,44 @@ export class TableWriter {
    */
   delete(row: RowImage, next: Int64 | null = null): void {
     for (const index of this.indexes) index.removeEntryOf(row);
+    this.deleteRow(row, next);
+  }
+
+  /**
+   * Deletes `row` as `delete` does, except that its index entries are collected, not removed: the
+   * caller removes them with `flushRemovals`, and nothing may read the indexes in between. Removed
+   * together in key order, entries that share an index leaf are found from the entry before them, not
+   * each by a search from the root (a DELETE of many rows).
+   */
+  deleteDeferred(row: RowImage, next: Int64 | null): void {
+    const indexes = this.indexes;
+    const removals = (this.removals ??= indexes.map(() => new RecordSorter()));
+    let bytes = 0;
+    for (let k = 0; k < indexes.length; k++) {
+      if (indexes[k]!.buildKey(row)) removals[k]!.push(indexes[k]!.entry);
+      bytes += removals[k]!.byteLength;
+    }
+    this.deleteRow(row, next);
+    if (bytes >= REMOVAL_BATCH_BYTES) this.flushRemovals();
+  }
+
+  /** Removes the index entries `deleteDeferred` collected, each index's in key order. */
+  flushRemovals(): void {
+    const removals = this.removals;
+    if (removals === null) return;
+    for (let k = 0; k < removals.length; k++) {
+      const entries = removals[k]!;
+      if (entries.count === 0) continue;
+      const index = this.indexes[k]!;
+      entries.sort(index.keyInfo);
+      const bytes = entries.buffer;
+      for (let i = 0; i < entries.count; i++) index.remove(bytes, entries.start(i), entries.length(i));
+      entries.clear();
+    }
+  }
+
+  /** Deletes the table's record of `row`, leaving its index entries to the caller. */
+  private deleteRow(row: RowImage, next: Int64 | null): void {
     const cursor = this.cursor!;
     // `read` usually left the cursor on the row (index changes do not move it).
     const onRow = cursor.valid && cursor.rowid() === row.rowid;
