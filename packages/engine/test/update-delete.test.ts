@@ -198,3 +198,52 @@ describe('DELETE of many rows with indexes of every kind', () => {
     ]);
   });
 });
+
+describe('UPDATE of some columns', () => {
+  // Without triggers, RETURNING or foreign keys, an UPDATE decodes only the columns its SET, CHECK
+  // constraints and changed indexes read, and copies the others from the old record as they are: values
+  // of every class, overflowing records, columns added by ALTER TABLE (missing from old records), and
+  // rows moved or deleted by REPLACE must all come out as SQLite writes them.
+  const fill = [
+    'CREATE TABLE w(id INTEGER PRIMARY KEY, i INTEGER, r REAL, t TEXT, b BLOB, n, big TEXT, u INTEGER UNIQUE, CHECK (i IS NULL OR i >= -1000000))',
+    'CREATE INDEX w_t ON w(t)',
+    'CREATE INDEX w_expr ON w(i + length(t))',
+    'CREATE INDEX w_part ON w(r) WHERE b IS NOT NULL',
+    'WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 1500) ' +
+      "INSERT INTO w SELECT x, CASE WHEN x % 9 = 0 THEN NULL ELSE x * 1000003 % 99991 END, CASE WHEN x % 4 = 0 THEN x ELSE x / 7.0 END, " +
+      "'t' || (x % 50), CASE WHEN x % 3 = 0 THEN CAST(printf('b%d', x) AS BLOB) ELSE NULL END, CASE x % 4 WHEN 0 THEN 1.5 WHEN 1 THEN 'n' WHEN 2 THEN x ELSE NULL END, " +
+      "CASE WHEN x % 25 = 0 THEN printf('%.*c', 5000 + x, 'q') ELSE 'small' END, x FROM c",
+  ];
+  const check = [
+    'SELECT count(*), sum(i), sum(r), sum(length(t)), sum(length(b)), sum(length(big)), sum(u), total(n) FROM w',
+    'SELECT id, i, r, t, hex(b), n, length(big), u FROM w WHERE id % 97 = 0 ORDER BY id',
+    "SELECT id FROM w INDEXED BY w_t WHERE t = 't7' ORDER BY id",
+    'SELECT id FROM w INDEXED BY w_part WHERE b IS NOT NULL AND r > 100 ORDER BY id',
+  ];
+  it('copies untouched values of every kind, overflowing ones included', () => {
+    agree([
+      ...fill,
+      'UPDATE w SET i = i + 1 WHERE id > 100 AND id <= 900',
+      "UPDATE w SET t = t || 'x', r = r * 2 WHERE id % 3 = 1",
+      "UPDATE w SET big = big || 'tail' WHERE id % 50 = 0",
+      'UPDATE w SET n = NULL WHERE id < 200',
+      'UPDATE w SET b = NULL, i = -1 WHERE id BETWEEN 300 AND 400',
+      ...check,
+    ]);
+  });
+  it('fills columns ALTER TABLE added, checks constraints and resolves REPLACE', () => {
+    agree([
+      ...fill,
+      "ALTER TABLE w ADD COLUMN extra TEXT DEFAULT 'dflt'",
+      'ALTER TABLE w ADD COLUMN more DEFAULT 42',
+      'UPDATE w SET i = 7 WHERE id <= 40',
+      'SELECT count(*), sum(length(extra)), sum(more) FROM w',
+      'UPDATE w SET i = -5000000 WHERE id = 3',
+      'UPDATE OR REPLACE w SET u = u + 1 WHERE id BETWEEN 500 AND 520',
+      'UPDATE OR IGNORE w SET u = 1 WHERE id > 1400',
+      'UPDATE w SET u = 2 WHERE id = 1000',
+      ...check,
+      'SELECT count(*), sum(u), sum(length(extra)), sum(more) FROM w',
+    ]);
+  });
+});

@@ -36,8 +36,7 @@ export function fillIndex(bt: Btree, table: TableInfo, writer: IndexWriter): voi
   writer.open(bt);
   try {
     for (let ok = cursor.first(); ok; ok = cursor.next()) {
-      const payload = cursor.payload();
-      reader.init(payload, 0, payload.length);
+      cursor.readRecord(reader);
       if (direct) {
         writer.buildKeyFromRecord(cursor.rowid(), reader);
       } else {

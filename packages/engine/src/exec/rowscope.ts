@@ -34,11 +34,19 @@ export function columnTarget(table: TableInfo, name: string): number | undefined
   return undefined;
 }
 
+/**
+ * The type `RowImage.load` gives a column it was told not to decode: its value is only in the record
+ * the image's `source` holds, and nothing may read it; a write copies it from there as it is.
+ */
+export const UNLOADED = 0xff;
+
 /** One row of a table: its rowid and every column's value with its storage class. */
 export class RowImage {
   rowid: Int64 = 0;
   readonly types: Uint8Array;
   readonly values: SqlValue[];
+  /** The record `load` read: its UNLOADED columns are still there, until the table changes. */
+  source: RecordReader | null = null;
 
   constructor(width: number) {
     this.types = new Uint8Array(width);
@@ -48,36 +56,38 @@ export class RowImage {
   /** Copies `other` (of the same table) into this image. */
   copyFrom(other: RowImage): void {
     this.rowid = other.rowid;
+    this.source = other.source;
     this.types.set(other.types);
     for (let i = 0; i < this.values.length; i++) this.values[i] = other.values[i]!;
   }
 
   /**
    * Fills the image from row `rowid` of `table`, whose record `reader` holds; with `wanted`, only the
-   * columns it marks (the others read as NULL, for a caller that never looks at them).
+   * columns it marks are decoded, the others (if the record has them) are left UNLOADED.
    */
-  load(table: TableInfo, rowid: Int64, reader: RecordReader, wanted: readonly boolean[] | null = null): void {
+  load(table: TableInfo, rowid: Int64, reader: RecordReader, wanted: ArrayLike<number> | null = null): void {
     this.rowid = rowid;
+    this.source = reader;
     const columns = table.columns;
     for (let i = 0; i < columns.length; i++) {
-      if (wanted !== null && !wanted[i]) {
-        this.types[i] = ValueType.Null;
-        this.values[i] = null;
-        continue;
-      }
       if (i === table.rowidAlias) {
         this.types[i] = ValueType.Integer;
         this.values[i] = rowid;
         continue;
       }
-      // Columns added by ALTER TABLE are missing from older records: they read as their default.
-      const missing = i < reader.count ? null : columns[i]!.missingValue;
-      if (missing !== null) {
-        this.types[i] = missing.type;
-        this.values[i] = missing.value;
+      if (i >= reader.count) {
+        // Columns added by ALTER TABLE are missing from older records: they read as their default.
+        const missing = columns[i]!.missingValue;
+        this.types[i] = missing ? missing.type : ValueType.Null;
+        this.values[i] = missing ? missing.value : null;
         continue;
       }
-      const t = i < reader.count ? reader.type(i) : ValueType.Null;
+      if (wanted !== null && wanted[i] === 0) {
+        this.types[i] = UNLOADED;
+        this.values[i] = null;
+        continue;
+      }
+      const t = reader.type(i);
       if (t === ValueType.Integer && columns[i]!.affinity === Affinity.Real) {
         this.types[i] = ValueType.Real;
         this.values[i] = reader.getReal(i);
@@ -93,12 +103,15 @@ export class RowImage {
 export class RowScope implements Scope {
   /** The row the compiled evaluators read; set it before evaluating. */
   row: RowImage;
+  /** Per column, 1 once an expression compiled in this scope reads it. */
+  readonly referenced: Uint8Array;
 
   constructor(
     readonly table: TableInfo,
     readonly alias: string = table.name,
   ) {
     this.row = new RowImage(table.columns.length);
+    this.referenced = new Uint8Array(table.columns.length);
   }
 
   column(ref: ColumnRef): Compiled | undefined {
@@ -116,6 +129,7 @@ export class RowScope implements Scope {
   /** An evaluator of column `index` of the row. */
   columnAt(index: number): Compiled {
     const info = this.table.columns[index]!;
+    this.referenced[index] = 1;
     return {
       fn: () => produce(this.row.types[index] as ValueType, this.row.values[index]!),
       affinity: info.affinity,

@@ -15,7 +15,7 @@
 import type { Btree } from '../btree/btree.js';
 import type { BtCursor } from '../btree/cursor.js';
 import { SqliteError, type SqliteErrorCode, corrupt } from '../common/errors.js';
-import { BINARY, type KeyInfo, UnpackedKey, compareKeyToRecord } from '../record/compare.js';
+import { BINARY, type KeyInfo, UnpackedKey } from '../record/compare.js';
 import type { Int64 } from '../record/int64.js';
 import { RecordReader, RecordWriter } from '../record/record.js';
 import { RecordSorter } from '../record/sorter.js';
@@ -24,7 +24,7 @@ import type { ConflictResolution } from '../sql/ast.js';
 import { type IndexInfo, IndexSource, type TableInfo } from '../plan/catalog.js';
 import { Affinity, applyAffinity, convertedType } from '../value/affinity.js';
 import { type CompileContext, type Evaluator, compileExpr, evalType, truth } from './expr.js';
-import { RowImage, RowScope } from './rowscope.js';
+import { RowImage, RowScope, UNLOADED } from './rowscope.js';
 import { treeOf } from './schemas.js';
 import { StrictTypes } from './strict.js';
 
@@ -181,10 +181,8 @@ export class IndexWriter {
     const probe = this.probe.fromRecord(key, 0, key.length);
     probe.nField = n;
     const cursor = this.cursor!;
-    if (!cursor.seekGE(probe)) return null;
-    const payload = cursor.payload();
-    if (compareKeyToRecord(probe, payload, 0, payload.length, this.keyInfo) !== 0) return null;
-    reader.init(payload, 0, payload.length);
+    if (!cursor.seekGE(probe) || cursor.compareKey(probe) !== 0) return null;
+    cursor.readRecord(reader);
     return reader.getInt(reader.count - 1);
   }
 
@@ -350,11 +348,10 @@ export class TableWriter {
    * Loads row `rowid` into `image` (only the columns `wanted` marks, when given); false when there is
    * no such row.
    */
-  read(rowid: Int64, image: RowImage, wanted: readonly boolean[] | null = null): boolean {
+  read(rowid: Int64, image: RowImage, wanted: ArrayLike<number> | null = null): boolean {
     const cursor = this.cursor!;
     if (cursor.seekRowid(rowid) !== 0) return false;
-    const payload = cursor.payload();
-    this.reader.init(payload, 0, payload.length);
+    cursor.readRecord(this.reader);
     image.load(this.table, rowid, this.reader, wanted);
     return true;
   }
@@ -407,6 +404,8 @@ export class TableWriter {
         throw new ConstraintError('SQLITE_CONSTRAINT_CHECK', `CHECK constraint failed: ${check.name}`, raised(resolution));
       }
     }
+    // Encoded before any tree changes: UNLOADED columns are copied from the old record, on its page.
+    const size = this.encode(row);
     const cursor = this.cursor!;
     const indexes = this.indexes;
     const keys = this.keys;
@@ -455,7 +454,6 @@ export class TableWriter {
     } else {
       for (let k = 0; k < indexes.length; k++) if (keys[k]) indexes[k]!.insert(keys[k]!);
     }
-    const size = this.encode(row);
     cursor.insert(row.rowid, this.recordBuf, size);
     return true;
   }
@@ -464,15 +462,29 @@ export class TableWriter {
    * The columns `delete` reads from a row (those its indexes' keys are made of), for `read`; null when
    * an index has an expression or a WHERE clause, which may read any column.
    */
-  keyColumns(): boolean[] | null {
-    const wanted = new Array<boolean>(this.table.columns.length).fill(false);
+  keyColumns(): Uint8Array | null {
+    const wanted = new Uint8Array(this.table.columns.length);
     for (const index of this.indexes) {
       if (index.info.partial) return null;
       for (const c of index.info.columns) {
         if (c.expr) return null;
-        if (c.column >= 0) wanted[c.column] = true;
+        if (c.column >= 0) wanted[c.column] = 1;
       }
     }
+    return wanted;
+  }
+
+  /**
+   * The columns `write` reads of a new version of a row, beside those the caller assigns: those of the
+   * indexes it keeps in step (all but `unchangedIndexes`) and those CHECK constraints, expression index
+   * columns and partial indexes' WHERE clauses read. For `read` when nothing else looks at the row.
+   */
+  columnsWritten(): Uint8Array {
+    const wanted = this.scope.referenced.slice();
+    this.indexes.forEach((index, k) => {
+      if (this.unchangedIndexes?.[k] === 1) return;
+      for (const c of index.info.columns) if (c.column >= 0) wanted[c.column] = 1;
+    });
     return wanted;
   }
 
@@ -551,9 +563,16 @@ export class TableWriter {
     const w = this.record;
     w.reset();
     const alias = this.table.rowidAlias;
-    for (let i = 0; i < row.types.length; i++) {
-      if (i === alias) w.pushNull();
-      else w.pushTyped(row.types[i] as ValueType, row.values[i]!);
+    const types = row.types;
+    for (let i = 0; i < types.length; i++) {
+      if (i === alias) {
+        w.pushNull();
+      } else if (types[i] === UNLOADED) {
+        const source = row.source!;
+        w.pushRaw(source.serialType(i), source.bytes, source.offsetOf(i));
+      } else {
+        w.pushTyped(types[i] as ValueType, row.values[i]!);
+      }
     }
     const size = w.size();
     if (size > this.recordBuf.length) this.recordBuf = new Uint8Array(Math.max(size, 2 * this.recordBuf.length));

@@ -123,7 +123,7 @@ function serialValueType(t: number): ValueType {
 const INITIAL_FIELDS = 16;
 
 /** `larger` after copying `a` into its start. */
-function widen<T extends Int32Array | Float64Array>(a: T, larger: T): T {
+function widen<T extends Int32Array | Float64Array | Uint8Array>(a: T, larger: T): T {
   larger.set(a);
   return larger;
 }
@@ -149,9 +149,11 @@ export class RecordWriter {
   private hi = new Int32Array(INITIAL_FIELDS);
   private lo = new Int32Array(INITIAL_FIELDS);
   private reals = new Float64Array(INITIAL_FIELDS);
-  /** TEXT/BLOB: the array holding the bytes and where they start in it. */
+  /** TEXT/BLOB, and any column pushed raw: the array holding its body and where it starts in it. */
   private refs: Uint8Array[] = [];
   private starts = new Int32Array(INITIAL_FIELDS);
+  /** 1 for a column pushed by `pushRaw`, whose body is copied as it is. */
+  private raw = new Uint8Array(INITIAL_FIELDS);
   /** Encoded text of the current record; a full arena is replaced, so earlier refs stay valid. */
   private arena = new Uint8Array(256);
   private arenaUsed = 0;
@@ -174,6 +176,7 @@ export class RecordWriter {
     const i = this.n;
     if (i === this.types.length) this.grow();
     this.types[i] = t;
+    this.raw[i] = 0;
     this.typeBytes += varintSize(t);
     this.bodyBytes += serialTypeSize(t);
     this.n = i + 1;
@@ -187,6 +190,7 @@ export class RecordWriter {
     this.lo = widen(this.lo, new Int32Array(size));
     this.reals = widen(this.reals, new Float64Array(size));
     this.starts = widen(this.starts, new Int32Array(size));
+    this.raw = widen(this.raw, new Uint8Array(size));
   }
 
   /** Appends a NULL. */
@@ -253,6 +257,17 @@ export class RecordWriter {
     this.starts[i] = start;
   }
 
+  /**
+   * Appends a column of another record as it is: serial type `t`, its body at `bytes[start]` (which
+   * must not change before `writeTo`).
+   */
+  pushRaw(t: number, bytes: Uint8Array, start: number): void {
+    const i = this.add(t);
+    this.raw[i] = 1;
+    this.refs[i] = bytes;
+    this.starts[i] = start;
+  }
+
   /** Appends `value` as storage class `type` (so a whole-number REAL stays REAL). */
   pushTyped(type: ValueType, value: SqlValue): void {
     switch (type) {
@@ -310,8 +325,8 @@ export class RecordWriter {
     for (let i = 0; i < n; i++) p += putVarint(buf, p, types[i]);
     for (let i = 0; i < n; i++) {
       const t = types[i];
-      if (t >= 12) {
-        const len = (t - 12) >>> 1;
+      if (t >= 12 || this.raw[i] === 1) {
+        const len = serialTypeSize(t);
         const src = this.refs[i];
         const s = this.starts[i];
         if (len <= 64) {
