@@ -321,8 +321,11 @@ export class BtCursor {
 
   /**
    * `seek` within the index leaf a delete left the cursor on (its path kept), when `key` sorts strictly
-   * between the leaf's first and last entries or equals the entry the cursor rests on: no other page
-   * can then hold a closer entry. 2 when it does not, for the search from the root.
+   * between the leaf's first and last entries or equals one of its entries: no other page can then hold
+   * a closer entry. 2 when it does not, for the search from the root.
+   *
+   * Entries removed in key order ask for keys at or a little after the cursor's cell: the search
+   * gallops forward from there (cells at + 1, at + 2, at + 4, …), then halves the last step.
    */
   private seekInKeptLeaf(key: UnpackedKey, bias: -1 | 0 | 1): number {
     const d = this.depth;
@@ -330,12 +333,29 @@ export class BtCursor {
     const hdr = hdrOffset(this.pages[d]!.pgno);
     const n = cellCount(data, hdr);
     const at = this.idx[d]!;
-    // Entries removed in key order: the next one often slid into the place of the one removed.
-    if (bias === 0 && at < n && this.probe(key, data, hdr, LEAF_INDEX, d, at) === 0) return this.landOnLeaf(at, n, 0);
-    if (n < 2 || (this.probe(key, data, hdr, LEAF_INDEX, d, 0) || bias) <= 0) return 2;
-    if ((this.probe(key, data, hdr, LEAF_INDEX, d, n - 1) || bias) >= 0) return 2;
-    let lo = 1;
-    let hi = n - 1;
+    let lo: number;
+    let hi: number;
+    let c = at < n ? this.probe(key, data, hdr, LEAF_INDEX, d, at) || bias : -1;
+    if (c === 0) return this.landOnLeaf(at, n, 0);
+    if (c > 0) {
+      // Cell `at` is below the key: find a cell above it, or give up past the leaf's last cell.
+      lo = at + 1;
+      let step = 1;
+      for (;;) {
+        hi = Math.min(at + step, n - 1);
+        c = this.probe(key, data, hdr, LEAF_INDEX, d, hi) || bias;
+        if (c === 0) return this.landOnLeaf(hi, n, 0);
+        if (c < 0) break;
+        if (hi === n - 1) return 2;
+        lo = hi + 1;
+        step *= 2;
+      }
+    } else {
+      if (n < 2 || (this.probe(key, data, hdr, LEAF_INDEX, d, 0) || bias) <= 0) return 2;
+      if ((this.probe(key, data, hdr, LEAF_INDEX, d, n - 1) || bias) >= 0) return 2;
+      lo = 1;
+      hi = n - 1;
+    }
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = this.probe(key, data, hdr, LEAF_INDEX, d, mid) || bias;
