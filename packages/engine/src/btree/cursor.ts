@@ -42,6 +42,7 @@ import {
   pageType,
   parseCell,
   rawCellSize,
+  releaseSpace,
   rightChild,
 } from './format.js';
 
@@ -497,7 +498,7 @@ export class BtCursor {
     try {
       const c = this.state === 'valid' && this.seekedRowid === key ? this.seekedResult : this.seekRowid(key);
       this.savedRowid = key;
-      if (c === 0 && this.overwrite(payload, size)) return;
+      if (c === 0 && this.overwrite(key, payload, size)) return;
       this.placeEntry(LEAF_TABLE, key, payload, size, c);
     } catch (err) {
       this.forgetPosition();
@@ -506,19 +507,36 @@ export class BtCursor {
   }
 
   /**
-   * Replaces the payload of the row the cursor rests on in place when the new one has the same size and
-   * both lie wholly on the leaf (an UPDATE of same-sized values: a flag, a counter, a REAL), as SQLite
-   * does: no cell is freed or allocated. False, changing nothing, otherwise.
+   * Replaces the row the cursor rests on (rowid `key`) in place when both its old and new payloads lie
+   * wholly on the leaf and the new cell is no larger than the old: a payload of the same size is
+   * written over the old one, as SQLite does (an UPDATE of a flag, a counter, a REAL); a smaller cell
+   * is written where the old one starts and the rest of the old cell becomes free space. False,
+   * changing nothing, otherwise.
    */
-  private overwrite(payload: Uint8Array, size: number): boolean {
+  private overwrite(key: Int64, payload: Uint8Array, size: number): boolean {
     const info = this.cell();
-    if (info.payloadSize !== size || info.localSize !== size) return false;
+    if (info.localSize !== info.payloadSize) return false;
     const page = this.pages[this.depth]!;
-    this.bt.pager.write(page);
     const data = page.data;
-    const at = info.payloadOffset;
-    if (size > 64) data.set(payload.subarray(0, size), at);
-    else for (let k = 0; k < size; k++) data[at + k] = payload[k]!;
+    if (info.payloadSize === size) {
+      this.bt.pager.write(page);
+      const at = info.payloadOffset;
+      if (size > 64) data.set(payload.subarray(0, size), at);
+      else for (let k = 0; k < size; k++) data[at + k] = payload[k]!;
+      this.keepPath();
+      return true;
+    }
+    if (size > this.bt.limits.maxLocalTable) return false;
+    const cellSize = this.leafCellSize(LEAF_TABLE, key, size);
+    const rest = info.size - cellSize;
+    const hdr = hdrOffset(page.pgno);
+    // Fewer than 4 bytes cannot be a freeblock: they are counted as fragments, up to SQLite's limit.
+    if (rest < 0 || (rest < 4 && data[hdr + 7]! + rest > 57)) return false;
+    this.bt.pager.write(page);
+    const at = cellOffset(data, hdr, LEAF_TABLE, this.idx[this.depth]!);
+    this.writeCell(LEAF_TABLE, key, payload, size, data, at, cellSize);
+    if (rest >= 4) releaseSpace(data, hdr, at + cellSize, rest, page.pgno);
+    else data[hdr + 7]! += rest;
     this.keepPath();
     return true;
   }
