@@ -184,7 +184,9 @@ export class Btree {
    * pages; it seeks back to that key when next used.
    */
   invalidateCursors(root: number, except: BtCursor | null): void {
-    for (const cursor of this.cursors) {
+    const cursors = this.cursors;
+    for (let i = 0; i < cursors.length; i++) {
+      const cursor = cursors[i]!;
       if (cursor !== except && cursor.root === root) cursor.savePosition();
     }
   }

@@ -545,7 +545,12 @@ export class BtCursor {
   insertKey(key: Uint8Array): void {
     assert(!this.isTable && this.seekKey !== null, 'insertKey into an index tree');
     this.bt.invalidateCursors(this.root, this);
-    this.guard(() => this.placeKey(key));
+    try {
+      this.placeKey(key);
+    } catch (err) {
+      this.forgetPosition();
+      throw err;
+    }
   }
 
   private placeKey(key: Uint8Array): void {
@@ -573,22 +578,18 @@ export class BtCursor {
     if (this.state === 'saved') this.restore();
     if (this.state !== 'valid') throw new SqliteError('SQLITE_MISUSE', 'delete() needs a cursor on an entry');
     this.bt.invalidateCursors(this.root, this);
-    this.guard(() => this.deleteCurrent(next === null ? null : normalizeRowid(next)));
-  }
-
-  /**
-   * Runs a change of the tree; if it fails part-way (I/O error, SQLITE_BUSY, corruption) the cursor lets
-   * go of its pages and forgets its position, leaving the transaction to be rolled back.
-   */
-  private guard(change: () => void): void {
     try {
-      change();
+      this.deleteCurrent(next === null ? null : normalizeRowid(next));
     } catch (err) {
       this.forgetPosition();
       throw err;
     }
   }
 
+  /**
+   * After a change of the tree failed part-way (I/O error, SQLITE_BUSY, corruption): the cursor lets go
+   * of its pages and forgets its position, leaving the transaction to be rolled back.
+   */
   private forgetPosition(): void {
     this.releasePages();
     this.state = 'unpositioned';
