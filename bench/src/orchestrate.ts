@@ -114,27 +114,41 @@ function formatMs(ms: number | null): string {
 export const WARM_STARTS = 8;
 
 /**
- * Cold start: from creating the worker to the first query's result, in fresh workers. A persistent database
- * is seeded first by an untimed worker; the untimed warm-up starts then also fill the browser's caches.
+ * Cold start: from creating the worker to the first query's result, in fresh workers. Every engine's
+ * persistent database is seeded first by an untimed worker; then the engines take turns, one start each
+ * per round: WARM_STARTS untimed rounds, then `sizes.coldStarts` timed ones. Taking turns lays whatever
+ * slows the browser for a while (it is still starting up when the first engine is measured) on every
+ * engine alike, not on whichever comes first. An engine that fails a start is dropped from the rounds.
  */
-async function coldStart(host: Host, config: EngineConfig, sizes: Sizes): Promise<WorkloadResult> {
-  const times: number[] = [];
-  let checksum: string | null = null;
-  const seed = config.storage !== 'memory';
-  for (let rep = seed ? -1 : 0; rep < WARM_STARTS + sizes.coldStarts; rep++) {
-    const start = host.now();
+async function measureColdStarts(host: Host, configs: EngineConfig[], sizes: Sizes): Promise<Map<string, WorkloadResult>> {
+  await host.resetStorage();
+  const results = new Map<string, WorkloadResult>();
+  const start = async (config: EngineConfig, rep: number): Promise<void> => {
+    const result = results.get(config.id)!;
+    if (result.error) return;
+    const begin = host.now();
     const worker = new Conversation(host, `cold-${config.id}-${rep}`);
     try {
       worker.channel.send({ type: 'cold', config, seed: rep < 0 });
       const { rows } = await worker.expect('cold-done');
-      const elapsed = host.now() - start;
-      if (rep >= WARM_STARTS) times.push(elapsed);
-      if (rep >= 0) checksum = checksumOf(rows).checksum;
+      const elapsed = host.now() - begin;
+      if (rep >= WARM_STARTS) result.times.push(elapsed);
+      if (rep >= 0) result.checksum = checksumOf(rows).checksum;
+    } catch (error) {
+      results.set(config.id, failed(message(error)));
     } finally {
-      await worker.close();
+      await worker.close().catch(() => undefined);
     }
+  };
+  for (const config of configs) {
+    results.set(config.id, { median: null, times: [], checksum: null, rows: 1 });
+    if (config.storage !== 'memory') await start(config, -1);
   }
-  return { median: median(times), times, checksum, rows: 1 };
+  for (let rep = 0; rep < WARM_STARTS + sizes.coldStarts; rep++) {
+    for (const config of configs) await start(config, rep);
+  }
+  for (const result of results.values()) if (!result.error) result.median = median(result.times);
+  return results;
 }
 
 /** The crossing result set: request to rows received on this thread (`ask`), then checksummed here. */
@@ -163,30 +177,37 @@ async function crossingThroughClient(host: Host, open: (sizes: Sizes) => Promise
 }
 
 /**
- * Measures one engine configuration; failures become per-workload errors, never numbers. With `coldOnly`,
- * only its cold starts.
+ * Measures every engine configuration: the cold starts of all of them, taking turns, then each one's
+ * workloads in turn. Failures become per-workload errors, never numbers. With `coldOnly`, only the cold
+ * starts.
  */
-export async function measureEngine(host: Host, config: EngineConfig, sizes: Sizes, coldOnly = false): Promise<EngineRun> {
+export async function measureEngines(host: Host, configs: EngineConfig[], sizes: Sizes, coldOnly = false): Promise<EngineRun[]> {
+  const cold = await measureColdStarts(host, configs, sizes);
+  const runs: EngineRun[] = [];
+  for (const config of configs) {
+    host.log(`engine ${config.id}`);
+    runs.push(await measureEngine(host, config, sizes, cold.get(config.id)!, coldOnly));
+  }
+  return runs;
+}
+
+/** Measures one engine configuration's workloads, given its cold starts. */
+async function measureEngine(host: Host, config: EngineConfig, sizes: Sizes, cold: WorkloadResult, coldOnly: boolean): Promise<EngineRun> {
   const run: EngineRun = { id: config.id, engine: config.engine, storage: config.storage, available: true, workloads: {}, heap: null };
-  await host.resetStorage();
   const report = (workload: string, result: WorkloadResult): void => {
     run.workloads[workload] = result;
     host.log(`  ${config.id} ${workload}: ${result.error ? `ERROR ${result.error}` : `${formatMs(result.median)} ms`}`);
   };
-  try {
-    report('cold-start', await coldStart(host, config, sizes));
-  } catch (error) {
-    const why = message(error);
-    if (why.startsWith('not available')) {
-      run.available = false;
-      run.note = why;
-      for (const { id } of WORKLOADS) run.workloads[id] = failed(why);
-      host.log(`  ${config.id}: ${why}`);
-      return run;
-    }
-    report('cold-start', failed(why));
+  if (cold.error?.startsWith('not available')) {
+    run.available = false;
+    run.note = cold.error;
+    for (const { id } of WORKLOADS) run.workloads[id] = failed(cold.error);
+    host.log(`  ${config.id}: ${cold.error}`);
+    return run;
   }
+  report('cold-start', cold);
   if (coldOnly) return run;
+  await host.resetStorage();
   const worker = new Conversation(host, `bench-${config.id}`);
   let workerOpen = true;
   try {

@@ -7,7 +7,7 @@
 import { sizesFor } from '../data.js';
 import { BROWSER_ENGINES } from '../engines.js';
 import type { FromWorker } from '../protocol.js';
-import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
+import { type Host, findMismatches, measureEngines } from '../orchestrate.js';
 import type { EngineRun, HeapSample, OpfsFloor } from '../results.js';
 import { openHearthClient } from './client-crossing.js';
 
@@ -79,11 +79,7 @@ async function main(): Promise<PageResult> {
   const sizes = sizesFor(quick, coldOnly);
   const only = params.get('engines')?.split(',');
   const configs = BROWSER_ENGINES.filter((c) => !only || only.includes(c.id));
-  const engines: EngineRun[] = [];
-  for (const config of configs) {
-    console.log(`engine ${config.id}`);
-    engines.push(await measureEngine(host, config, sizes, coldOnly));
-  }
+  const engines = await measureEngines(host, configs, sizes, coldOnly);
   await clearOpfs();
   let opfsFloor: OpfsFloor | null = null;
   let opfsFloorError: string | undefined;

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Sizes } from '../data.js';
 import type { EngineConfig } from '../engines.js';
-import { type Host, findMismatches, measureEngine } from '../orchestrate.js';
+import { type Host, findMismatches, measureEngines } from '../orchestrate.js';
 import type { FromWorker } from '../protocol.js';
 import type { EngineRun, Mismatch } from '../results.js';
 
@@ -35,11 +35,7 @@ export async function runNode(workerFile: string, configs: EngineConfig[], sizes
     log: (line) => console.log(line),
   };
   try {
-    const engines: EngineRun[] = [];
-    for (const config of configs) {
-      console.log(`engine ${config.id}`);
-      engines.push(await measureEngine(host, config, sizes, coldOnly));
-    }
+    const engines = await measureEngines(host, configs, sizes, coldOnly);
     return { engines, mismatches: findMismatches(engines), dir };
   } finally {
     rmSync(dir, { recursive: true, force: true });
