@@ -91,6 +91,8 @@ export class TableSource implements RowSource {
   private remembered: Int64[] = [];
   /** For a hashed scan, the rowids of those rows by the key of the grouped column. */
   private groups: Map<string, Int64[]> | null = null;
+  /** Whether this execution reads rows' records: false when no column but the rowid is read. */
+  private readsRecord = true;
   /** The rowids the current scan visits, and the next one's position. */
   private recalled: Int64[] | null = null;
   private recall = 0;
@@ -196,6 +198,7 @@ export class TableSource implements RowSource {
     this.nullRow = false;
     const access = this.access;
     const hashed = access instanceof HashedScan ? access : null;
+    this.readsRecord = this.covering !== null || hashed !== null || this.used.includes(1);
     if (hashed || (this.ownFilters && access instanceof FullScan)) {
       if (!this.scanned) this.firstScan(hashed);
       if (hashed) {
@@ -259,7 +262,7 @@ export class TableSource implements RowSource {
   }
 
   private load(): boolean {
-    (this.covering ? this.covering.cursor! : this.cursor!).readRecord(this.reader);
+    if (this.readsRecord) (this.covering ? this.covering.cursor! : this.cursor!).readRecord(this.reader);
     return true;
   }
 }
