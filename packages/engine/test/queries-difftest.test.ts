@@ -422,3 +422,31 @@ describe('a scalar subquery IS TRUE/FALSE is a truth test', () => {
     'SELECT (1, 2) IS NOT FALSE',
   ]);
 });
+
+describe('INDEXED BY a partial index whose condition WHERE does not state has no query solution (but count(*) alone is answered)', () => {
+  const partial = new QueryPair(`
+    CREATE TABLE m(id INTEGER PRIMARY KEY, r REAL, b);
+    CREATE INDEX m_part ON m(r) WHERE r > 50;
+    CREATE INDEX m_full ON m(b);
+    WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 100) INSERT INTO m SELECT x, x, x % 3 FROM c;
+  `);
+  afterAll(() => partial.close());
+  checkQueries(partial, 'SQLite matches the condition term by term', [
+    'SELECT count(*) FROM m INDEXED BY m_part WHERE r > 10',
+    'SELECT count(*) FROM m INDEXED BY m_part WHERE r > 98',
+    'SELECT count(*) FROM m INDEXED BY m_part',
+    'SELECT count(*) AS n FROM m AS x INDEXED BY m_part',
+    'SELECT count(*), 1 FROM m INDEXED BY m_part',
+    'SELECT count(r) FROM m INDEXED BY m_part',
+    'SELECT count(*) FROM m INDEXED BY m_part WHERE r > 50',
+    'SELECT id FROM m INDEXED BY m_part WHERE r > 50 AND r > 97 ORDER BY id',
+    'SELECT count(*) FROM m INDEXED BY m_full WHERE r > 10',
+    'SELECT count(*) FROM m NOT INDEXED WHERE r > 98',
+    'UPDATE m INDEXED BY m_part SET b = 0 WHERE r > 10',
+    'DELETE FROM m INDEXED BY m_part WHERE r > 90',
+    'UPDATE m INDEXED BY nosuch SET b = 1',
+    'DELETE FROM m INDEXED BY m_full WHERE b = 2 AND r > 95',
+    'UPDATE m NOT INDEXED SET b = 5 WHERE r > 50 AND r < 53',
+    'SELECT id, b FROM m WHERE r > 94 ORDER BY id',
+  ]);
+});

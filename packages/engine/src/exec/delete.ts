@@ -29,7 +29,7 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
   const alias = stmt.table.alias?.name ?? table.name;
   if (stmt.orderBy.length > 0 && !stmt.limit) throw new SqliteError('SQLITE_ERROR', 'ORDER BY without LIMIT on DELETE');
   const rows =
-    stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
+    stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, stmt.table, alias, stmt.where, env);
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
   const triggers = rowTriggers(env, table, 'DELETE', effectiveConflict(env, null));

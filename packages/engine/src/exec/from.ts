@@ -10,7 +10,7 @@
  * coalesce(left, right).
  */
 import { notSupported, SqliteError } from '../common/errors.js';
-import type { Expr, FromClause, FromTerm, ColumnRef, Select, TableSource as TableSourceAst } from '../sql/ast.js';
+import type { Expr, FromClause, FromTerm, ColumnRef, Select, TableRef, TableSource as TableSourceAst } from '../sql/ast.js';
 import { type Compiled, type CompileContext, type Scope, compileExpr, comparison, evalType, produce } from './expr.js';
 import { type Level, newLevel } from './join.js';
 import { isRowidName } from './rowscope.js';
@@ -301,7 +301,7 @@ function openSource(ref: TableSourceAst, env: CompileEnv, outer: Scope | null): 
       const table = found && !(view?.temp && !found.temp) ? found : undefined;
       if (table) {
         if (table.withoutRowid) throw notSupported('WITHOUT ROWID tables');
-        return new TableSource(table, alias, ref.indexed ? (ref.indexed.index?.name ?? null) : undefined);
+        return new TableSource(table, alias, indexHintOf(ref));
       }
       if (view && nested) {
         const program = nested.compileQuery(view.select, { ...env, sql: view.sql, nested: { ...nested, ctes: null } }, null);
@@ -377,4 +377,9 @@ export function expandStar(
       add(column.name, column, source.column(index), null);
     });
   }
+}
+
+/** What `INDEXED BY name` (the name) or `NOT INDEXED` (null) after a table says; undefined for neither. */
+export function indexHintOf(ref: TableRef): string | null | undefined {
+  return ref.indexed ? (ref.indexed.index?.name ?? null) : undefined;
 }

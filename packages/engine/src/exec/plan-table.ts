@@ -45,6 +45,11 @@ export interface JoinRole {
   fixed: boolean;
   left: boolean;
   onTerms: Term[];
+  /**
+   * Whether the query is SQLite's "simple count" (`SELECT count(*) FROM t`, no WHERE), which SQLite
+   * answers without planning: an INDEXED BY it could not use is then no error.
+   */
+  simpleCount: boolean;
 }
 
 /**
@@ -70,6 +75,8 @@ export function planTable(index: number, source: RowSource, role: JoinRole, scop
   const allowed = (name: string): boolean => hint === undefined || (hint !== null && name.toLowerCase() === hint.toLowerCase());
   const usable = role.seekable && hint !== null ? table.indexes.filter((ix) => allowed(ix.name)) : [];
   const indexes = usable.filter((ix) => ix.root > 0 && (!ix.partial || impliesCondition(ix.partial, implying, sameColumn)));
+  // As in SQLite, INDEXED BY a partial index whose condition WHERE does not imply has no plan.
+  if (hint && indexes.length === 0 && usable.some((ix) => ix.partial) && !role.simpleCount) throw new SqliteError('SQLITE_ERROR', 'no query solution');
   // Which columns the query reads matters only to choose between indexes and the table: those its
   // compiled terms read, and those the rest of the query names.
   const needed = indexes.length > 0 ? namedColumns(rest, table.columns) : null;

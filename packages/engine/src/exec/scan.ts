@@ -15,7 +15,7 @@ import { planJoin } from './where.js';
 import { FullScan } from './access.js';
 import { IndexScan } from './index-scan.js';
 import type { CompileEnv } from './program.js';
-import { FromScope } from './from.js';
+import { FromScope, indexHintOf } from './from.js';
 import { TableSource } from './source.js';
 import { isKnownSchema } from './schemas.js';
 
@@ -24,8 +24,8 @@ export class RowidScan {
   private readonly source: TableSource;
   private readonly where: Evaluator | null;
 
-  constructor(table: TableInfo, alias: string, where: Expr | null, env: CompileEnv) {
-    const source = new TableSource(table, alias);
+  constructor(table: TableInfo, ref: TableRef, alias: string, where: Expr | null, env: CompileEnv) {
+    const source = new TableSource(table, alias, indexHintOf(ref));
     this.source = source;
     const scope = new FromScope([source]);
     const cx: CompileContext = { scope, bindings: env.bindings, functions: env.functions, env };
@@ -33,7 +33,7 @@ export class RowidScan {
     this.where = where ? compileExpr(where, cx).fn : null;
     // The access path comes from WHERE's AND terms, as for a query; WHERE itself is still checked on each row.
     const terms = where ? conjuncts(where).map((expr) => compileTerm(expr, cx, scope)) : [];
-    const role = { seekable: true, fixed: false, left: false, onTerms: [] };
+    const role = { seekable: true, fixed: false, left: false, onTerms: [], simpleCount: false };
     const access = planJoin([planTable(0, source, role, scope, [], terms)], terms)[0]!.access;
     // Walking a whole index only to find every rowid gains nothing over the table itself.
     source.access = access instanceof IndexScan && access.fullWalk ? new FullScan(`SCAN ${alias}`) : access;

@@ -111,6 +111,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
   const having = core.having && core.groupBy.length > 0 ? splitHaving({ having: core.having, groupBy: core.groupBy, columns: core.columns, scope, aliases, functions: env.functions, collationOf: (t) => groupingCollation(t, withAliases({ ...cx, aggregates: null })) }) : { moved: [], kept: core.having };
   for (const expr of having.moved) terms.push(term(expr, whereCx));
   const rest = [core.columns, core.groupBy, core.having, select.orderBy];
+  const simpleCount = core.where === null && core.groupBy.length === 0 && fromOrder.length === 1 && isCountStar(core.columns);
   const planTables: PlanTable[] = fromOrder.map((level, index) => {
     const role = {
       seekable: level.source instanceof TableSource && !level.right,
@@ -118,6 +119,7 @@ export function compileSelect(select: Select, env: CompileEnv, outer: Scope | nu
       fixed: level.left || level.right || level.on !== null || level.source instanceof FunctionSource,
       onTerms: level.left && level.onExpr ? conjuncts(level.onExpr).map((expr) => term(expr, cx)) : [],
       left: level.left,
+      simpleCount,
     };
     return planTable(index, level.source, role, scope, rest, terms);
   });
@@ -564,4 +566,13 @@ function limitValue(f: Evaluator): number {
   const n = applyAffinity(Affinity.Integer, evalType, v);
   if (convertedType !== ValueType.Integer) throw new SqliteError('SQLITE_MISMATCH', 'datatype mismatch');
   return Number(n);
+}
+
+/** Whether the result columns are `count(*)` alone (no DISTINCT, FILTER or window). */
+function isCountStar(columns: readonly ResultColumn[]): boolean {
+  if (columns.length !== 1) return false;
+  const column = columns[0]!;
+  if (column.kind !== 'expr' || column.expr.kind !== 'function') return false;
+  const call = column.expr;
+  return call.star && call.name.name.toLowerCase() === 'count' && !call.distinct && call.filter === null && call.over === null;
 }

@@ -49,7 +49,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
     rows = joined;
   } else {
     assignments = new Assignments(stmt.set, table, cx);
-    rows = stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, alias, stmt.where, env);
+    rows = stmt.orderBy.length > 0 || stmt.limit ? new JoinedRows(table, stmt.table, alias, null, stmt.where, stmt.orderBy, stmt.limit, [], env) : new RowidScan(table, stmt.table, alias, stmt.where, env);
   }
   const writer = new TableWriter(table, { bindings: env.bindings, functions: env.functions });
   const returning = stmt.returning ? new Returning(stmt.returning, table, alias, env) : null;
