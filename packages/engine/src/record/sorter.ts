@@ -4,10 +4,10 @@
  *
  * Records are stored back to back in a single growing byte buffer, record i at `[starts[i],
  * starts[i + 1])`, so collecting a key costs no allocation of its own. Sorting permutes an array of
- * record numbers with a merge sort. When every record has a byte-comparable sort key (sortkey.ts) the
- * keys are built once and compared as bytes, their first four bytes as one number; otherwise the packed
- * records are compared in place (compareRecordRanges). The caller bounds the memory used by sorting and
- * emptying the sorter in batches (`byteLength`).
+ * record numbers. When every record has a byte-comparable sort key (sortkey.ts) the keys are built once
+ * and radix-sorted byte by byte, small buckets by comparing bytes (the first four as one number);
+ * otherwise a merge sort compares the packed records in place (compareRecordRanges). The caller
+ * bounds the memory used by sorting and emptying the sorter in batches (`byteLength`).
  */
 import { type KeyInfo, compareRecordRanges } from './compare.js';
 import type { RecordWriter } from './record.js';
@@ -36,6 +36,8 @@ export class RecordSorter {
   private keyStarts = new Int32Array(0);
   private prefixes = new Uint32Array(0);
   private info: KeyInfo | null = null;
+  /** radixSortKeys' bucket tables, one per byte depth, made on first use. */
+  private readonly counts: Int32Array[] = [];
   count = 0;
 
   /** Bytes of records held. */
@@ -68,7 +70,7 @@ export class RecordSorter {
     const order = this.order;
     for (let i = 0; i < n; i++) order[i] = i;
     if (this.buildKeys(info)) {
-      mergeSortKeys(order, this.scratch, 0, n, this.prefixes, this.keys, this.keyStarts);
+      radixSortKeys(order, this.scratch, 0, n, 0, 0, this.prefixes, this.keys, this.keyStarts, this.counts);
     } else {
       this.info = info;
       this.mergeSort(order, this.scratch, 0, n);
@@ -179,6 +181,73 @@ function compareKeys(x: number, y: number, prefixes: Uint32Array, keys: Uint8Arr
     if (d !== 0) return d;
   }
   return xn - yn;
+}
+
+/** Buckets of fewer keys than this are sorted by comparisons (mergeSortKeys). */
+const RADIX_CUTOFF = 32;
+/** Splits deeper than this (keys sharing long prefixes, split a few at a time) go to mergeSortKeys too. */
+const RADIX_LEVELS = 48;
+
+/**
+ * Sorts `a[lo, hi)` by sort keys that agree on their first `depth` bytes, using `tmp[lo, hi)` as
+ * scratch: a most-significant-digit radix sort, one byte per level, where a key that has ended sorts
+ * before any byte (the shorter first). A level where every key has the same byte costs one counting
+ * pass and no move. Stable. `level` counts the splits above; `counts[d]` is the bucket table of depth d.
+ */
+function radixSortKeys(
+  a: Int32Array,
+  tmp: Int32Array,
+  lo: number,
+  hi: number,
+  depth: number,
+  level: number,
+  prefixes: Uint32Array,
+  keys: Uint8Array,
+  keyStarts: Int32Array,
+  counts: Int32Array[],
+): void {
+  for (;;) {
+    if (hi - lo < RADIX_CUTOFF || level > RADIX_LEVELS) {
+      mergeSortKeys(a, tmp, lo, hi, prefixes, keys, keyStarts);
+      return;
+    }
+    // Bucket 0: the key has ended; bucket b + 1: its byte at `depth` is b.
+    const count = (counts[depth] ??= new Int32Array(257));
+    count.fill(0);
+    for (let i = lo; i < hi; i++) {
+      const x = a[i]!;
+      const at = keyStarts[x]! + depth;
+      count[at < keyStarts[x + 1]! ? keys[at]! + 1 : 0]!++;
+    }
+    const first = a[lo]!;
+    const firstAt = keyStarts[first]! + depth;
+    const firstBucket = firstAt < keyStarts[first + 1]! ? keys[firstAt]! + 1 : 0;
+    if (count[firstBucket] === hi - lo) {
+      if (firstBucket === 0) return; // every key ended here: all equal
+      depth++;
+      continue;
+    }
+    // Bucket starts, then a stable scatter through `tmp` (each entry of `count` ends as its bucket's end).
+    let sum = lo;
+    for (let b = 0; b < 257; b++) {
+      const c = count[b]!;
+      count[b] = sum;
+      sum += c;
+    }
+    for (let i = lo; i < hi; i++) {
+      const x = a[i]!;
+      const at = keyStarts[x]! + depth;
+      tmp[count[at < keyStarts[x + 1]! ? keys[at]! + 1 : 0]!++] = x;
+    }
+    a.set(tmp.subarray(lo, hi), lo);
+    let start = count[0]!;
+    for (let b = 1; b < 257; b++) {
+      const end = count[b]!;
+      if (end - start > 1) radixSortKeys(a, tmp, start, end, depth + 1, level + 1, prefixes, keys, keyStarts, counts);
+      start = end;
+    }
+    return;
+  }
 }
 
 /** Sorts `a[lo, hi)` by sort keys, using `tmp[lo, hi)` as scratch. Stable. */
