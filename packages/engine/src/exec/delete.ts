@@ -36,18 +36,18 @@ export function compileDelete(stmt: DeleteStmt, env: CompileEnv): Program {
   const before = triggers && triggers.before.length > 0 ? triggers : null;
   const after = triggers && triggers.after.length > 0 ? triggers : null;
   const keys = rowForeignKeys(env, table, 'DELETE');
+  // Without triggers, RETURNING or foreign keys, only the index keys need the row's values.
+  const wanted = before || after || returning || keys ? null : writer.columnsRead();
+  // Without triggers or foreign keys nothing reads the table or its indexes between two deletes: each
+  // names the next row, letting the b-tree rebalance each leaf of a range once, and the index entries
+  // are removed together at the end, in key order.
+  const batched = !before && !after && !keys;
   const run = (bt: Btree, effects: Effects): void => {
     keys?.start(bt, effects);
     const rowids = rows.collect(bt);
     const row = new RowImage(table.columns.length);
     // With BEFORE triggers, which may change or delete the row, it is read again after them.
     const current = before ? new RowImage(table.columns.length) : row;
-    // Without triggers, RETURNING or foreign keys, only the index keys need the row's values.
-    const wanted = before || after || returning || keys ? null : writer.keyColumns();
-    // Without triggers or foreign keys nothing reads the table or its indexes between two deletes: each
-    // names the next row, letting the b-tree rebalance each leaf of a range once, and the index entries
-    // are removed together at the end, in key order.
-    const batched = !before && !after && !keys;
     writer.open(bt);
     try {
       for (let i = 0; i < rowids.length; i++) {

@@ -459,27 +459,11 @@ export class TableWriter {
   }
 
   /**
-   * The columns `delete` reads from a row (those its indexes' keys are made of), for `read`; null when
-   * an index has an expression or a WHERE clause, which may read any column.
+   * The columns `write` and `delete` read of a row, beside those an UPDATE assigns: those of the indexes
+   * they keep in step (all but `unchangedIndexes`) and those CHECK constraints, expression index columns
+   * and partial indexes' WHERE clauses read. For `read`, when nothing else looks at the row.
    */
-  keyColumns(): Uint8Array | null {
-    const wanted = new Uint8Array(this.table.columns.length);
-    for (const index of this.indexes) {
-      if (index.info.partial) return null;
-      for (const c of index.info.columns) {
-        if (c.expr) return null;
-        if (c.column >= 0) wanted[c.column] = 1;
-      }
-    }
-    return wanted;
-  }
-
-  /**
-   * The columns `write` reads of a new version of a row, beside those the caller assigns: those of the
-   * indexes it keeps in step (all but `unchangedIndexes`) and those CHECK constraints, expression index
-   * columns and partial indexes' WHERE clauses read. For `read` when nothing else looks at the row.
-   */
-  columnsWritten(): Uint8Array {
+  columnsRead(): Uint8Array {
     const wanted = this.scope.referenced.slice();
     this.indexes.forEach((index, k) => {
       if (this.unchangedIndexes?.[k] === 1) return;

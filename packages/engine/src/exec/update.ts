@@ -70,7 +70,7 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   // the columns SET and the row's checks and index keys read are decoded; the others are copied from
   // the old record as they are. (A subquery in SET may be compiled late: then every column is read.)
   const whole = before || after || returning || keys || victims || table.strict || stmt.set.some((a) => holdsSubquery(a.value));
-  const wanted = whole ? null : writer.columnsWritten();
+  const wanted = whole ? null : writer.columnsRead();
   if (wanted) for (let i = 0; i < wanted.length; i++) wanted[i] |= scope.referenced[i]!;
   const run = (bt: Btree, effects: Effects): void => {
     replace?.start(bt, effects);
