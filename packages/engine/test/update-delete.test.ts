@@ -247,6 +247,8 @@ describe('UPDATE of some columns', () => {
       "UPDATE w SET big = big || 'tail' WHERE id % 50 = 0",
       'UPDATE w SET n = NULL WHERE id < 200',
       'UPDATE w SET b = NULL, i = -1 WHERE id BETWEEN 300 AND 400',
+      'UPDATE w SET n = (SELECT count(*) FROM w AS o WHERE o.u < w.u AND o.t = w.t) WHERE id % 100 = 1',
+      'UPDATE w SET (i, b) = (SELECT CAST(w.r AS INTEGER), NULL) WHERE id % 100 = 2',
       ...check,
     ]);
   });

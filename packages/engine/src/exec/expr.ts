@@ -463,7 +463,7 @@ function constantTruth(expr: Expr, cx: CompileContext): boolean | null {
 }
 
 /** Whether `node` (an expression or a part of one) holds a subquery: scalar, EXISTS or IN. */
-export function holdsSubquery(node: unknown): boolean {
+function holdsSubquery(node: unknown): boolean {
   if (typeof node !== 'object' || node === null || node instanceof Uint8Array) return false;
   if (Array.isArray(node)) return node.some(holdsSubquery);
   const kind = (node as { kind?: unknown }).kind;

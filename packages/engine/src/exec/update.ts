@@ -12,7 +12,6 @@ import type { Int64 } from '../record/int64.js';
 import type { UpdateStmt } from '../sql/ast.js';
 import type { Btree } from '../btree/btree.js';
 import { Assignments, assignedExprs } from './assign.js';
-import { holdsSubquery } from './expr.js';
 import { JoinedRows } from './joined-rows.js';
 import { type CompileEnv, type Effects, type Program, writeProgram } from './program.js';
 import { withClauseEnv } from './query.js';
@@ -67,9 +66,9 @@ export function compileUpdate(stmt: UpdateStmt, env: CompileEnv): Program {
   for (const i of assignments.targets) if (i >= 0) set[i] = 1;
   if (!before) writer.unchangedIndexes = unchangedIndexes(writer, assignments.targets, set);
   // Unless triggers, RETURNING, foreign keys or a STRICT table's checks look at the whole row, only
-  // the columns SET and the row's checks and index keys read are decoded; the others are copied from
-  // the old record as they are. (A subquery in SET may be compiled late: then every column is read.)
-  const whole = before || after || returning || keys || victims || table.strict || stmt.set.some((a) => holdsSubquery(a.value));
+  // the columns SET (subqueries included) and the row's checks and index keys read are decoded; the
+  // others are copied from the old record as they are.
+  const whole = before || after || returning || keys || victims || table.strict;
   const wanted = whole ? null : writer.columnsRead();
   if (wanted) for (let i = 0; i < wanted.length; i++) wanted[i] |= scope.referenced[i]!;
   const run = (bt: Btree, effects: Effects): void => {
