@@ -113,6 +113,16 @@ function formatMs(ms: number | null): string {
  */
 export const WARM_STARTS = 8;
 
+
+/**
+ * The pause after each cold start's worker is closed, before the next one is created. Terminating a
+ * worker returns at once, but its thread goes on shutting down and freeing its heap (tens of MB of wasm
+ * memory for the peers) in the background, on one of this machine's two cores. Without the pause that
+ * work landed on whichever engine started next: Hearth on OPFS, which follows Turso in memory in each
+ * round, measured 30–33 ms with it and 26 with a 100-ms pause (300 ms changed nothing further).
+ */
+const SETTLE_MS = 200;
+
 /**
  * Cold start: from creating the worker to the first query's result, in fresh workers. Every engine's
  * persistent database is seeded first by an untimed worker; then the engines take turns, one start each
@@ -138,6 +148,7 @@ async function measureColdStarts(host: Host, configs: EngineConfig[], sizes: Siz
       results.set(config.id, failed(message(error)));
     } finally {
       await worker.close().catch(() => undefined);
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
     }
   };
   for (const config of configs) {
