@@ -776,7 +776,7 @@ class IndexWorkload extends Workload {
     if (n === 0 || r < pInsert) this.insertNew();
     else if (r < pUpdate) (rng.chance(0.8) ? this.update : this.reinsert).call(this);
     else if (r < pDelete) this.deleteOne();
-    else if (r < pRun) (rng.chance(0.5) ? this.deleteRun : this.deleteInKeyOrder).call(this);
+    else if (r < pRun) [this.deleteRun, this.deleteInKeyOrder, this.deleteSorted][rng.int(3)]!.call(this);
     else [this.probeMissing, this.seekGE, this.seekLE, this.seekPrefix, this.observe][rng.int(5)]!.call(this);
   }
 
@@ -887,6 +887,43 @@ class IndexWorkload extends Workload {
       // 0: the entry that slid into the deleted one's place.
       i += s.rng.int(4);
     }
+  }
+
+  /**
+   * Deletes a sorted batch of entries with `deleteEntries`, as a DELETE removes an index's entries:
+   * dense or sparse, sometimes with an entry the tree lacks, where the batch must stop.
+   */
+  private deleteSorted(): void {
+    const s = this.s;
+    const m = this.model;
+    const rng = s.rng;
+    const positions: number[] = [];
+    const gap = rng.chance(0.5) ? 1 : rng.range(2, 40);
+    for (let i = rng.int(m.size); i < m.size && positions.length < 500; i += rng.range(1, gap + 1)) positions.push(i);
+    const batch = positions.map((i) => m.entries[i]!);
+    let missing = -1;
+    if (rng.chance(0.1)) {
+      const absent = this.genEntry();
+      const below = m.lowerBound(absent);
+      missing = positions.filter((i) => i < below).length;
+      batch.splice(missing, 0, absent);
+    }
+    s.note('delete-sorted', this.root, `${batch.length} entries from ${describeValues(batch[0]!.values)}, missing at ${missing}`);
+    const starts: number[] = [];
+    let size = 0;
+    for (const e of batch) {
+      starts.push(size);
+      size += e.record.length;
+    }
+    const buffer = new Uint8Array(size);
+    batch.forEach((e, k) => buffer.set(e.record, starts[k]));
+    const entries = { count: batch.length, buffer, start: (k: number) => starts[k]!, length: (k: number) => batch[k]!.record.length };
+    const stopped = this.cur.deleteEntries(entries, this.key);
+    if (stopped !== missing) fail(`deleteEntries returned ${stopped}, expected ${missing}`);
+    const deleted = missing < 0 ? positions.length : missing;
+    for (let k = deleted - 1; k >= 0; k--) m.removeAt(positions[k]!);
+    s.mutations += deleted;
+    if (rng.chance(0.3)) [this.probeMissing, this.seekGE, this.seekLE, this.seekPrefix][rng.int(4)]!.call(this);
   }
 
   /** seek(key, 0) of an absent full key rests on a neighbour and says which. */

@@ -33,6 +33,7 @@ import {
   cellCount,
   cellOffset,
   dropCell,
+  dropCells,
   hdrOffset,
   insertCell,
   isLeafType,
@@ -73,6 +74,22 @@ function normalizeRowid(rowid: Int64): Int64 {
   return typeof rowid === 'bigint' && rowid >= -9007199254740991n && rowid <= 9007199254740991n ? Number(rowid) : rowid;
 }
 
+/**
+ * Index entries in ascending key order, as a sorted `RecordSorter` holds them: entry `i` is
+ * `buffer[start(i), start(i) + length(i))`.
+ */
+export interface SortedEntries {
+  readonly count: number;
+  readonly buffer: Uint8Array;
+  start(i: number): number;
+  length(i: number): number;
+}
+
+/** `findInLeaf`: the key sorts after the leaf's last cell. */
+const PAST_LEAF = -1;
+/** `findInLeaf`: the key sorts between two cells of the leaf, so no page holds it. */
+const NOT_IN_LEAF = -2;
+
 export class BtCursor {
   readonly bt: Btree;
   readonly root: number;
@@ -103,6 +120,8 @@ export class BtCursor {
   private savedLength = 0;
   private skip = 0;
   private readonly seekKey: UnpackedKey | null;
+  /** `deleteEntries`' cell positions in the current leaf, reused. */
+  private readonly run: number[] = [];
   private closed = false;
 
   constructor(bt: Btree, root: number, keyInfo: KeyInfo | null) {
@@ -580,6 +599,124 @@ export class BtCursor {
     this.bt.invalidateCursors(this.root, this);
     try {
       this.deleteCurrent(next === null ? null : normalizeRowid(next));
+    } catch (err) {
+      this.forgetPosition();
+      throw err;
+    }
+  }
+
+  /**
+   * Deletes index entries given in ascending key order, each of which the tree must hold: a DELETE's
+   * entries for one index, sorted. The entries that share a leaf leave it together: one write of the
+   * page, one pass that drops their cells and packs the rest (`dropCells`), one check whether the leaf
+   * must be rebalanced. Each is found by galloping forward from the one before it; the first entry past
+   * the leaf is sought from the kept path, as after `delete`. Returns the position of the first entry
+   * the tree does not hold (those before it are deleted), or -1 when every entry was deleted. `key` is
+   * the caller's scratch for unpacking entries.
+   */
+  deleteEntries(entries: SortedEntries, key: UnpackedKey): number {
+    assert(!this.isTable && this.keyInfo !== null, 'deleteEntries on an index cursor');
+    const count = entries.count;
+    const bytes = entries.buffer;
+    const run = this.run;
+    let i = 0;
+    while (i < count) {
+      if (this.seek(key.fromRecord(bytes, entries.start(i), entries.length(i)), 0) !== 0) return i;
+      const d = this.depth;
+      if (!isLeafType(this.types[d]!)) {
+        this.delete();
+        i++;
+        continue;
+      }
+      run.length = 0;
+      run.push(this.idx[d]!);
+      const page = this.pages[d]!;
+      const hdr = hdrOffset(page.pgno);
+      const n = cellCount(page.data, hdr);
+      let missing = false;
+      for (i++; i < count; i++) {
+        const at = this.findInLeaf(key.fromRecord(bytes, entries.start(i), entries.length(i)), page.data, hdr, d, run[run.length - 1]! + 1, n);
+        if (at === PAST_LEAF) break;
+        if (at === NOT_IN_LEAF) {
+          missing = true;
+          break;
+        }
+        run.push(at);
+      }
+      const last = i - 1;
+      if (run.length === 1) {
+        this.idx[d] = run[0]!;
+        this.infoValid = false;
+        this.delete();
+      } else {
+        this.deleteLeafCells(bytes.subarray(entries.start(last), entries.start(last) + entries.length(last)));
+      }
+      if (missing) return i;
+    }
+    return -1;
+  }
+
+  /**
+   * Where `key` lies in the `n`-cell index leaf at depth `d`, whose cells before `from` are all below
+   * it: the cell equal to it, PAST_LEAF when it is above the leaf's last cell (a later page may hold
+   * it), NOT_IN_LEAF when it falls between two cells (no page holds it). Gallops forward from `from`
+   * (cells from, from + 1, from + 3, from + 7, …), then halves the last step.
+   */
+  private findInLeaf(key: UnpackedKey, data: Uint8Array, hdr: number, d: number, from: number, n: number): number {
+    if (from >= n) return PAST_LEAF;
+    let lo = from;
+    let hi: number;
+    for (let step = 1; ; step *= 2) {
+      hi = Math.min(from + step - 1, n - 1);
+      const c = this.probe(key, data, hdr, LEAF_INDEX, d, hi);
+      if (c === 0) return hi;
+      if (c < 0) break;
+      if (hi === n - 1) return PAST_LEAF;
+      lo = hi + 1;
+    }
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const c = this.probe(key, data, hdr, LEAF_INDEX, d, mid);
+      if (c === 0) return mid;
+      if (c > 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return NOT_IN_LEAF;
+  }
+
+  /**
+   * Deletes cells `run` (two or more, ascending) of the index leaf at the cursor's depth, with their
+   * overflow chains; `lastKey` is the last one's entry. The cursor ends as `deleteCurrent` leaves it after
+   * deleting that last entry: the path kept unless the leaf must be rebalanced.
+   */
+  private deleteLeafCells(lastKey: Uint8Array): void {
+    const run = this.run;
+    const d = this.depth;
+    const page = this.pages[d]!;
+    const hdr = hdrOffset(page.pgno);
+    const limits = this.bt.limits;
+    this.bt.invalidateCursors(this.root, this);
+    try {
+      this.bt.pager.write(page);
+      for (let k = 0; k < run.length; k++) {
+        if (getVarint32(page.data, cellOffset(page.data, hdr, LEAF_INDEX, run[k]!), limits.usable) <= limits.maxLocalIndex) continue;
+        this.idx[d] = run[k]!;
+        this.infoValid = false;
+        const info = this.cell();
+        this.bt.freeOverflow(info.overflowPgno, info.payloadSize - info.localSize);
+      }
+      dropCells(page.data, hdr, LEAF_INDEX, run, limits, page.pgno);
+      this.saveRecord(lastKey);
+      this.idx[d] = run[run.length - 1]! - (run.length - 1);
+      this.infoValid = false;
+      if (d > 0 && !isUnderfull(page, LEAF_INDEX, limits.usable)) {
+        this.keepPath();
+        return;
+      }
+      balanceAfterDelete(this);
+      this.releasePages();
+      this.state = 'saved';
+      this.skip = 0;
     } catch (err) {
       this.forgetPosition();
       throw err;

@@ -9,6 +9,7 @@
  * ascending order, each at least 4 bytes, and separated from the next by at least 4 bytes (nearer ones
  * are merged, as SQLite's integrity check requires); fragmented bytes ≤ 255; cells never overlap.
  */
+import { assert } from '../common/assert.js';
 import { corrupt } from '../common/errors.js';
 import { get16, get32, put16 } from '../pager/header.js';
 import { getVarint, getVarint32, varintLength } from '../record/varint.js';
@@ -385,17 +386,70 @@ export function dropCell(data: Uint8Array, hdr: number, type: number, idx: numbe
   const nCell = cellCount(data, hdr);
   const ptr = hdr + headerSize(type) + 2 * idx;
   if (nCell === 1) {
-    // The page becomes empty: reset the content area so no freeblocks or fragments linger.
-    put16(data, hdr + 1, 0);
-    put16(data, hdr + 3, 0);
-    put16(data, hdr + 5, usable === 65536 ? 0 : usable);
-    data[hdr + 7] = 0;
+    dropAll(data, hdr, usable);
     return;
   }
   releaseSpace(data, hdr, get16(data, ptr), size, pgno);
   data.copyWithin(ptr, ptr + 2, hdr + headerSize(type) + 2 * nCell);
   put16(data, hdr + 3, nCell - 1);
 }
+
+/** Empties a page: resets its content area so that no freeblocks or fragments linger. */
+function dropAll(data: Uint8Array, hdr: number, usable: number): void {
+  put16(data, hdr + 1, 0);
+  put16(data, hdr + 3, 0);
+  put16(data, hdr + 5, usable === 65536 ? 0 : usable);
+  data[hdr + 7] = 0;
+}
+
+/**
+ * Removes the cells at positions `drop` (two or more, ascending) as `dropCell` removes one, in one pass
+ * over the cell pointer array. Their space goes back highest offset first: a page packed from the end
+ * (as balancing and bulk loading leave it) holds its cells in descending offset order, so each freed
+ * cell then lands at the head of the freeblock list instead of at its end. The caller has freed the
+ * cells' overflow chains.
+ */
+export function dropCells(data: Uint8Array, hdr: number, type: number, drop: readonly number[], limits: PayloadLimits, pgno: number): void {
+  const nCell = cellCount(data, hdr);
+  const ptrs = hdr + headerSize(type);
+  const count = drop.length;
+  assert(count >= 2 && drop[count - 1]! < nCell, 'dropCells: positions past the last cell');
+  if (count === nCell) {
+    dropAll(data, hdr, limits.usable);
+    return;
+  }
+  const freed = dropScratch;
+  freed.length = 0;
+  for (let k = 0; k < count; k++) {
+    const off = get16(data, ptrs + 2 * drop[k]!);
+    freed.push(off, cellSizeAt(data, off, type, limits));
+  }
+  // Descending offsets: already so for a packed page; otherwise an insertion sort of the few pairs.
+  for (let k = 2; k < freed.length; k += 2) {
+    const off = freed[k]!;
+    const size = freed[k + 1]!;
+    let j = k;
+    for (; j > 0 && freed[j - 2]! < off; j -= 2) {
+      freed[j] = freed[j - 2]!;
+      freed[j + 1] = freed[j - 1]!;
+    }
+    freed[j] = off;
+    freed[j + 1] = size;
+  }
+  for (let k = 0; k < freed.length; k += 2) releaseSpace(data, hdr, freed[k]!, freed[k + 1]!, pgno);
+  let to = ptrs + 2 * drop[0]!;
+  for (let k = 0; k < count; k++) {
+    const from = ptrs + 2 * (drop[k]! + 1);
+    const end = ptrs + 2 * (k + 1 < count ? drop[k + 1]! : nCell);
+    assert(end >= from, 'dropCells: positions not ascending');
+    data.copyWithin(to, from, end);
+    to += end - from;
+  }
+  put16(data, hdr + 3, nCell - count);
+}
+
+/** `dropCells`' (offset, size) pairs, reused. */
+const dropScratch: number[] = [];
 
 /**
  * Writes a page from scratch: the header for `type`, then `cells` packed from the end of the usable

@@ -193,12 +193,14 @@ export class IndexWriter {
   /** Removes the entry `key[start, start + size)`, which must be present. */
   remove(key: Uint8Array, start = 0, size = key.length): void {
     const cursor = this.cursor!;
-    if (cursor.seek(this.probe.fromRecord(key, start, size), 0) !== 0) {
-      const reader = this.reader;
-      reader.init(key, start, size);
-      throw corrupt(`index ${this.info.name} has no entry for row ${reader.getInt(reader.count - 1)} of ${this.table.name}`);
-    }
+    if (cursor.seek(this.probe.fromRecord(key, start, size), 0) !== 0) throw this.missingEntry(key, start, size);
     cursor.delete();
+  }
+
+  /** Removes `entries`, sorted in the index's key order, each of which the index must hold. */
+  removeSorted(entries: RecordSorter): void {
+    const missing = this.cursor!.deleteEntries(entries, this.probe);
+    if (missing >= 0) throw this.missingEntry(entries.buffer, entries.start(missing), entries.length(missing));
   }
 
   /** Removes the entry of `row` (as `key` builds it), if the index holds the row; allocates nothing. */
@@ -208,6 +210,13 @@ export class IndexWriter {
     if (this.keyBuf.length < size) this.keyBuf = new Uint8Array(Math.max(size, 2 * this.keyBuf.length));
     this.writer.writeTo(this.keyBuf, 0);
     this.remove(this.keyBuf, 0, size);
+  }
+
+  /** The corruption of an index that lacks entry `key[start, start + size)`. */
+  private missingEntry(key: Uint8Array, start: number, size: number): SqliteError {
+    const reader = this.reader;
+    reader.init(key, start, size);
+    return corrupt(`index ${this.info.name} has no entry for row ${reader.getInt(reader.count - 1)} of ${this.table.name}`);
   }
 
   /** A UNIQUE violation, reporting the columns as `table.column`, or the index's name. */
@@ -508,8 +517,7 @@ export class TableWriter {
       if (entries.count === 0) continue;
       const index = this.indexes[k]!;
       entries.sort(index.keyInfo);
-      const bytes = entries.buffer;
-      for (let i = 0; i < entries.count; i++) index.remove(bytes, entries.start(i), entries.length(i));
+      index.removeSorted(entries);
       entries.clear();
     }
   }
