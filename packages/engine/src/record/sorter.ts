@@ -164,19 +164,24 @@ export class RecordSorter {
 }
 
 /**
- * Compares sort keys x and y: by their prefixes, then byte by byte past them, the shorter first. The
- * hot loop of sorting, kept apart from the class so that it works on locals only.
+ * Compares sort keys x and y, which agree on their first `depth` bytes: by their prefixes while those
+ * can still differ, then byte by byte past both, the shorter first. The hot loop of sorting, kept apart
+ * from the class so that it works on locals only.
  */
-function compareKeys(x: number, y: number, prefixes: Uint32Array, keys: Uint8Array, keyStarts: Int32Array): number {
-  const px = prefixes[x]!;
-  const py = prefixes[y]!;
-  if (px !== py) return px < py ? -1 : 1;
+function compareKeys(x: number, y: number, depth: number, prefixes: Uint32Array, keys: Uint8Array, keyStarts: Int32Array): number {
+  let from = depth;
+  if (depth < 4) {
+    const px = prefixes[x]!;
+    const py = prefixes[y]!;
+    if (px !== py) return px < py ? -1 : 1;
+    from = 4;
+  }
   const xs = keyStarts[x]!;
   const ys = keyStarts[y]!;
   const xn = keyStarts[x + 1]! - xs;
   const yn = keyStarts[y + 1]! - ys;
   const n = xn < yn ? xn : yn;
-  for (let k = n < 4 ? n : 4; k < n; k++) {
+  for (let k = n < from ? n : from; k < n; k++) {
     const d = keys[xs + k]! - keys[ys + k]!;
     if (d !== 0) return d;
   }
@@ -191,8 +196,9 @@ const RADIX_LEVELS = 48;
 /**
  * Sorts `a[lo, hi)` by sort keys that agree on their first `depth` bytes, using `tmp[lo, hi)` as
  * scratch: a most-significant-digit radix sort, one byte per level, where a key that has ended sorts
- * before any byte (the shorter first). A level where every key has the same byte costs one counting
- * pass and no move. Stable. `level` counts the splits above; `counts[d]` is the bucket table of depth d.
+ * before any byte (the shorter first). Bytes that all the keys share are skipped by one comparison
+ * with the first key, without counting or moving. Stable. `level` counts the splits above; `counts[d]`
+ * is the bucket table of depth d (depths only grow down the recursion, so no two calls share one).
  */
 function radixSortKeys(
   a: Int32Array,
@@ -208,9 +214,23 @@ function radixSortKeys(
 ): void {
   for (;;) {
     if (hi - lo < RADIX_CUTOFF || level > RADIX_LEVELS) {
-      mergeSortKeys(a, tmp, lo, hi, prefixes, keys, keyStarts);
+      mergeSortKeys(a, tmp, lo, hi, depth, prefixes, keys, keyStarts);
       return;
     }
+    // Bytes that every key shares with the first past `depth` are stepped over at once, not by a
+    // counting pass each (an index's leading column, common words at the start of texts).
+    const first = a[lo]!;
+    const firstAt = keyStarts[first]! + depth;
+    let common = keyStarts[first + 1]! - firstAt;
+    for (let i = lo + 1; i < hi && common > 0; i++) {
+      const at = keyStarts[a[i]!]! + depth;
+      const left = keyStarts[a[i]! + 1]! - at;
+      const most = left < common ? left : common;
+      let k = 0;
+      while (k < most && keys[at + k] === keys[firstAt + k]) k++;
+      common = k;
+    }
+    depth += common;
     // Bucket 0: the key has ended; bucket b + 1: its byte at `depth` is b.
     const count = (counts[depth] ??= new Int32Array(257));
     count.fill(0);
@@ -219,9 +239,7 @@ function radixSortKeys(
       const at = keyStarts[x]! + depth;
       count[at < keyStarts[x + 1]! ? keys[at]! + 1 : 0]!++;
     }
-    const first = a[lo]!;
-    const firstAt = keyStarts[first]! + depth;
-    const firstBucket = firstAt < keyStarts[first + 1]! ? keys[firstAt]! + 1 : 0;
+    const firstBucket = firstAt + common < keyStarts[first + 1]! ? keys[firstAt + common]! + 1 : 0;
     if (count[firstBucket] === hi - lo) {
       if (firstBucket === 0) return; // every key ended here: all equal
       depth++;
@@ -250,13 +268,22 @@ function radixSortKeys(
   }
 }
 
-/** Sorts `a[lo, hi)` by sort keys, using `tmp[lo, hi)` as scratch. Stable. */
-function mergeSortKeys(a: Int32Array, tmp: Int32Array, lo: number, hi: number, prefixes: Uint32Array, keys: Uint8Array, keyStarts: Int32Array): void {
+/** Sorts `a[lo, hi)` by sort keys that agree on their first `depth` bytes, using `tmp[lo, hi)` as scratch. Stable. */
+function mergeSortKeys(
+  a: Int32Array,
+  tmp: Int32Array,
+  lo: number,
+  hi: number,
+  depth: number,
+  prefixes: Uint32Array,
+  keys: Uint8Array,
+  keyStarts: Int32Array,
+): void {
   if (hi - lo <= INSERTION_RUN) {
     for (let i = lo + 1; i < hi; i++) {
       const v = a[i]!;
       let j = i - 1;
-      while (j >= lo && compareKeys(a[j]!, v, prefixes, keys, keyStarts) > 0) {
+      while (j >= lo && compareKeys(a[j]!, v, depth, prefixes, keys, keyStarts) > 0) {
         a[j + 1] = a[j]!;
         j--;
       }
@@ -265,15 +292,15 @@ function mergeSortKeys(a: Int32Array, tmp: Int32Array, lo: number, hi: number, p
     return;
   }
   const mid = (lo + hi) >>> 1;
-  mergeSortKeys(a, tmp, lo, mid, prefixes, keys, keyStarts);
-  mergeSortKeys(a, tmp, mid, hi, prefixes, keys, keyStarts);
-  if (compareKeys(a[mid - 1]!, a[mid]!, prefixes, keys, keyStarts) <= 0) return;
+  mergeSortKeys(a, tmp, lo, mid, depth, prefixes, keys, keyStarts);
+  mergeSortKeys(a, tmp, mid, hi, depth, prefixes, keys, keyStarts);
+  if (compareKeys(a[mid - 1]!, a[mid]!, depth, prefixes, keys, keyStarts) <= 0) return;
   tmp.set(a.subarray(lo, mid), lo);
   let i = lo;
   let j = mid;
   let k = lo;
   while (i < mid && j < hi) {
-    if (compareKeys(a[j]!, tmp[i]!, prefixes, keys, keyStarts) < 0) a[k++] = a[j++]!;
+    if (compareKeys(a[j]!, tmp[i]!, depth, prefixes, keys, keyStarts) < 0) a[k++] = a[j++]!;
     else a[k++] = tmp[i++]!;
   }
   while (i < mid) a[k++] = tmp[i++]!;
