@@ -22,5 +22,5 @@ export default defineConfig({
     chunkSizeWarningLimit: 20_000,
   },
   worker: { format: 'es' },
-  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm', '@tursodatabase/database-wasm'] },
+  optimizeDeps: { exclude: ['@sqlite.org/sqlite-wasm', '@tursodatabase/database-wasm', '@journeyapps/wa-sqlite'] },
 });

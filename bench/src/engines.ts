@@ -18,6 +18,8 @@ export const BROWSER_ENGINES: EngineConfig[] = [
   { id: 'sqlite-wasm-memory', engine: 'sqlite-wasm', storage: 'memory', label: 'sqlite-wasm (memory)' },
   { id: 'turso-opfs', engine: 'turso', storage: 'opfs', label: 'Turso wasm (OPFS)' },
   { id: 'turso-memory', engine: 'turso', storage: 'memory', label: 'Turso wasm (memory)' },
+  { id: 'wa-sqlite-opfs', engine: 'wa-sqlite', storage: 'opfs', label: 'wa-sqlite (AccessHandlePoolVFS)' },
+  { id: 'wa-sqlite-memory', engine: 'wa-sqlite', storage: 'memory', label: 'wa-sqlite (memory)' },
 ];
 
 export const NODE_ENGINES: EngineConfig[] = [

@@ -20,6 +20,8 @@ async function loadEngine(engine: string): Promise<OpenDriver> {
       return (await import('../drivers/sqlite-wasm.js')).openSqliteWasm;
     case 'turso':
       return (await import('../drivers/turso.js')).openTurso;
+    case 'wa-sqlite':
+      return (await import('../drivers/wa-sqlite.js')).openWaSqlite;
     default:
       throw new Error(`unknown engine ${engine}`);
   }

@@ -50,6 +50,13 @@ export async function shippedBytes(benchDir: string, engineSource: string): Prom
       assets: ['@sqlite.org/sqlite-wasm:dist/sqlite3.wasm'],
     },
     {
+      engine: 'wa-sqlite',
+      entry:
+        "export { default } from '@journeyapps/wa-sqlite/dist/wa-sqlite.mjs'; export { Factory } from '@journeyapps/wa-sqlite'; export { AccessHandlePoolVFS } from '@journeyapps/wa-sqlite/src/examples/AccessHandlePoolVFS.js';",
+      workers: [],
+      assets: ['@journeyapps/wa-sqlite:dist/wa-sqlite.wasm'],
+    },
+    {
       engine: 'turso',
       entry: "export { connect } from '@tursodatabase/database-wasm';",
       workers: ['@tursodatabase/database-wasm:dist/worker.js'],
