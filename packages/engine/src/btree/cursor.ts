@@ -85,10 +85,8 @@ export interface SortedEntries {
   length(i: number): number;
 }
 
-/** `findInLeaf`: the key sorts after the leaf's last cell. */
+/** `gallopInLeaf`: every cell searched is below the key. */
 const PAST_LEAF = -1;
-/** `findInLeaf`: the key sorts between two cells of the leaf, so no page holds it. */
-const NOT_IN_LEAF = -2;
 
 export class BtCursor {
   readonly bt: Btree;
@@ -345,7 +343,7 @@ export class BtCursor {
    * a closer entry. 2 when it does not, for the search from the root.
    *
    * Entries removed in key order ask for keys at or a little after the cursor's cell: the search
-   * gallops forward from there (cells at + 1, at + 2, at + 4, …), then halves the last step.
+   * gallops forward from there (`gallopInLeaf`).
    */
   private seekInKeptLeaf(key: UnpackedKey, bias: -1 | 0 | 1): number {
     const d = this.depth;
@@ -353,37 +351,53 @@ export class BtCursor {
     const hdr = hdrOffset(this.pages[d]!.pgno);
     const n = cellCount(data, hdr);
     const at = this.idx[d]!;
-    let lo: number;
-    let hi: number;
-    let c = at < n ? this.probe(key, data, hdr, LEAF_INDEX, d, at) || bias : -1;
+    const c = at < n ? this.probe(key, data, hdr, LEAF_INDEX, d, at) || bias : -1;
     if (c === 0) return this.landOnLeaf(at, n, 0);
+    let found: number;
     if (c > 0) {
       // Cell `at` is below the key: find a cell above it, or give up past the leaf's last cell.
-      lo = at + 1;
-      let step = 1;
-      for (;;) {
-        hi = Math.min(at + step, n - 1);
-        c = this.probe(key, data, hdr, LEAF_INDEX, d, hi) || bias;
-        if (c === 0) return this.landOnLeaf(hi, n, 0);
-        if (c < 0) break;
-        if (hi === n - 1) return 2;
-        lo = hi + 1;
-        step *= 2;
-      }
+      found = this.gallopInLeaf(key, bias, data, hdr, d, at + 1, n);
+      if (found === PAST_LEAF) return 2;
     } else {
       if (n < 2 || (this.probe(key, data, hdr, LEAF_INDEX, d, 0) || bias) <= 0) return 2;
       if ((this.probe(key, data, hdr, LEAF_INDEX, d, n - 1) || bias) >= 0) return 2;
-      lo = 1;
-      hi = n - 1;
+      found = this.searchLeaf(key, bias, data, hdr, d, 1, n - 1);
     }
+    return found & 1 ? this.landOnLeaf(found >> 1, n, 0) : this.landOnLeaf(found >> 1, n);
+  }
+
+  /**
+   * The first cell from `from` on of the `n`-cell index leaf at depth `d` that is not below `key` (`bias`
+   * breaking ties as in `seek`), when the cells before `from` are all below it. Entries sought in key
+   * order lie at or a little after the previous one: the search probes cells from, from + 1, from + 3,
+   * from + 7, … until one is not below the key, then halves the last step. Returns as `searchLeaf` does,
+   * or PAST_LEAF when every cell from `from` on is below the key.
+   */
+  private gallopInLeaf(key: UnpackedKey, bias: -1 | 0 | 1, data: Uint8Array, hdr: number, d: number, from: number, n: number): number {
+    let lo = from;
+    for (let step = 1; lo < n; step *= 2) {
+      const hi = Math.min(from + step - 1, n - 1);
+      const c = this.probe(key, data, hdr, LEAF_INDEX, d, hi) || bias;
+      if (c === 0) return 2 * hi + 1;
+      if (c < 0) return this.searchLeaf(key, bias, data, hdr, d, lo, hi);
+      lo = hi + 1;
+    }
+    return PAST_LEAF;
+  }
+
+  /**
+   * The first cell in `[lo, hi]` of the index leaf at depth `d` that is not below `key`, given that cell
+   * `hi` is above it: its position times two, plus one when it equals the key.
+   */
+  private searchLeaf(key: UnpackedKey, bias: -1 | 0 | 1, data: Uint8Array, hdr: number, d: number, lo: number, hi: number): number {
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       const c = this.probe(key, data, hdr, LEAF_INDEX, d, mid) || bias;
-      if (c === 0) return this.landOnLeaf(mid, n, 0);
+      if (c === 0) return 2 * mid + 1;
       if (c > 0) lo = mid + 1;
       else hi = mid;
     }
-    return this.landOnLeaf(lo, n);
+    return 2 * lo;
   }
 
   /**
@@ -608,8 +622,8 @@ export class BtCursor {
   /**
    * Deletes index entries given in ascending key order, each of which the tree must hold: a DELETE's
    * entries for one index, sorted. The entries that share a leaf leave it together: one write of the
-   * page, one pass that drops their cells and packs the rest (`dropCells`), one check whether the leaf
-   * must be rebalanced. Each is found by galloping forward from the one before it; the first entry past
+   * page, one pass over its cell pointers (`dropCells`), one check whether the leaf must be rebalanced.
+   * Each is found by galloping forward from the one before it (`gallopInLeaf`); the first entry past
    * the leaf is sought from the kept path, as after `delete`. Returns the position of the first entry
    * the tree does not hold (those before it are deleted), or -1 when every entry was deleted. `key` is
    * the caller's scratch for unpacking entries.
@@ -635,13 +649,14 @@ export class BtCursor {
       const n = cellCount(page.data, hdr);
       let missing = false;
       for (i++; i < count; i++) {
-        const at = this.findInLeaf(key.fromRecord(bytes, entries.start(i), entries.length(i)), page.data, hdr, d, run[run.length - 1]! + 1, n);
-        if (at === PAST_LEAF) break;
-        if (at === NOT_IN_LEAF) {
+        const found = this.gallopInLeaf(key.fromRecord(bytes, entries.start(i), entries.length(i)), 0, page.data, hdr, d, run[run.length - 1]! + 1, n);
+        if (found === PAST_LEAF) break;
+        if ((found & 1) === 0) {
+          // Between two cells of the leaf: no page holds it.
           missing = true;
           break;
         }
-        run.push(at);
+        run.push(found >> 1);
       }
       const last = i - 1;
       if (run.length === 1) {
@@ -654,34 +669,6 @@ export class BtCursor {
       if (missing) return i;
     }
     return -1;
-  }
-
-  /**
-   * Where `key` lies in the `n`-cell index leaf at depth `d`, whose cells before `from` are all below
-   * it: the cell equal to it, PAST_LEAF when it is above the leaf's last cell (a later page may hold
-   * it), NOT_IN_LEAF when it falls between two cells (no page holds it). Gallops forward from `from`
-   * (cells from, from + 1, from + 3, from + 7, …), then halves the last step.
-   */
-  private findInLeaf(key: UnpackedKey, data: Uint8Array, hdr: number, d: number, from: number, n: number): number {
-    if (from >= n) return PAST_LEAF;
-    let lo = from;
-    let hi: number;
-    for (let step = 1; ; step *= 2) {
-      hi = Math.min(from + step - 1, n - 1);
-      const c = this.probe(key, data, hdr, LEAF_INDEX, d, hi);
-      if (c === 0) return hi;
-      if (c < 0) break;
-      if (hi === n - 1) return PAST_LEAF;
-      lo = hi + 1;
-    }
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const c = this.probe(key, data, hdr, LEAF_INDEX, d, mid);
-      if (c === 0) return mid;
-      if (c > 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return NOT_IN_LEAF;
   }
 
   /**
